@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+export const PROPERTY_TYPES = ['string', 'number', 'bool', 'date', 'datetime', 'enumeration'] as const;
+export const PropertyTypeSchema = z.enum(PROPERTY_TYPES);
+export type PropertyType = z.infer<typeof PropertyTypeSchema>;
+
+/** A property name: a letter, then letters, digits and underscores (no dots: dots address associations). */
+export const PropertyNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'must start with a letter and hold only letters, digits and _');
+
+export const PropertyDefinitionSchema = z
+  .strictObject({
+    name: PropertyNameSchema,
+    label: z.string().min(1).max(200).optional(),
+    type: PropertyTypeSchema,
+    options: z.array(z.string().min(1)).min(1).max(1000).optional(),
+    unique: z.boolean().optional(),
+    readOnly: z.boolean().optional(),
+  })
+  .superRefine((definition, ctx) => {
+    if (definition.type === 'enumeration' && !definition.options) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: 'an enumeration property needs its options',
+      });
+    }
+    if (definition.type !== 'enumeration' && definition.options) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options'],
+        message: 'only an enumeration property takes options',
+      });
+    }
+  });
+
+export type PropertyDefinition = z.infer<typeof PropertyDefinitionSchema>;
+
+/** Property definitions keyed by property name. */
+export type PropertyCatalog = ReadonlyMap<string, PropertyDefinition>;

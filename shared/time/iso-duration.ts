@@ -1,0 +1,93 @@
+import { z } from 'zod';
+
+/** An ISO 8601 duration, broken into its calendar and clock parts. */
+export interface IsoDuration {
+  readonly sign: 1 | -1;
+  readonly years: number;
+  readonly months: number;
+  readonly weeks: number;
+  readonly days: number;
+  readonly hours: number;
+  readonly minutes: number;
+  readonly seconds: number;
+}
+
+const PATTERN =
+  /^([+-])?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
+
+/**
+ * Parses an ISO 8601 duration such as `P2D`, `PT36H`, `P1Y2M` or `-P1D`; `undefined` when it is not one.
+ * @example parseIsoDuration('-PT2H') // { sign: -1, hours: 2, … }
+ */
+export const parseIsoDuration = (text: string): IsoDuration | undefined => {
+  const match = PATTERN.exec(text);
+  if (!match || text.endsWith('T') || /^[+-]?P$/.test(text)) return undefined;
+  const [, sign, y, mo, w, d, h, mi, s] = match;
+  return {
+    sign: sign === '-' ? -1 : 1,
+    years: Number(y ?? 0),
+    months: Number(mo ?? 0),
+    weeks: Number(w ?? 0),
+    days: Number(d ?? 0),
+    hours: Number(h ?? 0),
+    minutes: Number(mi ?? 0),
+    seconds: Number(s ?? 0),
+  };
+};
+
+/** True when the duration lasts no time at all. */
+export const isZeroDuration = (d: IsoDuration): boolean =>
+  d.years + d.months + d.weeks + d.days + d.hours + d.minutes + d.seconds === 0;
+
+/** True when the duration has calendar parts (years or months) whose length depends on the start. */
+export const hasCalendarParts = (d: IsoDuration): boolean => d.years > 0 || d.months > 0;
+
+const durationSchema = (allowNegative: boolean) =>
+  z.string().superRefine((text, ctx) => {
+    const parsed = parseIsoDuration(text);
+    if (!parsed) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${text}" is not an ISO 8601 duration (e.g. P2D, PT4H, P1M)`,
+      });
+    } else if (parsed.sign < 0 && !allowNegative) {
+      ctx.addIssue({ code: 'custom', message: `"${text}" must not be negative here` });
+    }
+  });
+
+/** A non-negative ISO 8601 duration. */
+export const DurationSchema = durationSchema(false);
+/** An ISO 8601 duration that may be negative (`-P1D`): offsets before a date. */
+export const SignedDurationSchema = durationSchema(true);
+
+/** `HH:mm`, 00:00–23:59. */
+export const TimeOfDaySchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time of day "HH:mm" (00:00–23:59)');
+/** `HH:mm` or `24:00` (a window may end at midnight). */
+export const WindowTimeSchema = z
+  .string()
+  .regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time of day "HH:mm" (00:00–24:00)');
+
+const isCalendarDate = (text: string): boolean => {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+};
+
+/** A calendar date `YYYY-MM-DD` that exists. */
+export const CalendarDateSchema = z
+  .string()
+  .refine(isCalendarDate, { message: 'must be a calendar date "YYYY-MM-DD" that exists' });
+
+export { isCalendarDate };
+
+/** Minutes since midnight of `HH:mm`. */
+export const minutesOfDay = (time: string): number =>
+  Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export const WeekdaySchema = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof WeekdaySchema>;

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { FilterGroupsSchema } from '../filters/filter.schema.ts';
+import { CalendarDateSchema, minutesOfDay, WeekdaySchema, WindowTimeSchema } from '../time/iso-duration.ts';
+import { TimeZoneSchema } from '../time/time-zone.ts';
+
+export const ExecutionWindowSchema = z
+  .strictObject({
+    days: z.array(WeekdaySchema).min(1, 'a window needs at least one day'),
+    start: WindowTimeSchema,
+    end: WindowTimeSchema,
+  })
+  .refine((window) => minutesOfDay(window.start) < minutesOfDay(window.end), {
+    message: 'a window must start before it ends (start < end, same day)',
+    path: ['end'],
+  });
+export type ExecutionWindow = z.infer<typeof ExecutionWindowSchema>;
+
+/** When actions may run: the schedule part of the settings. */
+export const ScheduleSettingsSchema = z.object({
+  timeZone: TimeZoneSchema.default('UTC'),
+  executionWindows: z.array(ExecutionWindowSchema).max(50).default([]),
+  blockedDates: z.array(CalendarDateSchema).max(1000).default([]),
+});
+export type ScheduleSettings = z.infer<typeof ScheduleSettingsSchema>;
+
+export const WorkflowSettingsSchema = z.strictObject({
+  ...ScheduleSettingsSchema.shape,
+  unenrollWhenCriteriaNotMet: z.boolean().default(false),
+  unenrollmentCriteria: FilterGroupsSchema.default([]),
+  suppressionLists: z.array(z.string().min(1)).max(100).default([]),
+  unenrollFromWorkflows: z.array(z.string().min(1)).max(100).default([]),
+  campaigns: z.array(z.string().min(1).max(200)).max(100).default([]),
+});
+export type WorkflowSettings = z.infer<typeof WorkflowSettingsSchema>;
