@@ -5,6 +5,8 @@ import { z } from 'zod';
 export const isTimeZone = (name: string): boolean => IANAZone.isValidZone(name);
 
 /** An IANA time-zone name such as `Europe/Paris`. */
-export const TimeZoneSchema = z
-  .string()
-  .refine(isTimeZone, (name) => ({ message: `"${name}" is not an IANA time-zone name (e.g. Europe/Paris)` }));
+export const TimeZoneSchema = z.string().superRefine((name, ctx) => {
+  if (!isTimeZone(name)) {
+    ctx.addIssue({ code: 'custom', message: `"${name}" is not an IANA time-zone name (e.g. Europe/Paris)` });
+  }
+});
