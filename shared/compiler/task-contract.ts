@@ -1,0 +1,98 @@
+/**
+ * The contract between a compiled state machine and the executor function its Task states call.
+ *
+ * An execution carries only ids and the schedule (never the record: the 256 KiB payload
+ * limit), as {@link ExecutionState}. Every Task receives a {@link TaskRequest} and returns the
+ * next ExecutionState, which replaces the execution's state whole; the Wait state that
+ * follows sleeps until its `runAt`.
+ *
+ * What each kind asks of the executor (X is `actionId`):
+ * - `action`: re-check goal, unenrollment criteria and suppression (if the record must
+ *   leave, record it and throw {@link ERRORS.exit}); run X; then advance along X's
+ *   successor edge (see below).
+ * - `branch`: same re-checks; evaluate X (branch, valueBranch, randomSplit) now, record
+ *   `branch.taken`, and return `branch` = the index of the chosen successor in
+ *   `successorsOf(X)` order (branches…, default), having advanced along that edge.
+ * - `waitForEvent`: same re-checks; register `taskToken` for X's criteria (answer it at once
+ *   when they already match). Whoever sees the record meet the criteria later sends task
+ *   success with the next ExecutionState, advanced along X's `next` edge. The state's own
+ *   timeout raises States.Timeout.
+ * - `eventTimeout`: X's wait timed out: record it, advance along X's `timeoutNext` edge.
+ * - `actionFailed`: X failed for good (`state.error`): record `action.failed` with the
+ *   error and attempt count; `onError: continue` → advance along X's `next` edge;
+ *   `stop` (and every failed branch or event wait) → mark the enrollment failed, resumable
+ *   at X. The state machine then ends in its `Stopped` Fail state.
+ * - `complete`: the record reached the end after a trailing delay: record `completed`.
+ *
+ * Advancing along an edge (`resolveEdge`): fold the edge's delays into a due instant from
+ * now, in order; if the target is an action held back by execution windows, `runAt` is
+ * `nextRunAt(due, settings, enrollmentId + ':' + target)`, else `runAt` is `due`. When the
+ * edge has no delay and no target, the executor records `completed` itself (the machine
+ * goes straight to `Done`). A `delayUntilAnchor` whose instant has passed sets `skipping`:
+ * the following actions are recorded as skipped up to the next `delayUntilAnchor`.
+ *
+ * Errors the executor throws, by name (`errorType` of the Lambda error):
+ * - {@link ERRORS.exit}: the record left (goal met, unenrolled, suppressed); caught → `Exit`.
+ * - {@link ERRORS.transient}: retry with backoff and jitter (so are Lambda service errors).
+ * - {@link ERRORS.webhookRetryable}: a webhook answered 5xx or 429, or did not answer:
+ *   retried for up to 3 days.
+ * - anything else (e.g. {@link ERRORS.webhookRejected} for other 4xx): not retried; the
+ *   action goes to its `onError`.
+ */
+export const ERRORS = {
+  exit: 'Workflow.Exit',
+  transient: 'Action.Transient',
+  webhookRetryable: 'Webhook.Retryable',
+  webhookRejected: 'Webhook.Rejected',
+  stopped: 'Workflow.Stopped',
+  unknownResumeAction: 'Workflow.UnknownResumeAction',
+} as const;
+
+/** Who and what an execution is about. */
+export interface EnrollmentRef {
+  readonly workflowId: string;
+  readonly revision: number;
+  readonly enrollmentId: string;
+  readonly recordId: string;
+  readonly objectType: string;
+}
+
+/** The data an execution carries from state to state (and its input). */
+export interface ExecutionState {
+  readonly enrollment: EnrollmentRef;
+  /** RFC 3339 instant the next Wait sleeps until. */
+  readonly runAt: string;
+  /** Input only: start at this action instead of the start action (migration, retry, durable waits). */
+  readonly resumeAt?: string;
+  /** Set by a `branch` task: index of the chosen successor. */
+  readonly branch?: number;
+  /** Set while skipping forward to the next `delayUntilAnchor` (its instant passed). */
+  readonly skipping?: boolean;
+  /** Set by a Catch: the error that made the action fail. */
+  readonly error?: { readonly Error: string; readonly Cause?: string };
+}
+
+export const TASK_KINDS = [
+  'action',
+  'branch',
+  'waitForEvent',
+  'eventTimeout',
+  'actionFailed',
+  'complete',
+] as const;
+export type TaskKind = (typeof TASK_KINDS)[number];
+
+/** What the executor function receives from a Task state. */
+export interface TaskRequest {
+  readonly kind: TaskKind;
+  /** The action concerned; null for `complete`. */
+  readonly actionId: string | null;
+  readonly state: ExecutionState;
+  /** The execution's id, for idempotency of side effects across retries and redeliveries. */
+  readonly executionId: string;
+  /** `waitForEvent` only. */
+  readonly taskToken?: string;
+}
+
+/** What the executor function returns (or sends with task success): the next state. */
+export type TaskResponse = ExecutionState;
