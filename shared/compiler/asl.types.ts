@@ -39,11 +39,15 @@ export interface TaskState extends StateBase {
   Next: string;
 }
 
-export interface ChoiceRule {
+export interface ChoiceCondition {
   Variable?: string;
   StringEquals?: string;
   NumericEquals?: number;
   IsPresent?: boolean;
+  Not?: ChoiceCondition;
+}
+
+export interface ChoiceRule extends ChoiceCondition {
   Next: string;
 }
 

@@ -152,7 +152,8 @@ export const compileWorkflow = (
     Comment:
       'Starts at the first action, or at $.resumeAt (migration to a new revision, retry, durable waits)',
     Choices: [
-      { Variable: '$.resumeAt', IsPresent: false, Next: entry },
+      // Not(IsPresent: true) rather than IsPresent: false, which aws-local-stepfunctions never matches.
+      { Not: { Variable: '$.resumeAt', IsPresent: true }, Next: entry },
       ...workflow.actions.map((action) => ({
         Variable: '$.resumeAt',
         StringEquals: action.id,

@@ -38,7 +38,7 @@ const linear = (
     enrollment: { trigger: 'manual' },
     startActionId: idOf(0),
     actions: Array.from({ length: count }, (_, i) => {
-      const action = { id: idOf(i), ...make(i) };
+      const action: Record<string, unknown> = { id: idOf(i), ...make(i) };
       return action.type === 'valueBranch' ? action : { ...action, next: i + 1 < count ? idOf(i + 1) : null };
     }),
   } as WorkflowDefinitionInput);
@@ -169,7 +169,7 @@ describe('compileWorkflow', () => {
     const resume = compile(nurtureFrenchLeads).States.Resume;
     expect(resume).toMatchObject({ Type: 'Choice', Default: 'UnknownResumeAction' });
     const rules = resume?.Type === 'Choice' ? resume.Choices : [];
-    expect(rules[0]).toEqual({ Variable: '$.resumeAt', IsPresent: false, Next: 'Wait:a1' });
+    expect(rules[0]).toEqual({ Not: { Variable: '$.resumeAt', IsPresent: true }, Next: 'Wait:a1' });
     expect(rules.slice(1).map((rule) => [rule.StringEquals, rule.Next])).toEqual([
       ['a1', 'Wait:a1'],
       ['a2', 'Wait:a3'],

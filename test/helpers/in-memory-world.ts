@@ -1,0 +1,212 @@
+import type { ActionEffect } from '../../shared/actions/action-effects.ts';
+import type { EnrollmentRef, ExecutionState } from '../../shared/compiler/task-contract.ts';
+import type { Properties } from '../../shared/domain/record.schema.ts';
+import type { HistoryEvent } from '../../shared/executor/history-event.ts';
+import type { ExecutorPorts } from '../../shared/executor/ports.ts';
+import type { WorkflowDefinition } from '../../shared/workflow/workflow.schema.ts';
+
+interface StoredRecord {
+  objectType: string;
+  properties: Properties;
+}
+
+export interface Ended {
+  enrollment: EnrollmentRef;
+  outcome: string;
+  reason?: string;
+  actionId?: string;
+}
+
+const namedError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
+
+/** CRM data, history and the outside world in memory, behind the executor's ports. */
+export class InMemoryWorld {
+  now: Date;
+  readonly workflows = new Map<string, WorkflowDefinition>();
+  readonly records = new Map<string, StoredRecord>();
+  readonly associations = new Map<string, Set<string>>();
+  readonly lists = new Map<string, Set<string>>();
+  readonly history: HistoryEvent[] = [];
+  readonly outbox: { kind: string; to?: string; subject?: string; body?: string; message?: string }[] = [];
+  readonly webhookCalls: { url: string; at: string }[] = [];
+  readonly published: { detailType: string; recordId: string }[] = [];
+  readonly enrolledElsewhere: { workflowId: string; recordId: string }[] = [];
+  readonly ended: Ended[] = [];
+  readonly eventWaits = new Map<string, { enrollment: EnrollmentRef; actionId: string }>();
+  readonly tokenAnswers = new Map<string, ExecutionState>();
+  /** Status codes the webhook answers, in order (the last one repeats). */
+  webhookStatuses: number[] = [200];
+  /** Faults an action's effects raise, by action id: error name, how many times. */
+  readonly faults = new Map<string, { name: string; times: number }>();
+  randomValues: number[] = [0.5];
+  readonly #applied = new Set<string>();
+  readonly #attempts = new Map<string, number>();
+  readonly #rotation = new Map<string, number>();
+  #ids = 0;
+
+  constructor(now: string) {
+    this.now = new Date(now);
+  }
+
+  addWorkflow(workflowId: string, revision: number, workflow: WorkflowDefinition): void {
+    this.workflows.set(`${workflowId}:${revision}`, workflow);
+  }
+
+  addRecord(objectType: string, properties: Properties, id = `${objectType}-${++this.#ids}`): string {
+    this.records.set(id, { objectType, properties: { ...properties } });
+    return id;
+  }
+
+  associate(a: string, b: string): void {
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const set = this.associations.get(from) ?? new Set<string>();
+      set.add(to);
+      this.associations.set(from, set);
+    }
+  }
+
+  addToList(listId: string, recordId: string): void {
+    const members = this.lists.get(listId) ?? new Set<string>();
+    members.add(recordId);
+    this.lists.set(listId, members);
+  }
+
+  /** Moves the clock forward (never back). */
+  advanceTo(instant: string | Date): void {
+    const at = new Date(instant);
+    if (at.getTime() > this.now.getTime()) this.now = at;
+  }
+
+  properties(id: string): Properties {
+    const record = this.records.get(id);
+    if (!record) throw new Error(`no record ${id}`);
+    return record.properties;
+  }
+
+  events(name?: HistoryEvent['event']): HistoryEvent[] {
+    return name ? this.history.filter((event) => event.event === name) : this.history;
+  }
+
+  #associatedIds(id: string, objectType: string): string[] {
+    return [...(this.associations.get(id) ?? [])].filter(
+      (other) => this.records.get(other)?.objectType === objectType,
+    );
+  }
+
+  #targets(recordId: string, target: 'self' | { associated: string }): string[] {
+    return target === 'self' ? [recordId] : this.#associatedIds(recordId, target.associated);
+  }
+
+  async #apply(effect: ActionEffect, enrollment: EnrollmentRef, key: string): Promise<void> {
+    if (this.#applied.has(key)) return;
+    const fault = this.faults.get(key.split(':')[1] ?? '');
+    if (fault && fault.times > 0) {
+      fault.times -= 1;
+      throw namedError(fault.name, `injected ${fault.name}`);
+    }
+    const recordId = enrollment.recordId;
+    switch (effect.kind) {
+      case 'updateRecords':
+        for (const id of this.#targets(recordId, effect.target))
+          Object.assign(this.properties(id), effect.properties);
+        break;
+      case 'incrementProperty':
+        for (const id of this.#targets(recordId, effect.target)) {
+          const properties = this.properties(id);
+          properties[effect.property] = Number(properties[effect.property] ?? 0) + effect.by;
+        }
+        break;
+      case 'createRecord': {
+        const id = this.addRecord(effect.objectType, effect.properties);
+        if (effect.associate) this.associate(recordId, id);
+        break;
+      }
+      case 'sendEmail':
+        this.outbox.push({ kind: 'email', to: effect.to, subject: effect.subject, body: effect.body });
+        break;
+      case 'sendNotification':
+        this.outbox.push({ kind: 'notification', message: effect.message });
+        break;
+      case 'webhook': {
+        const status =
+          this.webhookStatuses[Math.min(this.webhookCalls.length, this.webhookStatuses.length - 1)] ?? 200;
+        this.webhookCalls.push({ url: effect.url, at: this.now.toISOString() });
+        if (status === 429 || status >= 500)
+          throw namedError('Webhook.Retryable', `the webhook answered ${status}`);
+        if (status >= 400) throw namedError('Webhook.Rejected', `the webhook answered ${status}`);
+        break;
+      }
+      case 'addToList':
+        this.addToList(effect.listId, recordId);
+        break;
+      case 'removeFromList':
+        this.lists.get(effect.listId)?.delete(recordId);
+        break;
+      case 'enrollInWorkflow':
+        this.enrolledElsewhere.push({ workflowId: effect.workflowId, recordId });
+        break;
+      case 'rotateOwner':
+        for (const id of this.#targets(recordId, effect.target)) {
+          const properties = this.properties(id);
+          if (!effect.overwrite && properties[effect.property]) continue;
+          const turn = this.#rotation.get(key.split(':')[1] ?? '') ?? 0;
+          properties[effect.property] = effect.owners[turn % effect.owners.length] ?? null;
+          this.#rotation.set(key.split(':')[1] ?? '', turn + 1);
+        }
+        break;
+      case 'publishEvent':
+        this.published.push({ detailType: effect.detailType, recordId });
+        break;
+    }
+    this.#applied.add(key);
+  }
+
+  /** The executor's ports over this world. */
+  ports(): ExecutorPorts {
+    return {
+      now: () => this.now,
+      workflow: async (workflowId, revision) => {
+        const workflow = this.workflows.get(`${workflowId}:${revision}`);
+        if (!workflow) throw new Error(`no workflow ${workflowId} revision ${revision}`);
+        return workflow;
+      },
+      record: async (_objectType, id) => {
+        const record = this.records.get(id);
+        return record ? { ...record.properties } : undefined;
+      },
+      associated: async (_objectType, id, types) =>
+        Object.fromEntries(
+          types.map((type) => [
+            type,
+            this.#associatedIds(id, type).map((other) => ({ ...this.properties(other) })),
+          ]),
+        ),
+      lists: async (_objectType, id) =>
+        [...this.lists].filter(([, members]) => members.has(id)).map(([listId]) => listId),
+      apply: (effect, enrollment, key) => this.#apply(effect, enrollment, key),
+      history: async (event) => {
+        this.history.push(event);
+      },
+      endEnrollment: async (enrollment, outcome, detail) => {
+        this.ended.push({ enrollment, outcome, ...detail });
+      },
+      registerEventWait: async (enrollment, actionId, taskToken) => {
+        this.eventWaits.set(taskToken, { enrollment, actionId });
+      },
+      succeedEventWait: async (taskToken, state) => {
+        this.tokenAnswers.set(taskToken, state);
+      },
+      countAttempt: async (executionId, actionId) => {
+        const key = `${executionId}:${actionId}`;
+        const count = (this.#attempts.get(key) ?? 0) + 1;
+        this.#attempts.set(key, count);
+        return count;
+      },
+      attempts: async (executionId, actionId) => this.#attempts.get(`${executionId}:${actionId}`) ?? 0,
+      random: () => this.randomValues.shift() ?? 0.5,
+    };
+  }
+}
