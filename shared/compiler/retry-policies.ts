@@ -9,13 +9,16 @@ const LAMBDA_SERVICE_ERRORS = [
   'Lambda.TooManyRequestsException',
 ];
 
-/** Transient faults (throttling, a dependency briefly down): a few quick tries, full jitter. */
+/**
+ * Transient faults (throttling, a dependency briefly down): three quick tries with full jitter
+ * (the Step Functions default count), which keeps a 500-action path within 25,000 history events.
+ */
 export const TRANSIENT_RETRY: Retrier = {
   ErrorEquals: [ERRORS.transient, ...LAMBDA_SERVICE_ERRORS],
   IntervalSeconds: 2,
   BackoffRate: 2,
   MaxDelaySeconds: 60,
-  MaxAttempts: 5,
+  MaxAttempts: 3,
   JitterStrategy: 'FULL',
 };
 
