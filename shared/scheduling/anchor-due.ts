@@ -1,0 +1,59 @@
+import type { IANAZone } from 'luxon';
+import type { Anchor } from '../workflow/workflow.schema.ts';
+import { parseDateValue } from './date-value.ts';
+import { type DelayContext, type DelayDue, type DelaySpecOf, durationOf } from './delay-context.ts';
+import { addDurationToWall, clockMs } from './duration-math.ts';
+import { DAY_MS, dayOf, dayOfIsoDate, msOfTime, toWall, zoneOf } from './local-time.ts';
+
+/** The anchor's local date (day number); a datetime counts by its date in the workflow's zone. */
+const anchorDay = (anchor: Anchor, ctx: DelayContext, zone: IANAZone): number | undefined => {
+  if (anchor.type === 'fixedDate') return dayOfIsoDate(anchor.date);
+  const value = parseDateValue(ctx.properties?.[anchor.property]);
+  if (!value) return undefined;
+  return value.kind === 'date' ? value.day : dayOf(toWall(zone, value.instant));
+};
+
+/** The same month and day in `year`; 29 February becomes 28 February in a common year. */
+const sameDateIn = (year: number, base: number): number => {
+  const date = new Date(base * DAY_MS);
+  const lastDay = new Date(Date.UTC(year, date.getUTCMonth() + 1, 0)).getUTCDate();
+  return Date.UTC(year, date.getUTCMonth(), Math.min(date.getUTCDate(), lastDay)) / DAY_MS;
+};
+
+/**
+ * delayUntilAnchor: the anchor's date at local `time`, then the offset (years to days on the wall clock,
+ * hours to seconds as elapsed time). With `recurAnnually`, the first yearly occurrence — from the anchor's
+ * own year on — whose instant is at or after reaching the delay. A record without an anchor value is
+ * unenrolled; a one-off instant already gone by is `passed`, so the executor skips to the next anchor delay.
+ */
+export const anchorDueAt = (action: DelaySpecOf<'delayUntilAnchor'>, ctx: DelayContext): DelayDue => {
+  const anchor = ctx.anchor;
+  // The validator accepts delayUntilAnchor only in date-centered workflows, so this is a caller's fault.
+  if (!anchor) throw new Error('delayUntilAnchor needs the workflow anchor in its context');
+  const zone = zoneOf(ctx.timeZone);
+  const base = anchorDay(anchor, ctx, zone);
+  if (base === undefined) return { kind: 'unenroll' };
+  const offset = durationOf(action.offset);
+  const time = msOfTime(action.time);
+  const instantOn = (day: number): number => addDurationToWall(zone, day * DAY_MS + time, offset);
+  const reached = ctx.reachedAt.getTime();
+
+  if (anchor.type === 'dateProperty' && anchor.recurAnnually) {
+    const baseYear = new Date(base * DAY_MS).getUTCFullYear();
+    const reachedYear = new Date(toWall(zone, reached)).getUTCFullYear();
+    // Years an offset can move an occurrence by, plus one: the candidates lie within that many years of today.
+    const offsetDays = offset.weeks * 7 + offset.days + clockMs(offset) / DAY_MS;
+    const reach = offset.years + Math.ceil(offset.months / 12) + Math.ceil(offsetDays / 365) + 1;
+    const first = Math.max(baseYear, reachedYear - reach);
+    for (let year = first; year <= first + 2 * reach + 1; year++) {
+      const instant = instantOn(sameDateIn(year, base));
+      if (instant >= reached) return { kind: 'at', at: new Date(instant) };
+    }
+    throw new Error(`no yearly occurrence of the anchor near ${ctx.reachedAt.toISOString()}`);
+  }
+
+  const instant = instantOn(base);
+  return instant >= reached
+    ? { kind: 'at', at: new Date(instant) }
+    : { kind: 'passed', at: new Date(instant) };
+};
