@@ -74,6 +74,8 @@ const isCalendarDate = (text: string): boolean => {
   if (!match) return false;
   const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(y, m - 1, d));
+  // Date.UTC maps years 0–99 to 1900–1999.
+  if (y < 100) date.setUTCFullYear(y, m - 1, d);
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 };
 

@@ -9,10 +9,14 @@ export const ExecutionWindowSchema = z
     start: WindowTimeSchema,
     end: WindowTimeSchema,
   })
-  .refine((window) => minutesOfDay(window.start) < minutesOfDay(window.end), {
-    message: 'a window must start before it ends (start < end, same day)',
-    path: ['end'],
-  });
+  // zod runs refinements after format errors too: a malformed time is reported by its own field, not as an order.
+  .refine(
+    (window) =>
+      !WindowTimeSchema.safeParse(window.start).success ||
+      !WindowTimeSchema.safeParse(window.end).success ||
+      minutesOfDay(window.start) < minutesOfDay(window.end),
+    { message: 'a window must start before it ends (start < end, same day)', path: ['end'] },
+  );
 export type ExecutionWindow = z.infer<typeof ExecutionWindowSchema>;
 
 /** When actions may run: the schedule part of the settings. */
