@@ -1,26 +1,9 @@
 import type { CustomProperties } from '../domain/builtin-properties.ts';
-import type { ValidationIssue } from '../errors/validation-issue.ts';
-import { validateCustomProperties } from '../workflow/validate-properties.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
-import { type CliCommand, type CliIo, EXIT, type ExitCode } from './command.ts';
+import { type CliCommand, EXIT } from './command.ts';
+import { formatIssue } from './format-issue.ts';
+import { loadProperties } from './load-properties.ts';
 import { readJsonFile } from './read-json-file.ts';
-
-/** `<path>: <message>`, or the message alone for the document as a whole. */
-export const formatIssue = (issue: ValidationIssue): string =>
-  issue.path ? `${issue.path}: ${issue.message}` : issue.message;
-
-const loadProperties = async (path: string, io: CliIo): Promise<CustomProperties | ExitCode> => {
-  const file = await readJsonFile(path, io);
-  if (!file.ok) {
-    io.err(file.message);
-    return EXIT.usage;
-  }
-  const result = validateCustomProperties(file.json);
-  if (result.ok) return result.properties;
-  io.err(`"${path}" holds invalid property definitions:`);
-  for (const issue of result.errors) io.err(`  ${formatIssue(issue)}`);
-  return EXIT.usage;
-};
 
 /** `crm-workflows validate <file.json> [--properties <props.json>]` */
 export const validateCommand: CliCommand = {

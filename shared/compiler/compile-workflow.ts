@@ -1,6 +1,8 @@
+import type { CustomProperties } from '../domain/builtin-properties.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
 import { parseIsoDuration } from '../time/iso-duration.ts';
 import { type Action, type ActionOf, isBranching, isDelay, successorsOf } from '../workflow/action.schema.ts';
+import { validateWorkflow } from '../workflow/validate-workflow.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { StateMachineDefinition } from './asl.types.ts';
 import { CompileError } from './compile-error.ts';
@@ -21,6 +23,8 @@ import { ERRORS } from './task-contract.ts';
 export interface CompileOptions {
   /** ARN of the executor function every Task state calls. */
   readonly actionFunctionArn: string;
+  /** Custom property definitions by object type, for validating the workflow. */
+  readonly properties?: CustomProperties;
   /** Named in the definition's comment. */
   readonly workflowId?: string;
   readonly revision?: number;
@@ -132,16 +136,19 @@ const checkLimits = (workflow: WorkflowDefinition, definition: StateMachineDefin
 };
 
 /**
- * Compiles a validated workflow into the Amazon States Language document of its state machine:
+ * Validates a workflow and compiles it into the Amazon States Language document of its state machine:
  * before each action a Wait until the instant the previous step computed, delays folded into
  * that instant, branches as Choice states fed by an evaluation when the record reaches them.
- * Throws {@link CompileError} when Step Functions would refuse or outgrow the result.
+ * Throws {@link CompileError} when the workflow is invalid, or Step Functions would refuse or outgrow the result.
  * @example compileWorkflow(workflow, { actionFunctionArn: 'arn:aws:lambda:eu-west-1:123456789012:function:executor' })
  */
-export const compileWorkflow = (
-  workflow: WorkflowDefinition,
-  options: CompileOptions,
-): StateMachineDefinition => {
+export const compileWorkflow = (input: unknown, options: CompileOptions): StateMachineDefinition => {
+  const validation = validateWorkflow(
+    input,
+    options.properties === undefined ? {} : { properties: options.properties },
+  );
+  if (!validation.ok) throw new CompileError(validation.errors);
+  const workflow = validation.workflow;
   const target: TaskTarget = { actionFunctionArn: options.actionFunctionArn };
   const actions = indexActions(workflow);
   const graph = new StateGraph();

@@ -234,8 +234,34 @@ describe('compileWorkflow', () => {
   });
 
   it('refuses an event wait longer than a year', () => {
-    const workflow = linear(1, () => ({ type: 'delayUntilEvent', criteria: [], timeout: 'P400D' }));
+    const workflow = linear(1, () => ({
+      type: 'delayUntilEvent',
+      criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'customer' }] }],
+      timeout: 'P400D',
+    }));
     expect(() => compile(workflow)).toThrowError(/actions\[0\]\.timeout: must be at most one year/);
+  });
+
+  it('refuses an invalid workflow with the validation issues (a cycle of delays would never end)', () => {
+    const input = {
+      name: 'Loop',
+      objectType: 'contacts',
+      enrollment: { trigger: 'manual' },
+      startActionId: 'd1',
+      actions: [
+        { id: 'd1', type: 'delay', duration: 'P1D', next: 'd2' },
+        { id: 'd2', type: 'delay', duration: 'P1D', next: 'd1' },
+      ],
+    };
+    expect(() => compile(input)).toThrowError(CompileError);
+    try {
+      compile(input);
+    } catch (error) {
+      expect((error as CompileError).code).toBe('VALIDATION_FAILED');
+      expect((error as CompileError).issues).toContainEqual(
+        expect.objectContaining({ message: expect.stringContaining('d1 → d2 → d1') }),
+      );
+    }
   });
 
   it.each([
