@@ -1,0 +1,71 @@
+import { type CompiledFilter, sharedCompiledFilter } from './compile-filter.ts';
+import type { FilterGroups } from './filter.schema.ts';
+import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
+
+type FilterTest = CompiledFilter['test'];
+
+const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost;
+
+/** Criteria compiled once into closures, evaluated many times. */
+export class CompiledCriteria {
+  readonly groups: FilterGroups;
+  readonly #compiled: readonly (readonly CompiledFilter[])[];
+  /** Every group's tests end to end (cheap ones first within a group), and where each group ends. */
+  readonly #tests: readonly FilterTest[];
+  readonly #groupEnds: readonly number[];
+
+  constructor(groups: FilterGroups) {
+    this.groups = groups;
+    this.#compiled = groups.map((group) => group.filters.map(sharedCompiledFilter));
+    // AND is order-free and filters have no side effects: try cheap, selective filters first.
+    this.#tests = this.#compiled.flatMap((filters) => filters.toSorted(byCost).map((filter) => filter.test));
+    let end = 0;
+    this.#groupEnds = this.#compiled.map((filters) => {
+      end += filters.length;
+      return end;
+    });
+  }
+
+  /** True when any group has all its filters true; `[]` (no criteria) never matches. */
+  match(input: FilterInput): boolean {
+    const ctx: EvaluationContext = { input, nowMs: undefined };
+    const tests = this.#tests;
+    let start = 0;
+    for (const end of this.#groupEnds) {
+      let f = start;
+      while (f < end && tests[f]!(input, ctx)) f += 1;
+      if (f === end) return true;
+      start = end;
+    }
+    return false;
+  }
+
+  /** Every filter evaluated (no short-circuit), so that a user sees why the criteria matched or not. */
+  explain(input: FilterInput): CriteriaExplanation {
+    const ctx: EvaluationContext = { input, nowMs: undefined };
+    const groups = this.#compiled.map((filters, g) => {
+      const results = filters.map((compiled, f) => ({
+        filter: this.groups[g]!.filters[f]!,
+        path: `[${g}].filters[${f}]`,
+        ...compiled.explain(input, ctx),
+      }));
+      return { matched: results.every((result) => result.result), filters: results };
+    });
+    return { matched: groups.some((group) => group.matched), groups };
+  }
+}
+
+let compilations = 0;
+
+/** How many times criteria have been compiled since the process started (the cache's effect is visible here). */
+export const compilationCount = (): number => compilations;
+
+/**
+ * Compiles filter groups (OR of ANDs) into closures: strings lowercased, dates and durations parsed, `in` values
+ * in Sets and token patterns built once. `[]` — no criteria — compiles to criteria that never match, so a
+ * workflow without criteria never enrolls automatically.
+ */
+export const compileFilterGroups = (groups: FilterGroups): CompiledCriteria => {
+  compilations += 1;
+  return new CompiledCriteria(groups);
+};

@@ -1,0 +1,64 @@
+import { criteriaDependencies } from './criteria-dependencies.ts';
+import type { FilterGroups } from './filter.schema.ts';
+
+/** A change to a record, as the index needs it. */
+export interface CriteriaChange {
+  /** Own properties of the record that changed. */
+  readonly changedProperties: readonly string[];
+  /** Object types of associated records that changed (or were associated or dissociated). */
+  readonly associatedTypes?: readonly string[];
+  /** True when the record's list memberships changed. */
+  readonly listsChanged?: boolean;
+}
+
+/** Criteria by id, inverted so that a change finds the criteria it can affect without evaluating the others. */
+export interface CriteriaIndex {
+  /** Ids (in entry order, each once) whose criteria result the change could alter. */
+  affected(change: CriteriaChange): string[];
+}
+
+const append = (map: Map<string, number[]>, key: string, ordinal: number): void => {
+  const ordinals = map.get(key);
+  if (!ordinals) map.set(key, [ordinal]);
+  else if (ordinals[ordinals.length - 1] !== ordinal) ordinals.push(ordinal);
+};
+
+/**
+ * Indexes criteria by the properties, associated object types and lists they read. Criteria with time filters
+ * (`withinLast`, `notWithinLast`) are returned for every change: their result drifts with the clock, so it may
+ * differ from the last evaluation even when nothing they read changed. `[]` (no criteria) is never returned.
+ */
+export const createCriteriaIndex = (
+  entries: readonly { id: string; criteria: FilterGroups }[],
+): CriteriaIndex => {
+  const ids: string[] = [];
+  const byProperty = new Map<string, number[]>();
+  const byAssociatedType = new Map<string, number[]>();
+  const onLists: number[] = [];
+  const onTime: number[] = [];
+  for (const { id, criteria } of entries) {
+    const ordinal = ids.push(id) - 1;
+    const dependencies = criteriaDependencies(criteria);
+    for (const property of dependencies.properties) append(byProperty, property, ordinal);
+    for (const objectType of dependencies.associated.keys()) append(byAssociatedType, objectType, ordinal);
+    if (dependencies.lists) onLists.push(ordinal);
+    if (dependencies.time) onTime.push(ordinal);
+  }
+  return {
+    affected: (change) => {
+      const hit = new Uint8Array(ids.length);
+      const mark = (ordinals: readonly number[] | undefined) => {
+        if (ordinals) for (const ordinal of ordinals) hit[ordinal] = 1;
+      };
+      mark(onTime);
+      for (const property of change.changedProperties) mark(byProperty.get(property));
+      for (const objectType of change.associatedTypes ?? []) mark(byAssociatedType.get(objectType));
+      if (change.listsChanged) mark(onLists);
+      const affected: string[] = [];
+      for (let ordinal = 0; ordinal < hit.length; ordinal += 1) {
+        if (hit[ordinal]) affected.push(ids[ordinal]!);
+      }
+      return affected;
+    },
+  };
+};

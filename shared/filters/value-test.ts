@@ -1,0 +1,21 @@
+import type { EvaluationContext } from './filter-input.ts';
+
+/**
+ * A compiled comparison of one record value with a filter's value: `true`/`false`, or `undefined` when the
+ * record value is empty (null, undefined, "") or cannot be compared with it (wrong type). Returning `undefined`
+ * for empties lets a positive operator be just `test(value) === true`, with no extra layer on the hot path.
+ */
+export type TriTest = (value: unknown, ctx: EvaluationContext) => boolean | undefined;
+
+/** A compiled comparison and, for explanations, what kind of value it can compare with. */
+export interface ValueTest {
+  readonly test: TriTest;
+  readonly expects: string;
+}
+
+/** True when a value counts as "not set": null, undefined or the empty string. */
+export const isEmptyValue = (value: unknown): boolean =>
+  value === null || value === undefined || value === '';
+
+/** A test no record value can pass, for filter values the engine cannot compare with anything. */
+export const incomparable = (expects: string): ValueTest => ({ test: () => undefined, expects });

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { criteriaDependencies } from '../../shared/filters/criteria-dependencies.ts';
+import { createCriteriaIndex } from '../../shared/filters/criteria-index.ts';
+import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
+
+describe('criteriaDependencies', () => {
+  it('collects own properties, associated properties by type, lists and time', () => {
+    // Prepare
+    const criteria: FilterGroups = [
+      {
+        filters: [
+          { property: 'country', operator: 'eq', value: 'FR' },
+          { property: 'lifecyclestage', operator: 'changedTo', value: 'lead' },
+          { property: 'companies.industry', operator: 'eq', value: 'SaaS' },
+        ],
+      },
+      {
+        filters: [
+          { property: 'companies.city', operator: 'hasProperty' },
+          { property: 'deals.amount', operator: 'gt', value: 10 },
+          { operator: 'notInList', listId: 'lst_1' },
+        ],
+      },
+    ];
+
+    // Act
+    const dependencies = criteriaDependencies(criteria);
+
+    // Assess
+    expect(dependencies).toEqual({
+      properties: new Set(['country', 'lifecyclestage']),
+      associated: new Map([
+        ['companies', new Set(['industry', 'city'])],
+        ['deals', new Set(['amount'])],
+      ]),
+      lists: true,
+      time: false,
+    });
+  });
+
+  it.each([
+    ['withinLast', { property: 'createdate', operator: 'withinLast', value: 'P7D' }],
+    ['notWithinLast', { property: 'createdate', operator: 'notWithinLast', value: 'P7D' }],
+    ['an associated withinLast', { property: 'deals.closedate', operator: 'withinLast', value: 'P7D' }],
+  ] as const)('marks %s as time-dependent', (_label, filter) => {
+    expect(criteriaDependencies([{ filters: [filter] }]).time).toBe(true);
+  });
+
+  it('finds nothing in "no criteria"', () => {
+    expect(criteriaDependencies([])).toEqual({
+      properties: new Set(),
+      associated: new Map(),
+      lists: false,
+      time: false,
+    });
+  });
+});
+
+describe('createCriteriaIndex', () => {
+  const index = createCriteriaIndex([
+    { id: 'country', criteria: [{ filters: [{ property: 'country', operator: 'eq', value: 'FR' }] }] },
+    {
+      id: 'stage-or-score',
+      criteria: [
+        { filters: [{ property: 'lifecyclestage', operator: 'changed' }] },
+        { filters: [{ property: 'score', operator: 'gt', value: 10 }] },
+      ],
+    },
+    {
+      id: 'recent',
+      criteria: [{ filters: [{ property: 'createdate', operator: 'withinLast', value: 'P7D' }] }],
+    },
+    {
+      id: 'company',
+      criteria: [{ filters: [{ property: 'companies.industry', operator: 'eq', value: 'SaaS' }] }],
+    },
+    { id: 'list', criteria: [{ filters: [{ operator: 'inList', listId: 'lst_1' }] }] },
+    { id: 'none', criteria: [] },
+    { id: 'country-too', criteria: [{ filters: [{ property: 'country', operator: 'neq', value: 'DE' }] }] },
+  ]);
+
+  it.each<[label: string, change: Parameters<typeof index.affected>[0], expected: string[]]>([
+    ['a property one criteria reads', { changedProperties: ['score'] }, ['stage-or-score', 'recent']],
+    [
+      'a property two criteria read',
+      { changedProperties: ['country'] },
+      ['country', 'recent', 'country-too'],
+    ],
+    [
+      'several properties, each id once',
+      { changedProperties: ['country', 'score', 'lifecyclestage'] },
+      ['country', 'stage-or-score', 'recent', 'country-too'],
+    ],
+    ['a property no criteria reads', { changedProperties: ['phone'] }, ['recent']],
+    ['an associated type', { changedProperties: [], associatedTypes: ['companies'] }, ['recent', 'company']],
+    ['an associated property name is not an own property', { changedProperties: ['industry'] }, ['recent']],
+    ['an associated type nobody reads', { changedProperties: [], associatedTypes: ['tickets'] }, ['recent']],
+    ['list memberships', { changedProperties: [], listsChanged: true }, ['recent', 'list']],
+    ['nothing', { changedProperties: [] }, ['recent']],
+  ])('returns, in entry order, the criteria a change of %s can affect', (_label, change, expected) => {
+    expect(index.affected(change)).toEqual(expected);
+  });
+
+  it('returns time-dependent criteria for every change, and never "no criteria"', () => {
+    // Act
+    const affected = index.affected({
+      changedProperties: ['country', 'score', 'lifecyclestage', 'createdate'],
+      associatedTypes: ['companies'],
+      listsChanged: true,
+    });
+
+    // Assess
+    expect(affected).toContain('recent');
+    expect(affected).not.toContain('none');
+    expect(affected).toHaveLength(6);
+  });
+});
