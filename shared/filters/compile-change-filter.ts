@@ -16,16 +16,20 @@ const changedIn = (input: FilterInput, name: string, read: PropertyReader): bool
 };
 
 /**
- * `changed` / `changedTo` on an own property: true only when evaluated for a change that touched it, and (as any
- * positive operator) the new value is set — and, for `changedTo`, equal to the filter's value.
+ * `changed` / `changedTo` on an own property: true only when evaluated for a change that touched it (a property
+ * cleared by the change counts); for `changedTo`, the new value must also be set and equal to the filter's value.
  */
 export const compileChangeFilter = (filter: PropertyFilter): CompiledFilter => {
   const name = filter.property;
   const read = readerOf(name);
   const valueTest = compileValueTest(filter);
   const predicate = compileValuePredicate(filter, valueTest);
-  const test = (input: FilterInput, ctx: EvaluationContext): boolean =>
-    changedIn(input, name, read) && predicate(read(input.properties), ctx);
+  // `changed` is about the change itself: clearing a property changes it too.
+  const test =
+    filter.operator === 'changed'
+      ? (input: FilterInput): boolean => changedIn(input, name, read)
+      : (input: FilterInput, ctx: EvaluationContext): boolean =>
+          changedIn(input, name, read) && predicate(read(input.properties), ctx);
   return {
     cost: 0,
     test,

@@ -34,10 +34,10 @@ describe('matchFilters', () => {
         false,
       ],
       [
-        'changed: cleared (an empty value fails every positive operator)',
+        'changed: cleared (clearing is a change)',
         { property: 'lifecyclestage', operator: 'changed' },
         contact({ lifecyclestage: null }, { changedProperties: ['lifecyclestage'] }),
-        false,
+        true,
       ],
       [
         'changed: derived from before when changedProperties is absent',

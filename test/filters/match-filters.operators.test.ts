@@ -473,7 +473,6 @@ describe('matchFilters', () => {
       { property: 'p', operator: 'endsWith', value: '' },
       { property: 'p', operator: 'containsToken', value: 'fr' },
       { property: 'p', operator: 'withinLast', value: 'P7D' },
-      { property: 'p', operator: 'changed' },
       { property: 'p', operator: 'changedTo', value: '' },
     ];
     const empties: [string, unknown][] = [
@@ -519,6 +518,12 @@ describe('matchFilters', () => {
       ),
     )('%s is false on %s', (_operator, _label, filter, value) => {
       expect(matchFilters(allOf(filter), contactWith('p', value, changed))).toBe(false);
+    });
+
+    it.each(empties)('changed is true on %s when the change cleared the property', (_label, value) => {
+      expect(
+        matchFilters(allOf({ property: 'p', operator: 'changed' }), contactWith('p', value, changed)),
+      ).toBe(true);
     });
 
     it.each(empties)('notHasProperty is true on %s', (_label, value) => {
