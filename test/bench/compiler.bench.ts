@@ -151,6 +151,6 @@ export const printCompilerBench = (result: CompilerBenchResult): void => {
   console.log(`targets met: ${result.targetsMet ? 'yes' : 'NO'} (≤ 2 transitions per action, 0 per delay)`);
 };
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.main) {
   printCompilerBench(await runCompilerBench());
 }
