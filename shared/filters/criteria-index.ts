@@ -24,9 +24,10 @@ const append = (map: Map<string, number[]>, key: string, ordinal: number): void 
 };
 
 /**
- * Indexes criteria by the properties, associated object types and lists they read. Criteria with time filters
- * (`withinLast`, `notWithinLast`) are returned for every change: their result drifts with the clock, so it may
- * differ from the last evaluation even when nothing they read changed. `[]` (no criteria) is never returned.
+ * Indexes criteria by the properties, associated object types and lists they read. A change enrolls a record
+ * when the criteria go from false (before it) to true (after it), both evaluated at the same instant: criteria
+ * that read nothing the change touched give the same result twice, time filters included, so they are never
+ * evaluated. `[]` (no criteria) is never returned.
  */
 export const createCriteriaIndex = (
   entries: readonly { id: string; criteria: FilterGroups }[],
@@ -35,14 +36,12 @@ export const createCriteriaIndex = (
   const byProperty = new Map<string, number[]>();
   const byAssociatedType = new Map<string, number[]>();
   const onLists: number[] = [];
-  const onTime: number[] = [];
   for (const { id, criteria } of entries) {
     const ordinal = ids.push(id) - 1;
     const dependencies = criteriaDependencies(criteria);
     for (const property of dependencies.properties) append(byProperty, property, ordinal);
     for (const objectType of dependencies.associated.keys()) append(byAssociatedType, objectType, ordinal);
     if (dependencies.lists) onLists.push(ordinal);
-    if (dependencies.time) onTime.push(ordinal);
   }
   return {
     affected: (change) => {
@@ -50,7 +49,6 @@ export const createCriteriaIndex = (
       const mark = (ordinals: readonly number[] | undefined) => {
         if (ordinals) for (const ordinal of ordinals) hit[ordinal] = 1;
       };
-      mark(onTime);
       for (const property of change.changedProperties) mark(byProperty.get(property));
       for (const objectType of change.associatedTypes ?? []) mark(byAssociatedType.get(objectType));
       if (change.listsChanged) mark(onLists);
