@@ -1,10 +1,8 @@
 import { CompileError } from '../compiler/compile-error.ts';
 import { compileWorkflow } from '../compiler/compile-workflow.ts';
-import type { CustomProperties } from '../domain/builtin-properties.ts';
 import { type CliCommand, EXIT } from './command.ts';
 import { formatIssue } from './format-issue.ts';
-import { loadProperties } from './load-properties.ts';
-import { readJsonFile } from './read-json-file.ts';
+import { readWorkflowInput } from './read-workflow-input.ts';
 
 /** Where the Task states point when no `--function-arn` is given: a placeholder to read, not to deploy. */
 export const PLACEHOLDER_FUNCTION_ARN =
@@ -25,23 +23,16 @@ export const compileCommand: CliCommand = {
     '  -p, --properties <props.json>  custom property definitions by object type (as for validate)',
     `  -f, --function-arn <arn>       the executor function the Task states call (default ${PLACEHOLDER_FUNCTION_ARN})`,
   ],
-  run: async ({ positionals, values }, io) => {
-    const [file] = positionals;
-    let properties: CustomProperties = {};
-    if (typeof values.properties === 'string') {
-      const loaded = await loadProperties(values.properties, io);
-      if (typeof loaded === 'number') return loaded;
-      properties = loaded;
-    }
-    const workflow = await readJsonFile(file as string, io);
-    if (!workflow.ok) {
-      io.err(workflow.message);
-      return EXIT.usage;
-    }
+  run: async (input, io) => {
+    const read = await readWorkflowInput(input, io);
+    if (typeof read === 'number') return read;
+    const { json, properties } = read;
     const arn =
-      typeof values['function-arn'] === 'string' ? values['function-arn'] : PLACEHOLDER_FUNCTION_ARN;
+      typeof input.values['function-arn'] === 'string'
+        ? input.values['function-arn']
+        : PLACEHOLDER_FUNCTION_ARN;
     try {
-      io.out(JSON.stringify(compileWorkflow(workflow.json, { actionFunctionArn: arn, properties }), null, 2));
+      io.out(JSON.stringify(compileWorkflow(json, { actionFunctionArn: arn, properties }), null, 2));
       return EXIT.ok;
     } catch (error) {
       if (!(error instanceof CompileError)) throw error;

@@ -1,9 +1,7 @@
-import type { CustomProperties } from '../domain/builtin-properties.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
 import { type CliCommand, EXIT } from './command.ts';
 import { formatIssue } from './format-issue.ts';
-import { loadProperties } from './load-properties.ts';
-import { readJsonFile } from './read-json-file.ts';
+import { readWorkflowInput } from './read-workflow-input.ts';
 
 /** `crm-workflows validate <file.json> [--properties <props.json>]` */
 export const validateCommand: CliCommand = {
@@ -20,20 +18,11 @@ export const validateCommand: CliCommand = {
     '  -p, --properties <props.json>  custom property definitions by object type, added to the built-ins:',
     '                                 { "contacts": [ { "name": "plan", "type": "enumeration", "options": ["free", "pro"] } ] }',
   ],
-  run: async ({ positionals, values }, io) => {
-    const [file] = positionals;
-    let properties: CustomProperties = {};
-    if (typeof values.properties === 'string') {
-      const loaded = await loadProperties(values.properties, io);
-      if (typeof loaded === 'number') return loaded;
-      properties = loaded;
-    }
-    const workflow = await readJsonFile(file!, io);
-    if (!workflow.ok) {
-      io.err(workflow.message);
-      return EXIT.usage;
-    }
-    const result = validateWorkflow(workflow.json, { properties });
+  run: async (input, io) => {
+    const read = await readWorkflowInput(input, io);
+    if (typeof read === 'number') return read;
+    const { json, properties } = read;
+    const result = validateWorkflow(json, { properties });
     if (result.ok) {
       io.out('valid');
       return EXIT.ok;
