@@ -7,6 +7,7 @@ import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { StateMachineDefinition } from './asl.types.ts';
 import { CompileError } from './compile-error.ts';
 import { type ActionIndex, type Edge, indexActions, isHeldBack, resolveEdge } from './edges.ts';
+import { MAX_EVENT_TIMEOUT_SECONDS } from './execution-horizon.ts';
 import { MAX_HISTORY_EVENTS, worstCaseHistoryEvents } from './history-bound.ts';
 import {
   renderEventWaitTask,
@@ -32,8 +33,6 @@ export interface CompileOptions {
 
 /** Step Functions refuses state machine definitions larger than this (bytes). */
 export const MAX_DEFINITION_BYTES = 1024 * 1024;
-/** A Standard execution lives at most one year, so no wait may be longer. */
-export const MAX_WAIT_SECONDS = 365 * 24 * 3600;
 
 /**
  * Elapsed seconds of an event-wait timeout. Calendar parts count as 30-day months and
@@ -108,10 +107,10 @@ const resumeEntryOf = (actions: ActionIndex, action: Action): string =>
 const checkLimits = (workflow: WorkflowDefinition, definition: StateMachineDefinition): ValidationIssue[] => {
   const issues: ValidationIssue[] = [];
   workflow.actions.forEach((action, index) => {
-    if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) > MAX_WAIT_SECONDS) {
+    if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) > MAX_EVENT_TIMEOUT_SECONDS) {
       issues.push({
         path: `actions[${index}].timeout`,
-        message: 'must be at most one year (the life of an execution)',
+        message: `must be at most ${MAX_EVENT_TIMEOUT_SECONDS / 86_400} days (an execution lives one year)`,
       });
     }
     if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) < 1) {
@@ -188,6 +187,11 @@ export const compileWorkflow = (input: unknown, options: CompileOptions): StateM
     graph.add(stateNames.exit, {
       Type: 'Succeed',
       Comment: 'The record left: goal met, unenrolled or suppressed',
+    });
+    graph.add(stateNames.continued, {
+      Type: 'Succeed',
+      Comment:
+        'The next step is more than 360 days after this execution began: a new execution resumes there',
     });
     graph.add(stateNames.stopped, {
       Type: 'Fail',

@@ -1,6 +1,6 @@
 import type { Action, ActionOf } from '../workflow/action.schema.ts';
 import type { Catcher, ChoiceState, Retrier, TaskState, WaitState } from './asl.types.ts';
-import { TRANSIENT_RETRY, WEBHOOK_RETRY } from './retry-policies.ts';
+import { BOOKKEEPING_RETRY, NO_RETRY_ON_EXIT, TRANSIENT_RETRY, WEBHOOK_RETRY } from './retry-policies.ts';
 import { stateNames } from './state-names.ts';
 import { ERRORS, type TaskKind } from './task-contract.ts';
 
@@ -9,7 +9,10 @@ export interface TaskTarget {
   readonly actionFunctionArn: string;
 }
 
-const EXIT_CATCHER: Catcher = { ErrorEquals: [ERRORS.exit], Next: stateNames.exit };
+const EXIT_CATCHERS: Catcher[] = [
+  { ErrorEquals: [ERRORS.exit], Next: stateNames.exit },
+  { ErrorEquals: [ERRORS.continued], Next: stateNames.continued },
+];
 
 const failureCatcher = (actionId: string): Catcher => ({
   ErrorEquals: ['States.ALL'],
@@ -22,6 +25,7 @@ const request = (kind: TaskKind, actionId: string | null): Record<string, unknow
   actionId,
   'state.$': '$',
   'executionId.$': '$$.Execution.Id',
+  'startedAt.$': '$$.Execution.StartTime',
 });
 
 const retriesOf = (action: Action | null): Retrier[] =>
@@ -45,7 +49,7 @@ export const renderRunTask = (
   Resource: target.actionFunctionArn,
   Parameters: request(kind, action.id),
   Retry: retriesOf(action),
-  Catch: [EXIT_CATCHER, failureCatcher(action.id)],
+  Catch: [...EXIT_CATCHERS, failureCatcher(action.id)],
   Next: next,
 });
 
@@ -65,14 +69,14 @@ export const renderEventWaitTask = (
   TimeoutSeconds: timeoutSeconds,
   Retry: [TRANSIENT_RETRY],
   Catch: [
-    EXIT_CATCHER,
+    ...EXIT_CATCHERS,
     { ErrorEquals: ['States.Timeout'], Next: stateNames.timedOut(action.id), ResultPath: '$.error' },
     failureCatcher(action.id),
   ],
   Next: next,
 });
 
-/** A follow-up step of the executor (event timeout, failure, completion): no failure path of its own. */
+/** A bookkeeping step of the executor (event timeout, failure, completion): retries any fault, then stops. */
 export const renderFollowUpTask = (
   target: TaskTarget,
   kind: 'eventTimeout' | 'actionFailed' | 'complete',
@@ -83,8 +87,8 @@ export const renderFollowUpTask = (
   Type: 'Task',
   Resource: target.actionFunctionArn,
   Parameters: request(kind, actionId),
-  Retry: [TRANSIENT_RETRY],
-  Catch: [EXIT_CATCHER, { ErrorEquals: ['States.ALL'], Next: onFailure, ResultPath: '$.error' }],
+  Retry: [NO_RETRY_ON_EXIT, BOOKKEEPING_RETRY],
+  Catch: [...EXIT_CATCHERS, { ErrorEquals: ['States.ALL'], Next: onFailure, ResultPath: '$.error' }],
   Next: next,
 });
 

@@ -24,7 +24,7 @@ export const TRANSIENT_RETRY: Retrier = {
 
 const WEBHOOK_RETRY_BUDGET_SECONDS = 3 * 24 * 3600;
 const WEBHOOK_FIRST_INTERVAL = 60;
-const WEBHOOK_MAX_DELAY = 4 * 3600;
+const WEBHOOK_MAX_DELAY = 6 * 3600;
 const WEBHOOK_BACKOFF = 2;
 
 /** How many retries fit in the webhook budget: the waits add up to at most 3 days. */
@@ -41,7 +41,8 @@ const webhookMaxAttempts = (): number => {
 
 /**
  * A webhook answered 5xx or 429 (or not at all): retried for up to 3 days — 1 min, doubling,
- * then every 4 h. No jitter, so that the span is the contract's and not a random part of it.
+ * then every 6 h (19 retries, 2.9 days). No jitter, so that the span is the contract's and not a
+ * random part of it.
  */
 export const WEBHOOK_RETRY: Retrier = {
   ErrorEquals: [ERRORS.webhookRetryable],
@@ -50,4 +51,23 @@ export const WEBHOOK_RETRY: Retrier = {
   MaxDelaySeconds: WEBHOOK_MAX_DELAY,
   MaxAttempts: webhookMaxAttempts(),
   JitterStrategy: 'NONE',
+};
+
+/**
+ * What a Task raises on purpose to end the execution well (the record left, or the execution
+ * continues in a new one): never retried, straight to its Catch.
+ */
+export const NO_RETRY_ON_EXIT: Retrier = { ErrorEquals: [ERRORS.exit, ERRORS.continued], MaxAttempts: 0 };
+
+/**
+ * Bookkeeping steps (recording a failure, a timeout, the completion) only write: they retry any
+ * fault a few times, so that a passing store error does not end the enrollment unrecorded.
+ */
+export const BOOKKEEPING_RETRY: Retrier = {
+  ErrorEquals: ['States.ALL'],
+  IntervalSeconds: 2,
+  BackoffRate: 2,
+  MaxDelaySeconds: 60,
+  MaxAttempts: 5,
+  JitterStrategy: 'FULL',
 };

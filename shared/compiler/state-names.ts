@@ -13,6 +13,7 @@ export const stateNames = {
   complete: 'Complete',
   done: 'Done',
   exit: 'Exit',
+  continued: 'Continued',
   stopped: 'Stopped',
   unknownResume: 'UnknownResumeAction',
 } as const;

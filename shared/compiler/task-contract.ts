@@ -9,14 +9,16 @@
  * What each kind asks of the executor (X is `actionId`):
  * - `action`: re-check goal, unenrollment criteria and suppression (if the record must
  *   leave, record it and throw {@link ERRORS.exit}); run X; then advance along X's
- *   successor edge (see below).
+ *   successor edge (see below), reading the record as X left it.
  * - `branch`: same re-checks; evaluate X (branch, valueBranch, randomSplit) now, record
  *   `branch.taken`, and return `branch` = the index of the chosen successor in
- *   `successorsOf(X)` order (branches…, default), having advanced along that edge.
- * - `waitForEvent`: same re-checks; register `taskToken` for X's criteria (answer it at once
- *   when they already match). Whoever sees the record meet the criteria later sends task
- *   success with the next ExecutionState, advanced along X's `next` edge. The state's own
- *   timeout raises States.Timeout.
+ *   `successorsOf(X)` order (branches…, default), having advanced along that edge. A random
+ *   split draws from the enrollment and action ids, so a retried Task takes the same path.
+ * - `waitForEvent`: same re-checks; register `taskToken` for X's criteria (replacing an
+ *   earlier registration of the same enrollment and action), then check them: when they
+ *   already match, answer the token at once. Whoever sees the record meet the criteria later
+ *   sends task success with the next ExecutionState, advanced along X's `next` edge. The
+ *   state's own timeout raises States.Timeout.
  * - `eventTimeout`: X's wait timed out: record it, advance along X's `timeoutNext` edge.
  * - `actionFailed`: X failed for good (`state.error`): record `action.failed` with the
  *   error and attempt count; `onError: continue` → advance along X's `next` edge;
@@ -31,16 +33,24 @@
  * goes straight to `Done`). A `delayUntilAnchor` whose instant has passed sets `skipping`:
  * the following actions are recorded as skipped up to the next `delayUntilAnchor`.
  *
+ * An execution lives at most a year. No `runAt` is later than 360 days after the execution
+ * began (`startedAt`): a later instant is kept in `continueAt`, and the Task after the Wait
+ * starts a new execution of the revision that resumes there (`resumeAt`, the real `runAt`),
+ * then throws {@link ERRORS.continued}. An event wait that would outlive its execution
+ * continues the same way before it registers.
+ *
  * Errors the executor throws, by name (`errorType` of the Lambda error):
  * - {@link ERRORS.exit}: the record left (goal met, unenrolled, suppressed); caught → `Exit`.
+ * - {@link ERRORS.continued}: a new execution took over; caught → `Continued`.
  * - {@link ERRORS.transient}: retry with backoff and jitter (so are Lambda service errors).
  * - {@link ERRORS.webhookRetryable}: a webhook answered 5xx or 429, or did not answer:
  *   retried for up to 3 days.
  * - anything else (e.g. {@link ERRORS.webhookRejected} for other 4xx): not retried; the
- *   action goes to its `onError`.
+ *   action goes to its `onError`. Bookkeeping Tasks retry any error a few times.
  */
 export const ERRORS = {
   exit: 'Workflow.Exit',
+  continued: 'Workflow.Continued',
   transient: 'Action.Transient',
   webhookRetryable: 'Webhook.Retryable',
   webhookRejected: 'Webhook.Rejected',
@@ -68,6 +78,8 @@ export interface ExecutionState {
   readonly branch?: number;
   /** Set while skipping forward to the next `delayUntilAnchor` (its instant passed). */
   readonly skipping?: boolean;
+  /** Set when the next step is beyond this execution's horizon: where and when a new execution resumes. */
+  readonly continueAt?: { readonly resumeAt: string; readonly runAt: string };
   /** Set by a Catch: the error that made the action fail. */
   readonly error?: { readonly Error: string; readonly Cause?: string };
 }
@@ -88,8 +100,10 @@ export interface TaskRequest {
   /** The action concerned; null for `complete`. */
   readonly actionId: string | null;
   readonly state: ExecutionState;
-  /** The execution's id, for idempotency of side effects across retries and redeliveries. */
+  /** The execution's id (attempts are counted per execution). */
   readonly executionId: string;
+  /** When the execution began (`$$.Execution.StartTime`): its horizon is 360 days later. */
+  readonly startedAt: string;
   /** `waitForEvent` only. */
   readonly taskToken?: string;
 }

@@ -1,4 +1,5 @@
-import type { TaskResponse } from '../compiler/task-contract.ts';
+import { horizonOf } from '../compiler/execution-horizon.ts';
+import type { EnrollmentRef, ExecutionState, TaskResponse } from '../compiler/task-contract.ts';
 import { advance } from './advance.ts';
 import { historyOf, type RecordView, type Run, WorkflowExit } from './task-run.ts';
 
@@ -40,5 +41,30 @@ export const advanceAlong = async (
       details: { runAt: result.runAt.toISOString() },
     });
   }
-  return { enrollment, runAt: result.runAt.toISOString(), ...(result.skipping ? { skipping: true } : {}) };
+  const resumeAt = result.target?.id ?? result.lastDelayId;
+  return withinHorizon(enrollment, result.runAt, resumeAt, new Date(run.request.startedAt), result.skipping);
+};
+
+/**
+ * The state that waits until `runAt`, or, when `runAt` is past the horizon of the execution
+ * started at `startedAt`, waits until the horizon and then continues in a new execution.
+ */
+export const withinHorizon = (
+  enrollment: EnrollmentRef,
+  runAt: Date,
+  resumeAt: string | null,
+  startedAt: Date,
+  skipping = false,
+): ExecutionState => {
+  const horizon = horizonOf(startedAt);
+  const flags = skipping ? { skipping: true } : {};
+  if (resumeAt === null || runAt.getTime() <= horizon.getTime()) {
+    return { enrollment, runAt: runAt.toISOString(), ...flags };
+  }
+  return {
+    enrollment,
+    runAt: horizon.toISOString(),
+    ...flags,
+    continueAt: { resumeAt, runAt: runAt.toISOString() },
+  };
 };

@@ -18,6 +18,8 @@ export type Advance =
       readonly skipping: boolean;
       /** Anchor delays whose instant had passed. */
       readonly skipped: readonly DelayAction[];
+      /** The last delay of the edge (where a new execution resumes a trailing delay), or null. */
+      readonly lastDelayId: string | null;
     }
   | { readonly kind: 'unenroll'; readonly actionId: string; readonly reason: string };
 
@@ -74,5 +76,6 @@ export const advance = (input: AdvanceInput): Advance => {
     target !== null && isHeldBack(target) && !skipping
       ? nextRunAt(due, settings, `${input.enrollmentId}:${target.id}`)
       : due;
-  return { kind: 'arrive', target, runAt, delayed: edge.delays.length > 0, skipping, skipped };
+  const lastDelayId = edge.delays.at(-1)?.id ?? null;
+  return { kind: 'arrive', target, runAt, delayed: edge.delays.length > 0, skipping, skipped, lastDelayId };
 };

@@ -1,5 +1,19 @@
+import { fnv1a32 } from '../scheduling/key-spread.ts';
 import type { BranchingAction } from '../workflow/action.schema.ts';
 import { matches, type RecordView, type Run } from './task-run.ts';
+
+/**
+ * A number in [0, 100) drawn from `key`: the same for the same enrollment and split, so a retried
+ * Task takes the path it took before, and uniform across enrollments (FNV-1a, then murmur3's finalizer
+ * to spread similar keys).
+ */
+export const splitRoll = (key: string): number => {
+  let hash = fnv1a32(key);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  hash = (hash ^ (hash >>> 16)) >>> 0;
+  return (hash / 2 ** 32) * 100;
+};
 
 /** Index of the successor a branching action takes now, in `successorsOf` order. */
 export const chooseSuccessor = (
@@ -26,7 +40,7 @@ export const chooseSuccessor = (
         : { index: action.cases.length, name: 'default' };
     }
     case 'randomSplit': {
-      const roll = run.ports.random() * 100;
+      const roll = splitRoll(`${run.state.enrollment.enrollmentId}:${action.id}`);
       let total = 0;
       const index = action.paths.findIndex((path) => {
         total += path.percent;

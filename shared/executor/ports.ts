@@ -21,8 +21,10 @@ export interface ExecutorPorts {
   /** Static lists the record belongs to. */
   readonly lists: (objectType: string, id: string) => Promise<string[]>;
   /**
-   * Carries out an action's effect. Must be idempotent for one `key` (execution, action and
-   * attempt scope): a retried Task must not send an email twice.
+   * Carries out an action's effect. Must be idempotent for one `key` (enrollment, action and
+   * effect index: each action runs at most once per enrollment): a retried Task, or a new
+   * execution resuming at a failed action, must not send an email twice. An effect that
+   * failed is not remembered, so trying it again runs it.
    */
   readonly apply: (effect: ActionEffect, enrollment: EnrollmentRef, key: string) => Promise<void>;
   readonly history: (event: HistoryEvent) => Promise<void>;
@@ -32,7 +34,10 @@ export interface ExecutorPorts {
     outcome: 'completed' | 'unenrolled' | 'goal_met' | 'failed',
     detail: { reason?: string; actionId?: string },
   ) => Promise<void>;
-  /** Keeps a task token until the record meets `criteria` (or the state times out). */
+  /**
+   * Keeps a task token until the record meets `criteria` (or the state times out), replacing
+   * an earlier registration of the same enrollment and action.
+   */
   readonly registerEventWait: (
     enrollment: EnrollmentRef,
     actionId: string,
@@ -43,8 +48,8 @@ export interface ExecutorPorts {
   readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
   /** How many attempts the action has had in this execution. */
   readonly attempts: (executionId: string, actionId: string) => Promise<number>;
-  /** Answers a task token with the next state (SendTaskSuccess). */
+  /** Answers a task token with the next state (SendTaskSuccess) and forgets its registration. */
   readonly succeedEventWait: (taskToken: string, state: ExecutionState) => Promise<void>;
-  /** A number in [0, 1) for random splits. */
-  readonly random: () => number;
+  /** Starts a new execution of the enrollment's revision with this input (continue-as-new). */
+  readonly continueAsNew: (input: ExecutionState) => Promise<void>;
 }

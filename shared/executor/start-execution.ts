@@ -3,6 +3,7 @@ import type { EnrollmentRef, ExecutionState } from '../compiler/task-contract.ts
 import type { Properties } from '../domain/record.schema.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import { type Advance, advance } from './advance.ts';
+import { withinHorizon } from './advance-along.ts';
 
 /** How an enrollment's execution starts: its input, or why the record leaves at once. */
 export type ExecutionStart =
@@ -33,10 +34,7 @@ export const startExecution = (
     enrollmentId: enrollment.enrollmentId,
   });
   if (result.kind === 'unenroll') return result;
-  const input: ExecutionState = {
-    enrollment,
-    runAt: result.runAt.toISOString(),
-    ...(result.skipping ? { skipping: true } : {}),
-  };
+  const resumeAt = result.target?.id ?? result.lastDelayId;
+  const input = withinHorizon(enrollment, result.runAt, resumeAt, now, result.skipping);
   return { kind: 'start', input, advance: result };
 };

@@ -19,6 +19,14 @@ export class WorkflowExit extends Error {
   }
 }
 
+/** Thrown once a new execution took over (continue-as-new): the state machine ends in `Continued`. */
+export class WorkflowContinued extends Error {
+  constructor(resumeAt: string) {
+    super(`a new execution resumes at ${resumeAt}`);
+    this.name = ERRORS.continued;
+  }
+}
+
 /** One Task being carried out: the request, the revision it runs and the instant. */
 export interface Run {
   readonly request: TaskRequest;

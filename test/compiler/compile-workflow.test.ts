@@ -186,6 +186,7 @@ describe('compileWorkflow', () => {
       actionId: 'a1',
       'state.$': '$',
       'executionId.$': '$$.Execution.Id',
+      'startedAt.$': '$$.Execution.StartTime',
     });
   });
 
@@ -198,7 +199,7 @@ describe('compileWorkflow', () => {
   });
 
   it('refuses a path whose history could exceed 25,000 events', () => {
-    const workflow = linear(250, () => ({ type: 'webhook', url: 'https://hooks.example.com/x' }));
+    const workflow = linear(300, () => ({ type: 'webhook', url: 'https://hooks.example.com/x' }));
     expect(() => compile(workflow)).toThrowError(CompileError);
     try {
       compile(workflow);
@@ -233,13 +234,13 @@ describe('compileWorkflow', () => {
     expect(() => compile(workflow)).toThrowError(/over the 1 MiB Step Functions accepts/);
   });
 
-  it('refuses an event wait longer than a year', () => {
+  it('refuses an event wait longer than an execution can hold', () => {
     const workflow = linear(1, () => ({
       type: 'delayUntilEvent',
       criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'customer' }] }],
       timeout: 'P400D',
     }));
-    expect(() => compile(workflow)).toThrowError(/actions\[0\]\.timeout: must be at most one year/);
+    expect(() => compile(workflow)).toThrowError(/actions\[0\]\.timeout: must be at most 359 days/);
   });
 
   it('refuses an invalid workflow with the validation issues (a cycle of delays would never end)', () => {

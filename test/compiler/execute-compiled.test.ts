@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../shared/compiler/compile-workflow.ts';
 import type { ExecutionState } from '../../shared/compiler/task-contract.ts';
+import { splitRoll } from '../../shared/executor/choose-successor.ts';
 import { eventMet } from '../../shared/executor/execute-task.ts';
 import { startExecution } from '../../shared/executor/start-execution.ts';
 import {
@@ -149,12 +150,12 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
     world.addRecord('companies', { name: 'ACME', industry: 'Software' }, 'co-1');
     world.associate('deal-1', 'co-1');
     world.addToList('open-deals', 'deal-1');
-    world.randomValues = [0.2];
+    // The split draws from the enrollment and action ids: "enr-2:split" falls on the first path.
     const input: ExecutionState = {
       enrollment: {
         workflowId: 'wf-1',
         revision: 1,
-        enrollmentId: 'enr-1',
+        enrollmentId: 'enr-2',
         recordId: 'deal-1',
         objectType: 'deals',
       },
@@ -196,8 +197,8 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
   });
 
   it('takes the other path of a random split and the default of a value branch', async () => {
+    // "enr-1:split" falls on the second path.
     const { world, input, definition } = setUp(everyActionType, 'deals', { dealname: 'X' }, MONDAY_9_PARIS);
-    world.randomValues = [0.7];
     const run = await runLocally(definition, input, world);
     expect(run.entered).not.toContain('Run:email');
     expect(run.entered.at(-1)).toBe('Done');
@@ -369,7 +370,15 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
         if (!wait) throw new Error('no wait registered');
         await world
           .ports()
-          .succeedEventWait(token, await eventMet(input, wait.actionId, 'exec', world.ports()));
+          .succeedEventWait(
+            token,
+            await eventMet(
+              input,
+              wait.actionId,
+              { executionId: 'exec', startedAt: MONDAY_9_PARIS },
+              world.ports(),
+            ),
+          );
         return 'met';
       },
     });
@@ -484,5 +493,165 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
     });
     expect(run.entered.at(-1)).toBe('Exit');
     expect(world.events('unenrolled')).toEqual([expect.objectContaining({ reason: 'record_deleted' })]);
+  });
+});
+
+describe('executions that outlive a year, bookkeeping faults and retries', () => {
+  const longWait = parse({
+    name: 'Anniversary follow-up',
+    objectType: 'contacts',
+    enrollment: { trigger: 'manual' },
+    startActionId: 'wait',
+    actions: [
+      { id: 'wait', type: 'delay', duration: 'P400D', next: 'note' },
+      { id: 'note', type: 'sendNotification', message: 'A year and a bit with {{firstname}}', next: null },
+    ],
+  });
+
+  it('sleeps at most 360 days, then a new execution resumes at the action and runs it on time', async () => {
+    // Prepare
+    const { world, input, definition } = setUp(longWait, 'contacts', { firstname: 'Ada' }, MONDAY_9_PARIS);
+    // Act: the first execution
+    const first = await runLocally(definition, input, world);
+    // Assess: it slept until its horizon and handed over
+    expect(input.runAt).toBe('2027-11-25T08:00:00.000Z');
+    expect(input.continueAt).toEqual({ resumeAt: 'note', runAt: '2028-01-04T08:00:00.000Z' });
+    expect(first.status).toBe('succeeded');
+    expect(first.entered).toEqual(['Resume', 'Wait:note', 'Run:note', 'Continued']);
+    expect(world.outbox).toEqual([]);
+    expect(world.continuations).toEqual([
+      { enrollment: input.enrollment, runAt: '2028-01-04T08:00:00.000Z', resumeAt: 'note' },
+    ]);
+    // Act: the execution that took over
+    const second = await runLocally(definition, world.continuations[0] as ExecutionState, world);
+    // Assess
+    expect(second.entered).toEqual(['Resume', 'Wait:note', 'Run:note', 'Done']);
+    expect(second.tasks).toEqual([{ state: 'Run:note', at: '2028-01-04T08:00:00.000Z' }]);
+    expect(world.outbox).toEqual([{ kind: 'notification', message: 'A year and a bit with Ada' }]);
+    expect(world.ended).toEqual([expect.objectContaining({ outcome: 'completed' })]);
+  });
+
+  it('hands a trailing wait past the horizon over to a new execution at the delay', async () => {
+    const trailing = parse({
+      name: 'Cool-down',
+      objectType: 'contacts',
+      enrollment: { trigger: 'manual' },
+      startActionId: 'tag',
+      actions: [
+        { id: 'tag', type: 'addToList', listId: 'cooling', next: 'rest' },
+        { id: 'rest', type: 'delay', duration: 'P2Y', next: null },
+      ],
+    });
+    const { world, input, definition } = setUp(trailing, 'contacts', {}, MONDAY_9_PARIS);
+    const first = await runLocally(definition, input, world);
+    expect(first.entered).toEqual(['Resume', 'Wait:tag', 'Run:tag', 'Wait:$end', 'Complete', 'Continued']);
+    expect(world.continuations[0]).toMatchObject({ resumeAt: 'rest', runAt: '2028-11-19T08:00:00.000Z' });
+    expect(world.continuations[0]?.continueAt).toEqual({
+      resumeAt: 'rest',
+      runAt: '2028-11-30T08:00:00.000Z',
+    });
+    expect(world.ended).toEqual([]);
+  });
+
+  it('continues an event wait in a new execution when its timeout would outlive this one', async () => {
+    const late = parse({
+      name: 'Late wait',
+      objectType: 'tickets',
+      enrollment: { trigger: 'manual' },
+      startActionId: 'pause',
+      actions: [
+        { id: 'pause', type: 'delay', duration: 'P350D', next: 'wait' },
+        {
+          id: 'wait',
+          type: 'delayUntilEvent',
+          criteria: [{ filters: [{ property: 'status', operator: 'eq', value: 'closed' }] }],
+          timeout: 'P30D',
+          next: null,
+          timeoutNext: null,
+        },
+      ],
+    });
+    const { world, input, definition } = setUp(late, 'tickets', { status: 'new' }, MONDAY_9_PARIS);
+    const run = await runLocally(definition, input, world, { onWait: async () => 'timeout' });
+    expect(run.entered).toEqual(['Resume', 'Wait:wait', 'Run:wait', 'Continued']);
+    expect(world.eventWaits.size).toBe(0);
+    expect(world.continuations).toEqual([
+      { enrollment: input.enrollment, runAt: '2027-11-15T08:00:00.000Z', resumeAt: 'wait' },
+    ]);
+  });
+
+  it('reads what an action wrote when it folds the delays after it', async () => {
+    // Prepare: the action sets the close date that the next delay waits for
+    const workflow = parse({
+      name: 'Close-date reminder',
+      objectType: 'deals',
+      enrollment: { trigger: 'manual' },
+      startActionId: 'set',
+      actions: [
+        { id: 'set', type: 'setProperty', property: 'closedate', value: '2027-01-10', next: 'until' },
+        { id: 'until', type: 'delayUntilDate', property: 'closedate', time: '09:00', next: 'remind' },
+        { id: 'remind', type: 'sendNotification', message: '{{dealname}} closes today', next: null },
+      ],
+    });
+    const { world, input, definition } = setUp(workflow, 'deals', { dealname: 'ACME' }, MONDAY_9_PARIS);
+    // Act
+    const run = await runLocally(definition, input, world);
+    // Assess: 10 January 2027, 09:00 UTC
+    expect(run.tasks.at(-1)).toEqual({ state: 'Run:remind', at: '2027-01-10T09:00:00.000Z' });
+  });
+
+  it('retries a bookkeeping step that fails, so the failure is still recorded', async () => {
+    const { world, input, definition } = setUp(
+      nurtureFrenchLeads,
+      'contacts',
+      { firstname: 'Léa', score: 1 },
+      MONDAY_9_PARIS,
+    );
+    world.historyFaults.set('action.failed', { name: 'ProvisionedThroughputExceededException', times: 2 });
+    const run = await runLocally(definition, input, world);
+    expect(run.status).toBe('succeeded');
+    expect(run.entered.slice(-3)).toEqual(['Run:a5', 'Failed:a5', 'Done']);
+    expect(world.events('action.failed')).toHaveLength(1);
+    expect(world.ended).toEqual([expect.objectContaining({ outcome: 'completed' })]);
+  });
+
+  it('does not send an email twice when a new execution of the same enrollment resumes at the action', async () => {
+    const { world, input, definition } = setUp(
+      nurtureFrenchLeads,
+      'contacts',
+      { firstname: 'Léa', score: 1, email: 'l@x.io' },
+      MONDAY_9_PARIS,
+    );
+    await runLocally(definition, { ...input, resumeAt: 'a5' }, world, { executionId: 'first' });
+    await runLocally(definition, { ...input, resumeAt: 'a5' }, world, { executionId: 'retry' });
+    expect(world.outbox).toHaveLength(1);
+  });
+
+  it('counts an attempt that fails before the action runs', async () => {
+    const { world, input, definition } = setUp(nurtureFrenchLeads, 'contacts', { score: 60 }, MONDAY_9_PARIS);
+    world.historyFaults.set('branch.taken', { name: 'Store.Broken', times: 1 });
+    const run = await runLocally(definition, input, world);
+    expect(run.entered.slice(-3)).toEqual(['Run:a3', 'Failed:a3', 'Stopped']);
+    expect(world.events('action.failed')[0]).toMatchObject({
+      actionId: 'a3',
+      details: { error: 'Store.Broken', attempts: 1 },
+    });
+  });
+});
+
+describe('splitRoll', () => {
+  it('draws the same number for the same enrollment and split', () => {
+    expect(splitRoll('enr-9:split')).toBe(splitRoll('enr-9:split'));
+    expect(splitRoll('enr-9:split')).not.toBe(splitRoll('enr-9:other'));
+  });
+
+  it('spreads enrollments evenly over [0, 100)', () => {
+    const buckets = new Array<number>(10).fill(0);
+    for (let i = 0; i < 20_000; i++) {
+      const roll = splitRoll(`enr-${i}:split`);
+      expect(roll >= 0 && roll < 100).toBe(true);
+      buckets[Math.floor(roll / 10)] = (buckets[Math.floor(roll / 10)] ?? 0) + 1;
+    }
+    for (const count of buckets) expect(Math.abs(count - 2_000)).toBeLessThan(200);
   });
 });

@@ -38,7 +38,10 @@ export class InMemoryWorld {
   webhookStatuses: number[] = [200];
   /** Faults an action's effects raise, by action id: error name, how many times. */
   readonly faults = new Map<string, { name: string; times: number }>();
-  randomValues: number[] = [0.5];
+  /** Faults the history store raises when writing an event: error name, how many times. */
+  readonly historyFaults = new Map<string, { name: string; times: number }>();
+  /** Inputs of the executions that took over (continue-as-new), in order. */
+  readonly continuations: ExecutionState[] = [];
   readonly #applied = new Set<string>();
   readonly #attempts = new Map<string, number>();
   readonly #rotation = new Map<string, number>();
@@ -188,16 +191,30 @@ export class InMemoryWorld {
         [...this.lists].filter(([, members]) => members.has(id)).map(([listId]) => listId),
       apply: (effect, enrollment, key) => this.#apply(effect, enrollment, key),
       history: async (event) => {
+        const fault = this.historyFaults.get(event.event);
+        if (fault && fault.times > 0) {
+          fault.times -= 1;
+          throw namedError(fault.name, `injected ${fault.name} writing ${event.event}`);
+        }
         this.history.push(event);
       },
       endEnrollment: async (enrollment, outcome, detail) => {
         this.ended.push({ enrollment, outcome, ...detail });
       },
       registerEventWait: async (enrollment, actionId, taskToken) => {
+        for (const [token, wait] of this.eventWaits) {
+          if (wait.enrollment.enrollmentId === enrollment.enrollmentId && wait.actionId === actionId) {
+            this.eventWaits.delete(token);
+          }
+        }
         this.eventWaits.set(taskToken, { enrollment, actionId });
       },
       succeedEventWait: async (taskToken, state) => {
+        this.eventWaits.delete(taskToken);
         this.tokenAnswers.set(taskToken, state);
+      },
+      continueAsNew: async (input) => {
+        this.continuations.push(input);
       },
       countAttempt: async (executionId, actionId) => {
         const key = `${executionId}:${actionId}`;
@@ -206,7 +223,6 @@ export class InMemoryWorld {
         return count;
       },
       attempts: async (executionId, actionId) => this.#attempts.get(`${executionId}:${actionId}`) ?? 0,
-      random: () => this.randomValues.shift() ?? 0.5,
     };
   }
 }

@@ -48,6 +48,7 @@ export const runLocally = async (
     validationOptions: { checkArn: true, checkPaths: true },
   });
   const tasks: { state: string; at: string }[] = [];
+  const startedAt = world.now.toISOString();
   const handlers: Record<string, (input: unknown) => Promise<never>> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
@@ -57,7 +58,9 @@ export const runLocally = async (
     retries[name] = 0;
     handlers[name] = async (raw) => {
       const isToken = state.Resource.endsWith('.waitForTaskToken');
-      const request = (isToken ? (raw as { Payload: TaskRequest }).Payload : raw) as TaskRequest;
+      const sent = (isToken ? (raw as { Payload: TaskRequest }).Payload : raw) as TaskRequest;
+      // The package sets $$.Execution.StartTime from the real clock: the world's clock is the one that counts.
+      const request: TaskRequest = { ...sent, startedAt };
       world.advanceTo(request.state.runAt);
       tasks.push({ state: name, at: world.now.toISOString() });
       control.beforeTask?.(name);
@@ -82,7 +85,7 @@ export const runLocally = async (
       retryIntervalOverrides: retries,
     },
     context: {
-      Execution: { Id: executionId, Input: input as never, StartTime: world.now.toISOString() },
+      Execution: { Id: executionId, Input: input as never, StartTime: startedAt },
       Task: { Token: token },
     },
   });
