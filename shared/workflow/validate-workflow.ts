@@ -24,7 +24,8 @@ const checkEnrollment = (context: RuleContext, workflow: WorkflowDefinition) => 
   // trigger back to "criteria" must not bring an invalid criteria to life.
   checkFilterGroups(context, workflow.enrollment.criteria, ['enrollment', 'criteria']);
   const { enabled, triggers } = workflow.enrollment.reenrollment;
-  if (enabled && triggers.length === 0) {
+  // A manual workflow re-enrolls on request: "enabled" alone says whether a record may be enrolled again.
+  if (workflow.enrollment.trigger === 'criteria' && enabled && triggers.length === 0) {
     report(context, ['enrollment', 'reenrollment', 'triggers'], 're-enrollment needs at least one trigger');
   }
   triggers.forEach((trigger, index) => {

@@ -35,6 +35,32 @@ describe('validateWorkflow — enrollment', () => {
     ]);
   });
 
+  it('accepts re-enrollment on without triggers in a manual workflow (enabled alone allows enrolling again)', () => {
+    const json = {
+      name: 'M',
+      objectType: 'contacts',
+      enrollment: { trigger: 'manual', reenrollment: { enabled: true } },
+      startActionId: null,
+      actions: [],
+    };
+    expect(errorsOf(json)).toEqual([]);
+  });
+
+  it('still checks the re-enrollment triggers of a manual workflow against the properties', () => {
+    const json = workflow({
+      enrollment: {
+        trigger: 'manual',
+        reenrollment: { enabled: true, triggers: [{ property: 'contry', operator: 'hasProperty' }] },
+      },
+    });
+    expect(errorsOf(json)).toEqual([
+      {
+        path: 'enrollment.reenrollment.triggers[0].property',
+        message: 'unknown property "contry" on contacts — did you mean "country"?',
+      },
+    ]);
+  });
+
   it('accepts re-enrollment off without triggers, and on with single-filter triggers', () => {
     expect(
       errorsOf(workflow({ enrollment: { trigger: 'criteria', reenrollment: { enabled: false } } })),
