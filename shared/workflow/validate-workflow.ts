@@ -1,5 +1,6 @@
 import type { CustomProperties } from '../domain/builtin-properties.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
+import { CustomPropertiesSchema } from './validate-properties.ts';
 import { checkActionGraph } from './validation/action-graph-rules.ts';
 import { checkAction } from './validation/action-rules.ts';
 import { checkFilter, checkFilterGroups } from './validation/filter-rules.ts';
@@ -40,6 +41,23 @@ const checkAnchor = (context: RuleContext, workflow: WorkflowDefinition) => {
   if (definition) requireType(context, definition, ['date', 'datetime'], path, 'an anchor');
 };
 
+const prefixed = (issue: ValidationIssue): ValidationIssue => ({
+  path: issue.path === '' ? 'properties' : `properties.${issue.path}`,
+  message: issue.message,
+});
+
+/** The custom property definitions (none when absent), or their problems with paths under `properties`. */
+const parseProperties = (
+  properties: unknown,
+):
+  | { readonly ok: true; readonly properties: CustomProperties }
+  | { readonly ok: false; readonly issues: ValidationIssue[] } => {
+  if (properties === undefined || properties === null) return { ok: true, properties: {} };
+  const parsed = CustomPropertiesSchema.safeParse(properties, { error: zodErrorMap, reportInput: true });
+  if (parsed.success) return { ok: true, properties: parsed.data as CustomProperties };
+  return { ok: false, issues: issuesFromZod(parsed.error.issues, 'the property definitions').map(prefixed) };
+};
+
 /** The rules across fields, on a workflow whose shape is valid. */
 const checkRules = (context: RuleContext, workflow: WorkflowDefinition) => {
   checkEnrollment(context, workflow);
@@ -62,17 +80,22 @@ const checkRules = (context: RuleContext, workflow: WorkflowDefinition) => {
 
 /**
  * Validates a workflow definition (workflow.md): its shape, then — once the shape holds — every rule across
- * fields, against the built-in and custom property definitions. Each error names its JSON path. Never throws.
+ * fields, against the built-in and custom property definitions (checked too, their paths under `properties`).
+ * Each error names its JSON path. Never throws.
  * @example validateWorkflow(JSON.parse(body)) // { ok: false, errors: [{ path: 'actions[2].next', message: … }] }
  */
 export const validateWorkflow = (
   json: unknown,
-  options: ValidateWorkflowOptions = {},
+  options?: ValidateWorkflowOptions | null,
 ): WorkflowValidation => {
   const parsed = WorkflowDefinitionSchema.safeParse(json, { error: zodErrorMap, reportInput: true });
-  if (!parsed.success)
-    return { ok: false, errors: limitIssues(issuesFromZod(parsed.error.issues, 'a workflow')) };
-  const context = createRuleContext(parsed.data.objectType, options.properties);
+  const properties = parseProperties(options?.properties);
+  const shapeIssues = parsed.success ? [] : issuesFromZod(parsed.error.issues, 'a workflow');
+  const propertyIssues = properties.ok ? [] : properties.issues;
+  // Rules read the property catalogs: against broken definitions they would only report their consequences.
+  if (!parsed.success || !properties.ok)
+    return { ok: false, errors: limitIssues([...shapeIssues, ...propertyIssues]) };
+  const context = createRuleContext(parsed.data.objectType, properties.properties);
   checkRules(context, parsed.data);
   return context.issues.length === 0
     ? { ok: true, workflow: parsed.data }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateWorkflow } from '../../shared/workflow/validate-workflow.ts';
+import { type ValidateWorkflowOptions, validateWorkflow } from '../../shared/workflow/validate-workflow.ts';
 import { MAX_REPORTED_ISSUES } from '../../shared/workflow/validation/limit-issues.ts';
 import { errorsOf, issue, withActions, withFilters, workflow } from './workflow-builders.ts';
 
@@ -359,5 +359,51 @@ describe('validateWorkflow — garbage', () => {
     for (let level = 0; level < 5000; level++) deep = { nested: deep };
     const json = withActions([{ id: 'a1', type: 'publishEvent', detailType: 'Deep', detail: { deep } }]);
     expect(validateWorkflow(json).ok).toBe(true);
+  });
+});
+
+describe('validateWorkflow — custom property definitions', () => {
+  // Options come from callers in plain JavaScript too: the type does not hold them to its shape.
+  const errorsWith = (json: unknown, options: unknown) => {
+    const result = validateWorkflow(json, options as ValidateWorkflowOptions);
+    return result.ok ? [] : result.errors;
+  };
+
+  it.each([
+    [{ contacts: 5 }, 'properties.contacts', 'must be a list, not the number 5'],
+    [{ contacts: [null] }, 'properties.contacts[0]', 'must be an object, not null'],
+    [
+      { contacts: [{ name: 'plan', type: 'text' }] },
+      'properties.contacts[0].type',
+      '"text" is not allowed here; the allowed values are: string, number, bool, date, datetime, enumeration',
+    ],
+    [
+      { contacts: [{ name: 'email', type: 'number' }] },
+      'properties.contacts[0].name',
+      '"email" is a built-in property of contacts',
+    ],
+    [{ contact: [] }, 'properties.contact', 'unknown field "contact" — did you mean "contacts"?'],
+    [5, 'properties', 'the property definitions must be an object, not the number 5'],
+  ])('refuses properties %j, with paths under "properties"', (properties, path, message) => {
+    expect(errorsWith(workflow(), { properties })).toEqual([{ path, message }]);
+  });
+
+  it.each([[null], [undefined], [{}], [{ properties: undefined }]])('takes options %j as none', (options) => {
+    expect(errorsWith(workflow(), options)).toEqual([]);
+  });
+
+  it('reports the workflow shape and the property definitions together', () => {
+    expect(errorsWith(workflow({ name: 5 }), { properties: { contacts: 5 } })).toEqual([
+      { path: 'name', message: 'must be text, not the number 5' },
+      { path: 'properties.contacts', message: 'must be a list, not the number 5' },
+    ]);
+  });
+
+  it('checks no rule against invalid property definitions (it would only report their consequences)', () => {
+    const json = withFilters([{ property: 'plan', operator: 'eq', value: 'pro' }]);
+    const properties = { contacts: [{ name: 'plan', type: 'enumeration' }] };
+    expect(errorsWith(json, { properties })).toEqual([
+      { path: 'properties.contacts[0].options', message: 'an enumeration property needs its options' },
+    ]);
   });
 });
