@@ -3,6 +3,12 @@ import type { FilterGroups } from './filter.schema.ts';
 
 /** A change to a record, as the index needs it. */
 export interface CriteriaChange {
+  /**
+   * True when the record was just created: it goes from nothing to matching, so every criteria can enroll it —
+   * including ones that read nothing the creation names (`notHasProperty`, `notInList`, `includeEmpty`).
+   * A deleted record enrolls in nothing, so deletions need no flag: do not look them up.
+   */
+  readonly created?: boolean;
   /** Own properties of the record that changed. */
   readonly changedProperties: readonly string[];
   /** Object types of associated records that changed (or were associated or dissociated). */
@@ -13,7 +19,7 @@ export interface CriteriaChange {
 
 /** Criteria by id, inverted so that a change finds the criteria it can affect without evaluating the others. */
 export interface CriteriaIndex {
-  /** Ids (in entry order, each once) whose criteria result the change could alter. */
+  /** Ids (in entry order, each once) whose criteria result the change could alter; on creation, every non-empty one. */
   affected(change: CriteriaChange): string[];
 }
 
@@ -28,6 +34,10 @@ const append = (map: Map<string, number[]>, key: string, ordinal: number): void 
  * when the criteria go from false (before it) to true (after it), both evaluated at the same instant: criteria
  * that read nothing the change touched give the same result twice, time filters included, so they are never
  * evaluated. `[]` (no criteria) is never returned.
+ *
+ * The index knows only the criteria it is given. Re-enrollment fires when one of `reenrollment.triggers` goes
+ * from false to true, and a trigger may read what the enrollment criteria do not: index each workflow's
+ * triggers as criteria of their own (e.g. id `wf_1#reenroll`), or their changes will never be looked at.
  */
 export const createCriteriaIndex = (
   entries: readonly { id: string; criteria: FilterGroups }[],
@@ -36,8 +46,10 @@ export const createCriteriaIndex = (
   const byProperty = new Map<string, number[]>();
   const byAssociatedType = new Map<string, number[]>();
   const onLists: number[] = [];
+  const nonEmpty: string[] = [];
   for (const { id, criteria } of entries) {
     const ordinal = ids.push(id) - 1;
+    if (criteria.length > 0) nonEmpty.push(id);
     const dependencies = criteriaDependencies(criteria);
     for (const property of dependencies.properties) append(byProperty, property, ordinal);
     for (const objectType of dependencies.associated.keys()) append(byAssociatedType, objectType, ordinal);
@@ -45,6 +57,8 @@ export const createCriteriaIndex = (
   }
   return {
     affected: (change) => {
+      // Before creation there was no record, hence no match: any criteria may now go from false to true.
+      if (change.created) return [...nonEmpty];
       const hit = new Uint8Array(ids.length);
       const mark = (ordinals: readonly number[] | undefined) => {
         if (ordinals) for (const ordinal of ordinals) hit[ordinal] = 1;

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { criteriaDependencies } from '../../shared/filters/criteria-dependencies.ts';
 import { createCriteriaIndex } from '../../shared/filters/criteria-index.ts';
 import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
+import { matchFilters } from '../../shared/filters/match-filters.ts';
+import { allOf, contact } from './filter-test-helpers.ts';
 
 describe('criteriaDependencies', () => {
   it('collects own properties, associated properties by type, lists and time', () => {
@@ -113,5 +115,47 @@ describe('createCriteriaIndex', () => {
     // Assess
     expect(affected).not.toContain('none');
     expect(affected).toHaveLength(6);
+  });
+});
+
+describe('createCriteriaIndex on creation', () => {
+  const entries = [
+    { id: 'no-phone', criteria: allOf({ property: 'phone', operator: 'notHasProperty' }) },
+    { id: 'none', criteria: [] },
+    { id: 'subscribed', criteria: allOf({ operator: 'notInList', listId: 'lst_unsub' }) },
+    {
+      id: 'not-german',
+      criteria: allOf({ property: 'country', operator: 'neq', value: 'DE', includeEmpty: true }),
+    },
+    { id: 'french', criteria: allOf({ property: 'country', operator: 'eq', value: 'FR' }) },
+  ];
+  const index = createCriteriaIndex(entries);
+
+  it('returns every non-empty criteria, in entry order, for a created record', () => {
+    // Act
+    const affected = index.affected({ created: true, changedProperties: ['email'] });
+
+    // Assess
+    expect(affected).toEqual(['no-phone', 'subscribed', 'not-german', 'french']);
+  });
+
+  it('returns criteria a new record matches although the creation names none of their properties', () => {
+    // Prepare: a record created with an email only.
+    const created = contact({ email: 'a@example.com' });
+
+    // Act
+    const enrolling = index
+      .affected({ created: true, changedProperties: ['email'] })
+      .filter((id) => matchFilters(entries.find((entry) => entry.id === id)!.criteria, created));
+
+    // Assess
+    expect(enrolling).toEqual(['no-phone', 'subscribed', 'not-german']);
+  });
+
+  it('looks at the changed properties only when the record is not new', () => {
+    expect(index.affected({ created: false, changedProperties: ['country'] })).toEqual([
+      'not-german',
+      'french',
+    ]);
   });
 });
