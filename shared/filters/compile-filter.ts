@@ -115,20 +115,35 @@ export const compileFilter = (filter: Filter): CompiledFilter => {
 const SHARED_LIMIT = 20_000;
 const shared = new Map<string, CompiledFilter>();
 
-const keyOf = (filter: Filter): string =>
-  JSON.stringify([
-    filter.operator,
-    'property' in filter ? filter.property : undefined,
-    'value' in filter ? filter.value : undefined,
-    'highValue' in filter ? filter.highValue : undefined,
-    'values' in filter ? filter.values : undefined,
-    'includeEmpty' in filter ? filter.includeEmpty === true : undefined,
-    'listId' in filter ? filter.listId : undefined,
-  ]);
+// JSON has no NaN, ±Infinity or undefined: plain JSON.stringify writes them all as null, and `lt Infinity` would
+// share the compiled form of `lt -Infinity`. They become strings starting with NUL; a real string starting with
+// NUL gets one more, so the key stays injective.
+const TAG = '\u0000';
+const keyPart = (_key: string, value: unknown): unknown => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : `${TAG}${value}`;
+  if (value === undefined) return `${TAG}undefined`;
+  if (typeof value === 'string' && value.startsWith(TAG)) return `${TAG}${value}`;
+  return value;
+};
+
+/** The key under which `filter` is shared: equal keys only for filters that compile to the same test. */
+export const sharingKeyOf = (filter: Filter): string =>
+  JSON.stringify(
+    [
+      filter.operator,
+      'property' in filter ? filter.property : undefined,
+      'value' in filter ? filter.value : undefined,
+      'highValue' in filter ? filter.highValue : undefined,
+      'values' in filter ? filter.values : undefined,
+      'includeEmpty' in filter ? filter.includeEmpty === true : undefined,
+      'listId' in filter ? filter.listId : undefined,
+    ],
+    keyPart,
+  );
 
 /** The compiled form of `filter`, shared with every equal filter compiled before it. */
 export const sharedCompiledFilter = (filter: Filter): CompiledFilter => {
-  const key = keyOf(filter);
+  const key = sharingKeyOf(filter);
   let compiled = shared.get(key);
   if (!compiled) {
     if (shared.size >= SHARED_LIMIT) shared.clear();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sharingKeyOf } from '../../shared/filters/compile-filter.ts';
 import { compilationCount, compileFilterGroups } from '../../shared/filters/compile-filter-groups.ts';
 import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
 import { compiledCriteria, explainFilters, matchFilters } from '../../shared/filters/match-filters.ts';
@@ -93,5 +94,52 @@ describe('matchFilters', () => {
 
     // Assess
     expect(results).toEqual([false, true]);
+  });
+
+  it.each([
+    ['Infinity first', 'score', [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [true, false]],
+    ['-Infinity first', 'rank', [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], [false, true]],
+  ] as const)(
+    'keeps infinite bounds apart when sharing equal filters (%s)',
+    (_label, property, bounds, expected) => {
+      // Prepare: each property is used by this case only, so that no other case has compiled its filters.
+      const record = contact({ [property]: 72 });
+
+      // Act
+      const results = bounds.map((value) => matchFilters(allOf({ property, operator: 'lt', value }), record));
+
+      // Assess
+      expect(results).toEqual(expected);
+    },
+  );
+});
+
+describe('sharingKeyOf', () => {
+  it('gives values JSON cannot write their own keys', () => {
+    // Prepare: values outside the schema reach the engine too when callers skip validation.
+    const values: unknown[] = [
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+      undefined,
+      null,
+      0,
+      'Infinity',
+      '\u0000Infinity',
+      '\u0000\u0000Infinity',
+      'null',
+    ];
+
+    // Act
+    const keys = values.map((value) => sharingKeyOf({ property: 'score', operator: 'lt', value } as never));
+
+    // Assess
+    expect(new Set(keys).size).toBe(values.length);
+  });
+
+  it('gives equal filters equal keys', () => {
+    expect(sharingKeyOf({ property: 'score', operator: 'lt', value: Number.NaN })).toBe(
+      sharingKeyOf({ value: Number.NaN, operator: 'lt', property: 'score' }),
+    );
   });
 });
