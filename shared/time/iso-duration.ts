@@ -15,11 +15,8 @@ export interface IsoDuration {
 const PATTERN =
   /^([+-])?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/;
 
-/**
- * Parses an ISO 8601 duration such as `P2D`, `PT36H`, `P1Y2M` or `-P1D`; `undefined` when it is not one.
- * @example parseIsoDuration('-PT2H') // { sign: -1, hours: 2, … }
- */
-export const parseIsoDuration = (text: string): IsoDuration | undefined => {
+/** The syntax of an ISO 8601 duration, its numbers as written (however large). */
+const readDuration = (text: string): IsoDuration | undefined => {
   const match = PATTERN.exec(text);
   if (!match || text.endsWith('T') || /^[+-]?P$/.test(text)) return undefined;
   const [, sign, y, mo, w, d, h, mi, s] = match;
@@ -35,6 +32,20 @@ export const parseIsoDuration = (text: string): IsoDuration | undefined => {
   };
 };
 
+// Past 2^53 a number no longer holds the digits written: arithmetic on it would be silently wrong.
+const isCountable = (d: IsoDuration): boolean =>
+  [d.years, d.months, d.weeks, d.days, d.hours, d.minutes, Math.trunc(d.seconds)].every(Number.isSafeInteger);
+
+/**
+ * Parses an ISO 8601 duration such as `P2D`, `PT36H`, `P1Y2M` or `-P1D`; `undefined` when it is not one, or
+ * holds a number past the safe integers.
+ * @example parseIsoDuration('-PT2H') // { sign: -1, hours: 2, … }
+ */
+export const parseIsoDuration = (text: string): IsoDuration | undefined => {
+  const duration = readDuration(text);
+  return duration && isCountable(duration) ? duration : undefined;
+};
+
 /** True when the duration lasts no time at all. */
 export const isZeroDuration = (d: IsoDuration): boolean =>
   d.years + d.months + d.weeks + d.days + d.hours + d.minutes + d.seconds === 0;
@@ -42,16 +53,35 @@ export const isZeroDuration = (d: IsoDuration): boolean =>
 /** True when the duration has calendar parts (years or months) whose length depends on the start. */
 export const hasCalendarParts = (d: IsoDuration): boolean => d.years > 0 || d.months > 0;
 
+/** The longest duration a workflow may hold, however it is written. */
+export const MAX_DURATION_YEARS = 10;
+
+const DAY_SECONDS = 86_400;
+const MAX_DURATION_SECONDS = MAX_DURATION_YEARS * 366 * DAY_SECONDS;
+
+/**
+ * An upper estimate of the duration's absolute length in seconds: a year counts as 366 days, a month as 31
+ * days (twelve months as a year), so that no start makes the duration longer than the estimate.
+ */
+const longestSeconds = (d: IsoDuration): number => {
+  const months = d.years * 12 + d.months;
+  const days = Math.floor(months / 12) * 366 + (months % 12) * 31 + d.weeks * 7 + d.days;
+  return days * DAY_SECONDS + d.hours * 3600 + d.minutes * 60 + d.seconds;
+};
+
 const durationSchema = (allowNegative: boolean) =>
   z.string().superRefine((text, ctx) => {
-    const parsed = parseIsoDuration(text);
-    if (!parsed) {
+    const read = readDuration(text);
+    if (!read) {
       ctx.addIssue({
         code: 'custom',
         message: `"${text}" is not an ISO 8601 duration (e.g. P2D, PT4H, P1M)`,
       });
-    } else if (parsed.sign < 0 && !allowNegative) {
+    } else if (read.sign < 0 && !allowNegative) {
       ctx.addIssue({ code: 'custom', message: `"${text}" must not be negative here` });
+    } else if (!isCountable(read) || longestSeconds(read) > MAX_DURATION_SECONDS) {
+      // Past the safe integers a number is far longer than the bound too: one message for both.
+      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than ${MAX_DURATION_YEARS} years` });
     }
   });
 
