@@ -1,13 +1,12 @@
 import type { CustomProperties } from '../domain/builtin-properties.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
-import { parseIsoDuration } from '../time/iso-duration.ts';
 import { type Action, type ActionOf, isBranching, isDelay, successorsOf } from '../workflow/action.schema.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { StateMachineDefinition } from './asl.types.ts';
 import { CompileError } from './compile-error.ts';
 import { type ActionIndex, type Edge, indexActions, isHeldBack, resolveEdge } from './edges.ts';
-import { MAX_EVENT_TIMEOUT_SECONDS } from './execution-horizon.ts';
+import { timeoutSeconds } from './execution-horizon.ts';
 import { MAX_HISTORY_EVENTS, worstCaseHistoryEvents } from './history-bound.ts';
 import {
   renderEventWaitTask,
@@ -33,17 +32,6 @@ export interface CompileOptions {
 
 /** Step Functions refuses state machine definitions larger than this (bytes). */
 export const MAX_DEFINITION_BYTES = 1024 * 1024;
-
-/**
- * Elapsed seconds of an event-wait timeout. Calendar parts count as 30-day months and
- * 365-day years: a state's timeout is a length of time, not a date.
- */
-export const timeoutSeconds = (text: string): number => {
-  const d = parseIsoDuration(text);
-  if (!d) throw new Error(`"${text}" is not an ISO 8601 duration`);
-  const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
-  return Math.ceil(days * 86_400 + d.hours * 3600 + d.minutes * 60 + d.seconds);
-};
 
 /** The state a record enters when it travels along an edge. */
 const arrivalOf = (edge: Edge): string => {
@@ -107,12 +95,6 @@ const resumeEntryOf = (actions: ActionIndex, action: Action): string =>
 const checkLimits = (workflow: WorkflowDefinition, definition: StateMachineDefinition): ValidationIssue[] => {
   const issues: ValidationIssue[] = [];
   workflow.actions.forEach((action, index) => {
-    if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) > MAX_EVENT_TIMEOUT_SECONDS) {
-      issues.push({
-        path: `actions[${index}].timeout`,
-        message: `must be at most ${MAX_EVENT_TIMEOUT_SECONDS / 86_400} days (an execution lives one year)`,
-      });
-    }
     if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) < 1) {
       issues.push({ path: `actions[${index}].timeout`, message: 'must be at least one second' });
     }

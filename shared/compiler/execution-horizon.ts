@@ -1,3 +1,5 @@
+import { parseIsoDuration } from '../time/iso-duration.ts';
+
 const DAY_MS = 86_400_000;
 
 /** A Standard Step Functions execution lives at most one year. */
@@ -21,3 +23,15 @@ export const horizonOf = (startedAt: Date): Date => new Date(startedAt.getTime()
 /** True when an event wait entered `now` with this timeout would outlive the execution started at `startedAt`. */
 export const outlivesExecution = (startedAt: Date, now: Date, timeoutSeconds: number): boolean =>
   now.getTime() + timeoutSeconds * 1000 > startedAt.getTime() + EXECUTION_LIFETIME_MS - DAY_MS;
+
+/**
+ * Elapsed seconds of an event-wait timeout. Calendar parts count as 30-day months and
+ * 365-day years: a state's timeout is a length of time, not a date.
+ * @example timeoutSeconds('PT90M') // 5400
+ */
+export const timeoutSeconds = (text: string): number => {
+  const d = parseIsoDuration(text);
+  if (!d) throw new Error(`"${text}" is not an ISO 8601 duration`);
+  const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
+  return Math.ceil(days * 86_400 + d.hours * 3600 + d.minutes * 60 + d.seconds);
+};

@@ -1,7 +1,6 @@
 import { planAction } from '../actions/plan-action.ts';
-import { timeoutSeconds } from '../compiler/compile-workflow.ts';
 import { indexActions } from '../compiler/edges.ts';
-import { outlivesExecution } from '../compiler/execution-horizon.ts';
+import { outlivesExecution, timeoutSeconds } from '../compiler/execution-horizon.ts';
 import type { ExecutionState, TaskRequest, TaskResponse } from '../compiler/task-contract.ts';
 import { type Action, isBranching, successorsOf } from '../workflow/action.schema.ts';
 import { advanceAlong, withinHorizon } from './advance-along.ts';

@@ -321,6 +321,26 @@ describe('validateWorkflow — actions against properties', () => {
     ])('refuses %j', (action, path, message) => {
       expect(one(action)).toEqual([issue(path, message)]);
     });
+
+    const waitFor = (timeout: string) => ({
+      type: 'delayUntilEvent',
+      criteria: [{ filters: [{ property: 'score', operator: 'gt', value: 1 }] }],
+      timeout,
+    });
+
+    // The compiler counts a timeout's months as 30 days and years as 365: P12M is 360 days, P1Y 365.
+    it.each(['P360D', 'PT8617H', 'P12M', 'P1Y', 'P400D'])(
+      'refuses an event wait of %s: an execution lives one year',
+      (timeout) => {
+        expect(one(waitFor(timeout))).toEqual([
+          { path: 'actions[0].timeout', message: 'must be at most 359 days (an execution lives one year)' },
+        ]);
+      },
+    );
+
+    it.each(['P359D', 'PT8616H', 'P11M29D'])('accepts an event wait of %s', (timeout) => {
+      expect(one(waitFor(timeout))).toEqual([]);
+    });
   });
 
   describe('createRecord', () => {

@@ -1,3 +1,4 @@
+import { MAX_EVENT_TIMEOUT_SECONDS, timeoutSeconds } from '../../compiler/execution-horizon.ts';
 import type { ObjectType } from '../../domain/object-types.ts';
 import type { PropertyDefinition } from '../../domain/property.schema.ts';
 import { assertUnreachable } from '../../errors/app-error.ts';
@@ -183,6 +184,14 @@ export const checkAction = (
       );
       const timeout = parseIsoDuration(action.timeout);
       if (timeout && isZeroDuration(timeout)) report(context, [...at, 'timeout'], 'must be longer than zero');
+      // Counted as the state machine counts it: a longer wait could not end within the execution holding it.
+      else if (timeout && timeoutSeconds(action.timeout) > MAX_EVENT_TIMEOUT_SECONDS) {
+        report(
+          context,
+          [...at, 'timeout'],
+          `must be at most ${MAX_EVENT_TIMEOUT_SECONDS / 86_400} days (an execution lives one year)`,
+        );
+      }
       return;
     }
     case 'branch':
