@@ -32,7 +32,9 @@ export {
   explainFilters,
   type FilterExplanation,
   type FilterInput,
+  type FilterOptions,
   matchFilters,
+  type PropertyTypes,
 } from './filters/index.ts';
 export { delayDueAt, nextRunAt } from './scheduling/index.ts';
 export type { Action, ActionType } from './workflow/action.schema.ts';

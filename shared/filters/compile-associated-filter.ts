@@ -1,3 +1,4 @@
+import type { PropertyType } from '../domain/property.schema.ts';
 import type { CompiledFilter } from './compile-filter.ts';
 import { compileValuePredicate, compileValueTest } from './compile-value-test.ts';
 import type { PropertyFilter } from './filter.schema.ts';
@@ -8,11 +9,11 @@ import { isPropertyBag, readerOf } from './property-reader.ts';
  * A `<objectType>.<property>` filter: true when any associated record of that type passes it, false when there
  * is none. `changed`/`changedTo` are false here: a change is one of the enrolled record's own properties.
  */
-export const compileAssociatedFilter = (filter: PropertyFilter): CompiledFilter => {
+export const compileAssociatedFilter = (filter: PropertyFilter, type?: PropertyType): CompiledFilter => {
   const dot = filter.property.indexOf('.');
   const objectType = filter.property.slice(0, dot);
   const read = readerOf(filter.property.slice(dot + 1));
-  const predicate = compileValuePredicate(filter, compileValueTest(filter));
+  const predicate = compileValuePredicate(filter, compileValueTest(filter, type));
   const appliesToChanges = filter.operator !== 'changed' && filter.operator !== 'changedTo';
   const test = (input: FilterInput, ctx: EvaluationContext): boolean => {
     const records = input.associated?.[objectType];

@@ -1,3 +1,4 @@
+import type { PropertyType } from '../domain/property.schema.ts';
 import type { CompiledFilter } from './compile-filter.ts';
 import { compileValuePredicate, compileValueTest } from './compile-value-test.ts';
 import type { PropertyFilter } from './filter.schema.ts';
@@ -19,10 +20,10 @@ const changedIn = (input: FilterInput, name: string, read: PropertyReader): bool
  * `changed` / `changedTo` on an own property: true only when evaluated for a change that touched it (a property
  * cleared by the change counts); for `changedTo`, the new value must also be set and equal to the filter's value.
  */
-export const compileChangeFilter = (filter: PropertyFilter): CompiledFilter => {
+export const compileChangeFilter = (filter: PropertyFilter, type?: PropertyType): CompiledFilter => {
   const name = filter.property;
   const read = readerOf(name);
-  const valueTest = compileValueTest(filter);
+  const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);
   // `changed` is about the change itself: clearing a property changes it too.
   const test =

@@ -1,6 +1,7 @@
 import { type CompiledFilter, sharedCompiledFilter } from './compile-filter.ts';
-import type { FilterGroups } from './filter.schema.ts';
+import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
+import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 type FilterTest = CompiledFilter['test'];
 
@@ -9,14 +10,21 @@ const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost
 /** Criteria compiled once into closures, evaluated many times. */
 export class CompiledCriteria {
   readonly groups: FilterGroups;
+  /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
+  readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
   /** Every group's tests end to end (cheap ones first within a group), and where each group ends. */
   readonly #tests: readonly FilterTest[];
   readonly #groupEnds: readonly number[];
 
-  constructor(groups: FilterGroups) {
+  constructor(groups: FilterGroups, types?: PropertyTypes) {
     this.groups = groups;
-    this.#compiled = groups.map((group) => group.filters.map(sharedCompiledFilter));
+    this.types = types;
+    this.#compiled = groups.map((group) =>
+      group.filters.map((filter) =>
+        sharedCompiledFilter(filter, isPropertyFilter(filter) ? typeOf(types, filter.property) : undefined),
+      ),
+    );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
     this.#tests = this.#compiled.flatMap((filters) => filters.toSorted(byCost).map((filter) => filter.test));
     let end = 0;
@@ -63,9 +71,10 @@ export const compilationCount = (): number => compilations;
 /**
  * Compiles filter groups (OR of ANDs) into closures: strings lowercased, dates and durations parsed, `in` values
  * in Sets and token patterns built once. `[]` — no criteria — compiles to criteria that never match, so a
- * workflow without criteria never enrolls automatically.
+ * workflow without criteria never enrolls automatically. With `options.types`, a typed property compares as its
+ * type says (a `string` as text, even when it reads as a date); the others as their values suggest.
  */
-export const compileFilterGroups = (groups: FilterGroups): CompiledCriteria => {
+export const compileFilterGroups = (groups: FilterGroups, options?: FilterOptions): CompiledCriteria => {
   compilations += 1;
-  return new CompiledCriteria(groups);
+  return new CompiledCriteria(groups, options?.types);
 };

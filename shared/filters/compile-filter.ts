@@ -1,3 +1,4 @@
+import type { PropertyType } from '../domain/property.schema.ts';
 import { compileAssociatedFilter } from './compile-associated-filter.ts';
 import { compileChangeFilter } from './compile-change-filter.ts';
 import { compileValuePredicate, compileValueTest, emptyRuleOf } from './compile-value-test.ts';
@@ -83,10 +84,10 @@ const ownTest = (filter: PropertyFilter, name: string, valueTest: ValueTest): Co
   }
 };
 
-const compileOwnFilter = (filter: PropertyFilter): CompiledFilter => {
+const compileOwnFilter = (filter: PropertyFilter, type: PropertyType | undefined): CompiledFilter => {
   const name = filter.property;
   const read = readerOf(name);
-  const valueTest = compileValueTest(filter);
+  const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);
   return {
     cost: costOf(filter),
@@ -100,12 +101,13 @@ const compileOwnFilter = (filter: PropertyFilter): CompiledFilter => {
   };
 };
 
-/** Compiles one filter into its test and explanation. */
-export const compileFilter = (filter: Filter): CompiledFilter => {
+/** Compiles one filter into its test and explanation; `type` is its property's, when known. */
+export const compileFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
   if (!isPropertyFilter(filter)) return compileListFilter(filter);
-  if (filter.property.includes('.')) return compileAssociatedFilter(filter);
-  if (filter.operator === 'changed' || filter.operator === 'changedTo') return compileChangeFilter(filter);
-  return compileOwnFilter(filter);
+  if (filter.property.includes('.')) return compileAssociatedFilter(filter, type);
+  if (filter.operator === 'changed' || filter.operator === 'changedTo')
+    return compileChangeFilter(filter, type);
+  return compileOwnFilter(filter, type);
 };
 
 // Workflows repeat the same filters (a lifecycle stage, a country…). Sharing one compiled filter between them
@@ -126,8 +128,11 @@ const keyPart = (_key: string, value: unknown): unknown => {
   return value;
 };
 
-/** The key under which `filter` is shared: equal keys only for filters that compile to the same test. */
-export const sharingKeyOf = (filter: Filter): string =>
+/**
+ * The key under which `filter` (on a property of `type`, when known) is shared: equal keys only for filters that
+ * compile to the same test — the type included, since a typed property compares differently.
+ */
+export const sharingKeyOf = (filter: Filter, type?: PropertyType): string =>
   JSON.stringify(
     [
       filter.operator,
@@ -137,17 +142,18 @@ export const sharingKeyOf = (filter: Filter): string =>
       'values' in filter ? filter.values : undefined,
       'includeEmpty' in filter ? filter.includeEmpty === true : undefined,
       'listId' in filter ? filter.listId : undefined,
+      type,
     ],
     keyPart,
   );
 
-/** The compiled form of `filter`, shared with every equal filter compiled before it. */
-export const sharedCompiledFilter = (filter: Filter): CompiledFilter => {
-  const key = sharingKeyOf(filter);
+/** The compiled form of `filter`, shared with every equal filter (of the same type) compiled before it. */
+export const sharedCompiledFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
+  const key = sharingKeyOf(filter, type);
   let compiled = shared.get(key);
   if (!compiled) {
     if (shared.size >= SHARED_LIMIT) shared.clear();
-    compiled = compileFilter(filter);
+    compiled = compileFilter(filter, type);
     shared.set(key, compiled);
   }
   return compiled;

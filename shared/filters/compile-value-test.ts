@@ -1,4 +1,5 @@
-import { compileEquality, compileMembership } from './equality-test.ts';
+import type { PropertyType } from '../domain/property.schema.ts';
+import { compileEquality, compileMembership, compileTypedEquality } from './equality-test.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import { compileOrdering } from './ordering-test.ts';
 import { compileText } from './text-test.ts';
@@ -8,23 +9,26 @@ import { incomparable, isEmptyValue, type ValueTest } from './value-test.ts';
 /** A filter's verdict on one value, the empty-value rule included. */
 export type ValuePredicate = (value: unknown, ctx: Parameters<ValueTest['test']>[1]) => boolean;
 
-/** The comparison a property filter makes, before the empty-value rule. */
-export const compileValueTest = (filter: PropertyFilter): ValueTest => {
+/**
+ * The comparison a property filter makes, before the empty-value rule: as the property's `type` says when it is
+ * known, else as the values suggest (a text that reads as a date compares as one).
+ */
+export const compileValueTest = (filter: PropertyFilter, type?: PropertyType): ValueTest => {
   switch (filter.operator) {
     case 'eq':
     case 'neq':
     case 'changedTo':
-      return compileEquality(filter.value);
+      return type === undefined ? compileEquality(filter.value) : compileTypedEquality(filter.value, type);
     case 'lt':
     case 'lte':
     case 'gt':
     case 'gte':
-      return compileOrdering(filter.operator, filter.value);
+      return compileOrdering(filter.operator, filter.value, undefined, type);
     case 'between':
-      return compileOrdering('between', filter.value, filter.highValue);
+      return compileOrdering('between', filter.value, filter.highValue, type);
     case 'in':
     case 'notIn':
-      return compileMembership(filter.values);
+      return compileMembership(filter.values, type);
     case 'contains':
     case 'notContains':
     case 'startsWith':
@@ -33,7 +37,7 @@ export const compileValueTest = (filter: PropertyFilter): ValueTest => {
       return compileText(filter.operator, filter.value);
     case 'withinLast':
     case 'notWithinLast':
-      return compileWithinLast(filter.value);
+      return compileWithinLast(filter.value, type);
     case 'hasProperty':
     case 'notHasProperty':
     case 'changed':

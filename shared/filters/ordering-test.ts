@@ -1,5 +1,6 @@
+import type { PropertyType } from '../domain/property.schema.ts';
 import { DAY_MS, isDateOnly, parseInstant } from './temporal-values.ts';
-import { incomparable, type TriTest, type ValueTest } from './value-test.ts';
+import { incomparable, numberOf, type TriTest, type ValueTest } from './value-test.ts';
 
 /** `lt`, `lte`, `gt`, `gte`, `between`. */
 export type OrderingOperator = 'lt' | 'lte' | 'gt' | 'gte' | 'between';
@@ -58,27 +59,53 @@ const instantTest = (min: number, max: number): TriTest => {
   };
 };
 
-/**
- * Ordered comparison of numbers, or of dates/datetimes (a record date counts as 00:00 UTC of its day).
- * A filter date against a datetime spans its whole UTC day, so `lt`/`gte` and `lte`/`gt` stay complements.
- */
-export const compileOrdering = (
+const temporalOrdering = (
   operator: OrderingOperator,
   value: string | number | boolean,
-  highValue?: string | number,
+  upper: string | number | boolean | undefined,
 ): ValueTest => {
-  const upper = operator === 'between' ? highValue : value;
-  if (
-    typeof value === 'number' &&
-    typeof upper === 'number' &&
-    !Number.isNaN(value) &&
-    !Number.isNaN(upper)
-  ) {
-    return { test: numberTest(operator, value, upper), expects: 'a number' };
-  }
   const low = spanOf(value);
   const high = upper === undefined ? undefined : spanOf(upper);
   if (!low || !high) return incomparable('a value comparable with the filter bounds');
   const [min, max] = instantRange(operator, low, high);
   return { test: instantTest(min, max), expects: 'a date or datetime' };
+};
+
+/**
+ * Ordered comparison of numbers, or of dates/datetimes (a record date counts as 00:00 UTC of its day).
+ * A filter date against a datetime spans its whole UTC day, so `lt`/`gte` and `lte`/`gt` stay complements.
+ * With a known `type`, a `number` property compares numbers (bounds such as `"42"` read as numbers), a `date` or
+ * `datetime` property dates, and any other property nothing: ordering does not apply to it.
+ */
+export const compileOrdering = (
+  operator: OrderingOperator,
+  value: string | number | boolean,
+  highValue?: string | number,
+  type?: PropertyType,
+): ValueTest => {
+  const upper = operator === 'between' ? highValue : value;
+  switch (type) {
+    case undefined:
+      if (
+        typeof value === 'number' &&
+        typeof upper === 'number' &&
+        !Number.isNaN(value) &&
+        !Number.isNaN(upper)
+      ) {
+        return { test: numberTest(operator, value, upper), expects: 'a number' };
+      }
+      return temporalOrdering(operator, value, upper);
+    case 'number': {
+      const low = numberOf(value);
+      const high = upper === undefined ? undefined : numberOf(upper);
+      if (low === undefined || high === undefined)
+        return incomparable('a number between numeric filter bounds');
+      return { test: numberTest(operator, low, high), expects: 'a number' };
+    }
+    case 'date':
+    case 'datetime':
+      return temporalOrdering(operator, value, upper);
+    default:
+      return incomparable(`a number, date or datetime ("${operator}" does not apply to a ${type} property)`);
+  }
 };

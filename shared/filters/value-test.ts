@@ -19,3 +19,11 @@ export const isEmptyValue = (value: unknown): boolean =>
 
 /** A test no record value can pass, for filter values the engine cannot compare with anything. */
 export const incomparable = (expects: string): ValueTest => ({ test: () => undefined, expects });
+
+/** A filter value as a number when it is one or reads as one (`"42"`), else `undefined`. */
+export const numberOf = (value: string | number | boolean): number | undefined => {
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const parsed = Number(value);
+  return Number.isNaN(parsed) ? undefined : parsed;
+};
