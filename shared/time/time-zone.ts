@@ -1,12 +1,28 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
-/** True when `name` is an IANA time-zone name this runtime's time-zone database knows. */
-export const isTimeZone = (name: string): boolean => IANAZone.isValidZone(name);
+// The time-zone database also takes fixed offsets ("+01:00", "+0100") as zones; a name starts with a letter.
+const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 
-/** An IANA time-zone name such as `Europe/Paris`. */
-export const TimeZoneSchema = z.string().superRefine((name, ctx) => {
-  if (!isTimeZone(name)) {
-    ctx.addIssue({ code: 'custom', message: `"${name}" is not an IANA time-zone name (e.g. Europe/Paris)` });
-  }
-});
+/** True when `name` is an IANA time-zone name (not a fixed offset) this runtime's time-zone database knows. */
+export const isTimeZone = (name: string): boolean => ZONE_NAME.test(name) && IANAZone.isValidZone(name);
+
+/**
+ * The runtime's canonical spelling of a time-zone name, matched case-insensitively.
+ * @example canonicalTimeZone('europe/paris') // 'Europe/Paris'
+ */
+export const canonicalTimeZone = (name: string): string =>
+  new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+
+/** An IANA time-zone name such as `Europe/Paris`, kept in its canonical spelling. */
+export const TimeZoneSchema = z
+  .string()
+  .superRefine((name, ctx) => {
+    if (isTimeZone(name)) return;
+    const message = /^[+-]/.test(name)
+      ? `"${name}" is a fixed offset, not an IANA time-zone name (e.g. Europe/Paris): daylight-saving changes need the zone's name`
+      : `"${name}" is not an IANA time-zone name (e.g. Europe/Paris)`;
+    ctx.addIssue({ code: 'custom', message });
+  })
+  // One zone, one stored name: "europe/paris" and "Europe/Paris" must not read as two settings.
+  .transform(canonicalTimeZone);

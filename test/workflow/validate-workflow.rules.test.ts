@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { validateWorkflow } from '../../shared/workflow/validate-workflow.ts';
 import { MAX_CLOSED_DAYS } from '../../shared/workflow/validation/settings-rules.ts';
 import { errorsOf, issue, withActions, workflow } from './workflow-builders.ts';
 
@@ -135,6 +136,41 @@ describe('validateWorkflow — date-centered workflows', () => {
 });
 
 describe('validateWorkflow — settings', () => {
+  it.each(['+01:00', '-05:30', '+0100', '+01'])('refuses the fixed offset %s as a time zone', (timeZone) => {
+    expect(errorsOf(settings({ timeZone }))).toEqual([
+      {
+        path: 'settings.timeZone',
+        message: `"${timeZone}" is a fixed offset, not an IANA time-zone name (e.g. Europe/Paris): daylight-saving changes need the zone's name`,
+      },
+    ]);
+  });
+
+  it.each(['Paris', 'Europe/Nowhere', 'UTC+1', ' Europe/Paris', 'Europe/../Paris'])(
+    'refuses %j as a time zone',
+    (timeZone) => {
+      expect(errorsOf(settings({ timeZone }))).toEqual([
+        {
+          path: 'settings.timeZone',
+          message: `"${timeZone}" is not an IANA time-zone name (e.g. Europe/Paris)`,
+        },
+      ]);
+    },
+  );
+
+  it.each([
+    ['Europe/Paris', 'Europe/Paris'],
+    ['europe/paris', 'Europe/Paris'],
+    ['EUROPE/PARIS', 'Europe/Paris'],
+    ['america/port-au-prince', 'America/Port-au-Prince'],
+    ['UTC', 'UTC'],
+    ['utc', 'UTC'],
+    ['Etc/GMT+1', 'Etc/GMT+1'],
+    ['etc/gmt-14', 'Etc/GMT-14'],
+  ])('keeps the time zone %s as %s', (timeZone, canonical) => {
+    const result = validateWorkflow(settings({ timeZone }));
+    expect(result.ok && result.workflow.settings.timeZone).toBe(canonical);
+  });
+
   it('accepts several windows a day that touch but do not overlap', () => {
     const windows = [
       { days: weekdays, start: '09:00', end: '12:00' },
