@@ -253,6 +253,31 @@ describe('validateWorkflow — filters against property definitions', () => {
     });
 
     it.each([
+      ['2026-03-01T05:00:00Z', '2026-03-01'],
+      ['2026-03-01T23:59:59.999Z', '2026-03-01'],
+      ['2026-03-01', '2026-03-01'],
+      ['2026-03-01', '2026-03-01T00:00:00Z'],
+      ['2026-03-01T10:00:00+02:00', '2026-03-01T08:00:00Z'],
+    ])('accepts a datetime between %s and %s (a date spans its whole UTC day)', (value, highValue) => {
+      const filter = { property: 'createdate', operator: 'between', value, highValue };
+      expect(errorsOf(withFilters([filter]))).toEqual([]);
+    });
+
+    it.each([
+      ['2026-03-02T00:00:00Z', '2026-03-01'],
+      ['2026-03-01T23:30:00-01:00', '2026-03-01'],
+      ['2026-03-02', '2026-03-01T23:59:59Z'],
+    ])('refuses a datetime between %s and %s (the high bound ends first)', (value, highValue) => {
+      const filter = { property: 'createdate', operator: 'between', value, highValue };
+      expect(errorsOf(withFilters([filter]))).toEqual([
+        {
+          path: `${AT}.highValue`,
+          message: `must not be below "value" ("${highValue}" < "${value}"): between means value ≤ x ≤ highValue`,
+        },
+      ]);
+    });
+
+    it.each([
       { property: 'lifecyclestage', operator: 'eq', value: 'Lead' },
       { property: 'createdate', operator: 'gte', value: '2026-01-01' },
       { property: 'createdate', operator: 'lt', value: '2026-01-01T10:00:00+02:00' },

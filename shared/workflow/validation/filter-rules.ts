@@ -10,7 +10,7 @@ import {
 import { isZeroDuration, parseIsoDuration } from '../../time/iso-duration.ts';
 import { showValue } from './describe-value.ts';
 import { lookupProperty } from './property-lookup.ts';
-import { orderOf, valueProblem } from './property-values.ts';
+import { spanOf, valueProblem } from './property-values.ts';
 import { type Path, type RuleContext, report } from './rule-context.ts';
 import { allowedList, withChoices } from './suggest.ts';
 
@@ -122,7 +122,8 @@ const checkValues = (
     case 'between': {
       const low = checkValue(context, definition, filter.value, [...path, 'value']);
       const high = checkValue(context, definition, filter.highValue, [...path, 'highValue']);
-      if (low && high && orderOf(filter.value) > orderOf(filter.highValue)) {
+      // Some x must fit: the low bound's first instant may not come after the high bound's last one.
+      if (low && high && spanOf(filter.value).first > spanOf(filter.highValue).last) {
         report(
           context,
           [...path, 'highValue'],

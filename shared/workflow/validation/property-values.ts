@@ -4,8 +4,8 @@ import { describeValue } from './describe-value.ts';
 import { allowedList, withChoices } from './suggest.ts';
 
 /**
- * Where a value goes: a `filter` compares (enumerations case-insensitively, a date stands for a datetime's
- * midnight UTC), a `write` stores (an exact option, a full datetime, or null to clear).
+ * Where a value goes: a `filter` compares (enumerations case-insensitively, a date against a datetime as its
+ * whole UTC day), a `write` stores (an exact option, a full datetime, or null to clear).
  */
 export type ValueUse = 'filter' | 'write';
 
@@ -81,13 +81,28 @@ export const valueProblem = (
   return `${EXPECTED[definition.type][use]} ("${definition.name}" is a ${definition.type} property), not ${describeValue(value)}`;
 };
 
+/** The first and last instants (or the number) a filter value stands for, inclusive. */
+export interface ValueSpan {
+  readonly first: number;
+  readonly last: number;
+}
+
+const DAY_MS = 86_400_000;
+
 /**
- * A number that orders values of an ordered type (number, date, datetime); NaN when the value is not one.
- * Dates count as midnight UTC, as the filter engine compares them.
+ * What a value of an ordered type (number, date, datetime) covers, as the filter engine reads it: a number or a
+ * datetime is one point, a date its whole UTC day (00:00 to its last millisecond); NaN bounds when it is none.
+ * @example spanOf('2026-03-01') // { first: Date.parse('2026-03-01T00:00:00Z'), last: Date.parse('2026-03-01T23:59:59.999Z') }
  */
-export const orderOf = (value: unknown): number => {
-  if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return Number.NaN;
-  if (isCalendarDate(value)) return Date.parse(`${value}T00:00:00Z`);
-  return isRfc3339DateTime(value) ? Date.parse(value.toUpperCase().replace(' ', 'T')) : Number.NaN;
+export const spanOf = (value: unknown): ValueSpan => {
+  if (typeof value === 'number') return { first: value, last: value };
+  if (typeof value === 'string' && isCalendarDate(value)) {
+    const first = Date.parse(`${value}T00:00:00Z`);
+    return { first, last: first + DAY_MS - 1 };
+  }
+  const instant =
+    typeof value === 'string' && isRfc3339DateTime(value)
+      ? Date.parse(value.toUpperCase().replace(' ', 'T'))
+      : Number.NaN;
+  return { first: instant, last: instant };
 };
