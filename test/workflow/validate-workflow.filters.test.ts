@@ -253,6 +253,40 @@ describe('validateWorkflow — filters against property definitions', () => {
     });
 
     it.each([
+      ['c++', '"c"'],
+      ['.net', '"net"'],
+      ['new-york', '"new york"'],
+      ['vp\tsales', '"vp sales"'],
+      ["o'brien", '"o brien"'],
+    ])('refuses the containsToken value %j: the engine ignores its punctuation', (value, words) => {
+      const filter = { property: 'jobtitle', operator: 'containsToken', value };
+      expect(errorsOf(withFilters([filter]))).toEqual([
+        {
+          path: `${AT}.value`,
+          message: `containsToken matches whole words and ignores characters other than letters, digits and spaces (${JSON.stringify(value)} would match as ${words}): write ${words}, or use "contains" to match ${JSON.stringify(value)} as written`,
+        },
+      ]);
+    });
+
+    it.each(['!!!', '   ', '-'])('refuses the containsToken value %j: it holds no word', (value) => {
+      const filter = { property: 'jobtitle', operator: 'containsToken', value };
+      expect(errorsOf(withFilters([filter]))).toEqual([
+        {
+          path: `${AT}.value`,
+          message: `containsToken matches whole words and ${JSON.stringify(value)} holds none (letters or digits): use "contains" to match it as written`,
+        },
+      ]);
+    });
+
+    it.each(['VP', 'vice president', ' head of sales ', 'r2d2', '東京', 'café', 'cafe\u0301', 'Ünïcödé'])(
+      'accepts the containsToken value %j (letters, digits, combining marks and spaces)',
+      (value) => {
+        const filter = { property: 'jobtitle', operator: 'containsToken', value };
+        expect(errorsOf(withFilters([filter]))).toEqual([]);
+      },
+    );
+
+    it.each([
       ['2026-03-01T05:00:00Z', '2026-03-01'],
       ['2026-03-01T23:59:59.999Z', '2026-03-01'],
       ['2026-03-01', '2026-03-01'],

@@ -98,6 +98,30 @@ const checkValue = (
   return problem === undefined;
 };
 
+// As the filter engine reads a containsToken value (shared/filters/text-test.ts): its words are runs of letters,
+// digits and combining marks, and every other character only separates them.
+const WORDS = /[\p{L}\p{N}\p{M}]+/gu;
+const WORDS_AND_SPACES = /^[\p{L}\p{N}\p{M} ]*$/u;
+
+/** A containsToken value whose punctuation the engine would silently drop is refused, `contains` suggested. */
+const checkToken = (context: RuleContext, value: string, path: Path) => {
+  const words = value.match(WORDS);
+  if (!words) {
+    report(
+      context,
+      path,
+      `containsToken matches whole words and ${showValue(value)} holds none (letters or digits): use "contains" to match it as written`,
+    );
+  } else if (!WORDS_AND_SPACES.test(value)) {
+    const read = showValue(words.join(' '));
+    report(
+      context,
+      path,
+      `containsToken matches whole words and ignores characters other than letters, digits and spaces (${showValue(value)} would match as ${read}): write ${read}, or use "contains" to match ${showValue(value)} as written`,
+    );
+  }
+};
+
 const checkValues = (
   context: RuleContext,
   filter: PropertyFilter,
@@ -143,9 +167,11 @@ const checkValues = (
     case 'startsWith':
     case 'endsWith':
     case 'containsToken':
-      if (checkValue(context, definition, filter.value, [...path, 'value']) && filter.value === '') {
+      if (!checkValue(context, definition, filter.value, [...path, 'value'])) return;
+      if (filter.value === '')
         report(context, [...path, 'value'], 'must not be empty: every text would match');
-      }
+      else if (filter.operator === 'containsToken')
+        checkToken(context, String(filter.value), [...path, 'value']);
       return;
     case 'withinLast':
     case 'notWithinLast': {
