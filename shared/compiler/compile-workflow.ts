@@ -2,7 +2,6 @@ import type { CustomProperties } from '../domain/builtin-properties.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
 import { type Action, type ActionOf, isBranching, isDelay, successorsOf } from '../workflow/action.schema.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
-import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { StateMachineDefinition } from './asl.types.ts';
 import { CompileError } from './compile-error.ts';
 import { type ActionIndex, type Edge, indexActions, isHeldBack, resolveEdge } from './edges.ts';
@@ -92,13 +91,8 @@ const renderAction = (graph: StateGraph, target: TaskTarget, actions: ActionInde
 const resumeEntryOf = (actions: ActionIndex, action: Action): string =>
   isDelay(action) ? arrivalOf(resolveEdge(actions, action.id)) : stateNames.wait(action.id);
 
-const checkLimits = (workflow: WorkflowDefinition, definition: StateMachineDefinition): ValidationIssue[] => {
+const checkLimits = (definition: StateMachineDefinition): ValidationIssue[] => {
   const issues: ValidationIssue[] = [];
-  workflow.actions.forEach((action, index) => {
-    if (action.type === 'delayUntilEvent' && timeoutSeconds(action.timeout) < 1) {
-      issues.push({ path: `actions[${index}].timeout`, message: 'must be at least one second' });
-    }
-  });
   const bytes = Buffer.byteLength(JSON.stringify(definition));
   if (bytes > MAX_DEFINITION_BYTES) {
     issues.push({
@@ -191,7 +185,7 @@ export const compileWorkflow = (input: unknown, options: CompileOptions): StateM
   const revision = options.revision === undefined ? '' : ` revision ${options.revision}`;
   const id = options.workflowId === undefined ? '' : ` (${options.workflowId}${revision})`;
   const definition = graph.toDefinition(stateNames.resume, `crm-workflows: ${workflow.name}${id}`);
-  const issues = checkLimits(workflow, definition);
+  const issues = checkLimits(definition);
   if (issues.length > 0) throw new CompileError(issues);
   return definition;
 };

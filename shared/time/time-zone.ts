@@ -8,11 +8,15 @@ const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
 export const isTimeZone = (name: string): boolean => ZONE_NAME.test(name) && IANAZone.isValidZone(name);
 
 /**
- * The runtime's canonical spelling of a time-zone name, matched case-insensitively.
+ * The spelling of a time-zone name as the database writes it, when the name differs from it in case
+ * only; any other name is kept as given (the runtime would turn the alias `Asia/Kolkata` into
+ * `Asia/Calcutta`, and a user must get back the name they chose).
  * @example canonicalTimeZone('europe/paris') // 'Europe/Paris'
  */
-export const canonicalTimeZone = (name: string): string =>
-  new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+export const canonicalTimeZone = (name: string): string => {
+  const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
+};
 
 /** An IANA time-zone name such as `Europe/Paris`, kept in its canonical spelling. */
 export const TimeZoneSchema = z

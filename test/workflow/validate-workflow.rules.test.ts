@@ -166,7 +166,10 @@ describe('validateWorkflow — settings', () => {
     ['utc', 'UTC'],
     ['Etc/GMT+1', 'Etc/GMT+1'],
     ['etc/gmt-14', 'Etc/GMT-14'],
-  ])('keeps the time zone %s as %s', (timeZone, canonical) => {
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['US/Eastern', 'US/Eastern'],
+    ['GMT', 'GMT'],
+  ])('keeps the time zone %s as %s (an alias stays as the user wrote it)', (timeZone, canonical) => {
     const result = validateWorkflow(settings({ timeZone }));
     expect(result.ok && result.workflow.settings.timeZone).toBe(canonical);
   });
