@@ -47,16 +47,20 @@ export const CONTACT: FilterInput = {
 };
 
 /** Mulberry32: a tiny seeded PRNG, so every run benchmarks the same workflows. */
-const prng = (seed: number) => () => {
+export const prng = (seed: number) => () => {
   seed = (seed + 0x6d2b79f5) | 0;
   let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
   t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
   return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
 };
 
-type Random = () => number;
-const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-const mixCase = (random: Random, text: string): string =>
+/** A source of numbers in [0, 1). */
+export type Random = () => number;
+/** One of `items`, at random. */
+export const pick = <T>(random: Random, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)]!;
+/** `text` with each letter's case drawn at random. */
+export const mixCase = (random: Random, text: string): string =>
   [...text].map((c) => (random() < 0.5 ? c.toUpperCase() : c.toLowerCase())).join('');
 
 const TEXT_POOLS: Record<string, readonly string[]> = {
@@ -78,7 +82,7 @@ const STATUSES = ['new', 'open', 'in_progress', 'unqualified', 'connected', 'bad
 
 // Each maker returns a filter the contact passes with probability ~`hit`, so that groups are not all
 // decided by their first filter.
-const makers: readonly ((random: Random, hit: boolean) => Filter)[] = [
+const makers: readonly FilterMaker[] = [
   (random, hit) => {
     const property = pick(random, Object.keys(TEXT_POOLS));
     const own = String(CONTACT.properties[property]);
@@ -171,18 +175,30 @@ const makers: readonly ((random: Random, hit: boolean) => Filter)[] = [
       ? { property: hit ? 'lifecyclestage' : 'city', operator: 'changed' }
       : { property: 'lifecyclestage', operator: 'changedTo', value: hit ? 'Lead' : 'customer' },
 ];
-// Weights: the common operators (eq, in, numbers, text) dominate, as in real criteria.
-const WEIGHTS = [6, 2, 4, 1, 3, 1, 3, 1, 1, 2, 2, 1, 2, 1, 1];
+/** Makes one filter that the workload's contact passes when `hit`, and fails otherwise. */
+export type FilterMaker = (random: Random, hit: boolean) => Filter;
 
-/** `count` workflows' criteria of `filtersPerWorkflow` filters each, the same for a given seed. */
-export const generateCriteria = (count: number, filtersPerWorkflow: number, seed = 42): FilterGroups[] => {
+/**
+ * Weights of the makers, one per operator family, in this order: eq, neq, in, notIn, gte/between, lt, text,
+ * notContains, containsToken, presence, dates, time windows, associated, lists, changes. The common operators
+ * (eq, in, numbers, text) dominate, as in real criteria.
+ */
+export const WEIGHTS = [6, 2, 4, 1, 3, 1, 3, 1, 1, 2, 2, 1, 2, 1, 1];
+
+/** `count` criteria of `filtersPerWorkflow` filters each, drawn from `from` (one maker per weight). */
+export const generateCriteriaWith = (
+  from: readonly FilterMaker[],
+  count: number,
+  filtersPerWorkflow: number,
+  seed: number,
+): FilterGroups[] => {
   const random = prng(seed);
   const total = WEIGHTS.reduce((sum, weight) => sum + weight, 0);
   const nextFilter = (): Filter => {
     let roll = random() * total;
     let index = 0;
     while (roll >= WEIGHTS[index]!) roll -= WEIGHTS[index++]!;
-    return makers[index]!(random, random() < 0.9);
+    return from[index]!(random, random() < 0.9);
   };
   return Array.from({ length: count }, () => {
     const filters = Array.from({ length: filtersPerWorkflow }, nextFilter);
@@ -191,6 +207,13 @@ export const generateCriteria = (count: number, filtersPerWorkflow: number, seed
     return [{ filters: filters.slice(0, half) }, { filters: filters.slice(half) }];
   });
 };
+
+/**
+ * `count` workflows' criteria of `filtersPerWorkflow` filters each, the same for a given seed. Their values come
+ * from small pools, as a portal's workflows repeat the same stages and countries: few filters are distinct.
+ */
+export const generateCriteria = (count: number, filtersPerWorkflow: number, seed = 42): FilterGroups[] =>
+  generateCriteriaWith(makers, count, filtersPerWorkflow, seed);
 
 // --- sift: the same criteria as a fair mongo-query user would write them -------------------------------
 
@@ -279,7 +302,8 @@ const valueQuery = (field: string, filter: PropertyFilter): object => {
         $or: [{ [field]: { $lt: windowStart(filter.value) } }, { [field]: { $gt: NOW.toISOString() } }],
       });
     case 'changed':
-      return { [field]: { $nin: EMPTY } };
+      // The change itself, read from `_changed` by `siftFilter`: clearing a property changes it too.
+      return {};
   }
 };
 
@@ -290,6 +314,8 @@ const siftFilter = (filter: Filter): object => {
   const [objectType, name] = filter.property.includes('.')
     ? filter.property.split('.')
     : [undefined, filter.property];
+  // A change is one of the record's own properties: on associated records the engine never sees one.
+  if (objectType && filter.operator.startsWith('changed')) return { _never: { $exists: true } };
   if (objectType) return { [objectType]: { $elemMatch: valueQuery(name!, filter) } };
   if (filter.operator === 'changed' || filter.operator === 'changedTo') {
     return { $and: [{ _changed: name }, valueQuery(name!, filter)] };
@@ -379,7 +405,8 @@ const valueSource = (v: string, filter: PropertyFilter, constants: unknown[]): s
       return filter.operator === 'withinLast' ? `(${isText(v)} && ${within})` : orEmpty(`!(${within})`);
     }
     case 'changed':
-      return nonEmpty(v);
+      // As the engine: the property is among the changed ones (`filterSource`), whatever its value now.
+      return 'true';
   }
 };
 
@@ -390,6 +417,7 @@ const filterSource = (filter: Filter, constants: unknown[]): string => {
   const [objectType, name] = filter.property.includes('.')
     ? filter.property.split('.')
     : [undefined, filter.property];
+  if (objectType && filter.operator.startsWith('changed')) return 'false';
   if (objectType)
     return `(a.${objectType} ?? []).some((r) => ${valueSource(`r.${name}`, filter, constants)})`;
   const own = valueSource(`p.${name}`, filter, constants);

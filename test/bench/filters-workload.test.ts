@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
+import type { FilterInput } from '../../shared/filters/filter-input.ts';
+import { matchFilters } from '../../shared/filters/match-filters.ts';
+import {
+  type FilterBenchResult,
+  type FilterWorkloadResult,
+  filterWorkloads,
+  formatFilterBench,
+  prepareWorkload,
+} from './filters.bench.ts';
+import { siftDocument, toClosure, toSift } from './filters-workload.ts';
+
+describe('the filter benchmark workloads', () => {
+  const prepared = filterWorkloads().map(prepareWorkload);
+  const byName = new Map(prepared.map((workload) => [workload.workload.name, workload]));
+
+  it('keeps the repeated workload, whose filters repeat', () => {
+    expect(byName.get('repeated')).toMatchObject({ distinctFilters: 462, matching: 499 });
+  });
+
+  it('adds a varied workload in which nearly every filter is distinct', () => {
+    // Prepare
+    const varied = byName.get('varied')!;
+    const filters = varied.workload.criteria.flatMap((groups) => groups.flatMap((group) => group.filters));
+
+    // Assess
+    expect(filters).toHaveLength(10_000);
+    expect(varied.distinctFilters).toBeGreaterThanOrEqual(9_900);
+  });
+
+  it.each(['repeated', 'varied'])('has the %s workload match about half its workflows', (name) => {
+    // prepareWorkload has already checked that matchFilters, sift and the closures agree on every workflow.
+    expect(byName.get(name)!.matching).toBeGreaterThan(300);
+    expect(byName.get(name)!.matching).toBeLessThan(700);
+  });
+});
+
+describe('the hand-written forms of a changed filter', () => {
+  const criteria: FilterGroups = [{ filters: [{ property: 'city', operator: 'changed' }] }];
+  const forms = {
+    sift: (input: FilterInput) => toSift(criteria)(siftDocument(input)),
+    closure: toClosure(criteria),
+    memoisedClosure: toClosure(criteria, true),
+  };
+
+  it.each<[label: string, input: FilterInput, expected: boolean]>([
+    [
+      'a property the change cleared',
+      { objectType: 'contacts', properties: { city: null }, changedProperties: ['city'] },
+      true,
+    ],
+    [
+      'a property with a value the change did not touch',
+      { objectType: 'contacts', properties: { city: 'Paris' }, changedProperties: ['country'] },
+      false,
+    ],
+    [
+      'a property set by the change',
+      { objectType: 'contacts', properties: { city: 'Paris' }, changedProperties: ['city'] },
+      true,
+    ],
+  ])('agree with the engine on %s', (_label, input, expected) => {
+    // Act
+    const results = {
+      engine: matchFilters(criteria, input),
+      sift: forms.sift(input),
+      closure: forms.closure(input),
+      memoisedClosure: forms.memoisedClosure(input),
+    };
+
+    // Assess
+    expect(results).toEqual({
+      engine: expected,
+      sift: expected,
+      closure: expected,
+      memoisedClosure: expected,
+    });
+  });
+});
+
+describe('the hand-written forms of presence filters', () => {
+  const absent: FilterInput = { objectType: 'contacts', properties: { city: 'Paris' } };
+
+  it.each<[label: string, criteria: FilterGroups, expected: boolean]>([
+    ['hasProperty', [{ filters: [{ property: 'phone', operator: 'hasProperty' }] }], false],
+    ['notHasProperty', [{ filters: [{ property: 'phone', operator: 'notHasProperty' }] }], true],
+    ['neq', [{ filters: [{ property: 'phone', operator: 'neq', value: '+33' }] }], false],
+  ])('agree with the engine on %s of a property the record lacks', (_label, criteria, expected) => {
+    // Act
+    const results = {
+      engine: matchFilters(criteria, absent),
+      sift: toSift(criteria)(siftDocument(absent)),
+      closure: toClosure(criteria)(absent),
+    };
+
+    // Assess
+    expect(results).toEqual({ engine: expected, sift: expected, closure: expected });
+  });
+});
+
+describe('formatFilterBench', () => {
+  const workload = (name: string, matchFiltersOps: number): FilterWorkloadResult => ({
+    name,
+    description: `${name} values`,
+    workflows: 1_000,
+    filtersPerWorkflow: 10,
+    distinctFilters: name === 'varied' ? 9_940 : 462,
+    matchingWorkflows: 500,
+    opsPerSecond: {
+      matchFilters: matchFiltersOps,
+      sift: 50,
+      closures: 2_000,
+      memoisedClosures: 2_500,
+      indexed: 5_000,
+    },
+    indexed: { changedProperty: 'city', evaluated: 600 },
+    ratios: { matchFiltersOverSift: matchFiltersOps / 50, closuresOverMatchFilters: 2_500 / matchFiltersOps },
+    targetsMet: matchFiltersOps / 50 >= 30,
+  });
+
+  it('prints every workload, and which missed its targets', () => {
+    // Prepare
+    const result: FilterBenchResult = {
+      workloads: [workload('repeated', 3_000), workload('varied', 1_000)],
+      targetsMet: false,
+    };
+
+    // Act
+    const text = formatFilterBench(result);
+
+    // Assess
+    expect(text).toContain(
+      'filters, repeated (repeated values): 1 contact × 1000 workflows × 10 filters, 462 of 10000 distinct',
+    );
+    expect(text).toContain(
+      'filters, varied (varied values): 1 contact × 1000 workflows × 10 filters, 9940 of 10000 distinct',
+    );
+    expect(text).toMatch(/matchFilters \/ sift {6}60\.0×.*matchFilters \/ sift {6}20\.0×/s);
+    expect(text).toContain('targets NOT met on some workload');
+  });
+});
