@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DurationSchema } from '../time/iso-duration.ts';
+import { FilterDurationSchema } from '../time/iso-duration.ts';
 
 /** A property path: `name`, or `<objectType>.<name>` for associated records. */
 export const FilterPropertySchema = z
@@ -53,12 +53,12 @@ const presenceFilter = z.strictObject({
 const withinLastFilter = z.strictObject({
   property: FilterPropertySchema,
   operator: z.literal('withinLast'),
-  value: DurationSchema,
+  value: FilterDurationSchema,
 });
 const notWithinLastFilter = z.strictObject({
   property: FilterPropertySchema,
   operator: z.literal('notWithinLast'),
-  value: DurationSchema,
+  value: FilterDurationSchema,
   includeEmpty: z.boolean().optional(),
 });
 const listFilter = z.strictObject({

@@ -53,11 +53,12 @@ export const isZeroDuration = (d: IsoDuration): boolean =>
 /** True when the duration has calendar parts (years or months) whose length depends on the start. */
 export const hasCalendarParts = (d: IsoDuration): boolean => d.years > 0 || d.months > 0;
 
-/** The longest duration a workflow may hold, however it is written. */
+/** The longest duration a workflow may wait (delays, offsets, timeouts), however it is written. */
 export const MAX_DURATION_YEARS = 10;
+/** The longest look-back of a time filter (`withinLast P18Y` reads "in the last 18 years"). */
+export const MAX_FILTER_DURATION_YEARS = 200;
 
 const DAY_SECONDS = 86_400;
-const MAX_DURATION_SECONDS = MAX_DURATION_YEARS * 366 * DAY_SECONDS;
 
 /**
  * An upper estimate of the duration's absolute length in seconds: a year counts as 366 days, a month as 31
@@ -69,7 +70,7 @@ const longestSeconds = (d: IsoDuration): number => {
   return days * DAY_SECONDS + d.hours * 3600 + d.minutes * 60 + d.seconds;
 };
 
-const durationSchema = (allowNegative: boolean) =>
+const durationSchema = (allowNegative: boolean, maxYears = MAX_DURATION_YEARS) =>
   z.string().superRefine((text, ctx) => {
     const read = readDuration(text);
     if (!read) {
@@ -79,9 +80,9 @@ const durationSchema = (allowNegative: boolean) =>
       });
     } else if (read.sign < 0 && !allowNegative) {
       ctx.addIssue({ code: 'custom', message: `"${text}" must not be negative here` });
-    } else if (!isCountable(read) || longestSeconds(read) > MAX_DURATION_SECONDS) {
+    } else if (!isCountable(read) || longestSeconds(read) > maxYears * 366 * DAY_SECONDS) {
       // Past the safe integers a number is far longer than the bound too: one message for both.
-      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than ${MAX_DURATION_YEARS} years` });
+      ctx.addIssue({ code: 'custom', message: `"${text}" is longer than ${maxYears} years` });
     }
   });
 
@@ -89,6 +90,8 @@ const durationSchema = (allowNegative: boolean) =>
 export const DurationSchema = durationSchema(false);
 /** An ISO 8601 duration that may be negative (`-P1D`): offsets before a date. */
 export const SignedDurationSchema = durationSchema(true);
+/** The look-back of a time filter: ages and anniversaries need more than the 10 years of a wait. */
+export const FilterDurationSchema = durationSchema(false, MAX_FILTER_DURATION_YEARS);
 
 /** `HH:mm`, 00:00–23:59. */
 export const TimeOfDaySchema = z

@@ -48,13 +48,18 @@ describe('validateWorkflow — durations at most 10 years long', () => {
       '"P523W" is longer than 10 years',
     ],
     [
-      'a withinLast of P11Y',
-      withFilters([{ property: 'createdate', operator: 'withinLast', value: 'P11Y' }]),
+      'a withinLast of P201Y',
+      withFilters([{ property: 'createdate', operator: 'withinLast', value: 'P201Y' }]),
       'enrollment.criteria[0].filters[0].value',
-      '"P11Y" is longer than 10 years',
+      '"P201Y" is longer than 200 years',
     ],
   ])('refuses %s', (_label, json, path, message) => {
     expect(errorsOf(json)).toEqual([{ path, message }]);
+  });
+
+  it('lets a time filter look back further than a wait may last: adults are born more than 18 years ago', () => {
+    const json = withFilters([{ property: 'birthdate', operator: 'notWithinLast', value: 'P18Y' }]);
+    expect(errorsOf(json)).toEqual([]);
   });
 
   it.each(['P10Y', 'P120M', 'P9Y12M', 'P3660D', 'PT87840H', 'PT1.5S'])('accepts %s', (duration) => {
