@@ -27,6 +27,10 @@ export interface ExecutorPorts {
    * failed is not remembered, so trying it again runs it.
    */
   readonly apply: (effect: ActionEffect, enrollment: EnrollmentRef, key: string) => Promise<void>;
+  /**
+   * Appends a history line. A retried Task may write a line again: a store keys lines by enrollment,
+   * action and event (and execution) so that it keeps one.
+   */
   readonly history: (event: HistoryEvent) => Promise<void>;
   /** The enrollment ended (completed, unenrolled, goal_met) or failed at an action. */
   readonly endEnrollment: (
