@@ -26,11 +26,12 @@ const setUp = (
   objectType: string,
   properties: Record<string, string | number | null>,
   now: string,
+  enrollmentId = 'enr-1',
 ) => {
   const world = new InMemoryWorld(now);
   world.addWorkflow('wf-1', 1, workflow);
   const recordId = world.addRecord(objectType, properties, 'rec-1');
-  const enrollment = { workflowId: 'wf-1', revision: 1, enrollmentId: 'enr-1', recordId, objectType };
+  const enrollment = { workflowId: 'wf-1', revision: 1, enrollmentId, recordId, objectType };
   const start = startExecution(workflow, enrollment, new Date(now), properties);
   if (start.kind !== 'start') throw new Error('the record would leave at once');
   return { world, input: start.input, definition: compileWorkflow(workflow, { actionFunctionArn: ARN }) };
@@ -139,33 +140,22 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
   });
 
   it('runs every action type of the deal hand-off', async () => {
-    // Prepare
-    const world = new InMemoryWorld(MONDAY_9_PARIS);
-    world.addWorkflow('wf-1', 1, everyActionType);
-    world.addRecord(
+    // Prepare: the split draws from the enrollment and action ids; "enr-2:split" falls on the first path.
+    const { world, input, definition } = setUp(
+      everyActionType,
       'deals',
       { dealname: 'ACME', amount: 900, closedate: '2026-11-20', ownerId: 'u9' },
-      'deal-1',
+      MONDAY_9_PARIS,
+      'enr-2',
     );
     world.addRecord('companies', { name: 'ACME', industry: 'Software' }, 'co-1');
-    world.associate('deal-1', 'co-1');
-    world.addToList('open-deals', 'deal-1');
-    // The split draws from the enrollment and action ids: "enr-2:split" falls on the first path.
-    const input: ExecutionState = {
-      enrollment: {
-        workflowId: 'wf-1',
-        revision: 1,
-        enrollmentId: 'enr-2',
-        recordId: 'deal-1',
-        objectType: 'deals',
-      },
-      runAt: MONDAY_9_PARIS,
-    };
+    world.associate('rec-1', 'co-1');
+    world.addToList('open-deals', 'rec-1');
     // Act
-    const run = await runLocally(compileWorkflow(everyActionType, { actionFunctionArn: ARN }), input, world);
+    const run = await runLocally(definition, input, world);
     // Assess
     expect(run.status).toBe('succeeded');
-    expect(world.properties('deal-1')).toMatchObject({
+    expect(world.properties('rec-1')).toMatchObject({
       pipeline: 'onboarding',
       dealname: 'Software',
       closedate: null,
@@ -186,10 +176,10 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
       { kind: 'email', to: 'Software', subject: 'Welcome', body: 'Thanks for Software' },
     ]);
     expect(world.webhookCalls.map((call) => call.url)).toEqual(['https://hooks.example.com/won']);
-    expect([...(world.lists.get('won-deals') ?? [])]).toEqual(['deal-1']);
+    expect([...(world.lists.get('won-deals') ?? [])]).toEqual(['rec-1']);
     expect([...(world.lists.get('open-deals') ?? [])]).toEqual([]);
-    expect(world.published).toEqual([{ detailType: 'Deal Won', recordId: 'deal-1' }]);
-    expect(world.enrolledElsewhere).toEqual([{ workflowId: 'wf-onboarding', recordId: 'deal-1' }]);
+    expect(world.published).toEqual([{ detailType: 'Deal Won', recordId: 'rec-1' }]);
+    expect(world.enrolledElsewhere).toEqual([{ workflowId: 'wf-onboarding', recordId: 'rec-1' }]);
     expect(world.events('branch.taken').map((event) => event.details)).toEqual([
       { branch: 'onboarding', index: 0 },
       { branch: '50%', index: 0 },
