@@ -1,5 +1,5 @@
-import { CompileError } from '../compiler/compile-error.ts';
-import { compileWorkflow } from '../compiler/compile-workflow.ts';
+import { CompileError } from '../core/compiler/compile-error.ts';
+import { compileWorkflow } from '../core/compiler/compile-workflow.ts';
 import { type CliCommand, EXIT } from './command.ts';
 import { formatIssue } from './format-issue.ts';
 import { readWorkflowInput } from './read-workflow-input.ts';

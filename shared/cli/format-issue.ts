@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '../errors/validation-issue.ts';
+import type { ValidationIssue } from '../core/errors/validation-issue.ts';
 
 /** `<path>: <message>`, or the message alone for the document as a whole. */
 export const formatIssue = (issue: ValidationIssue): string =>

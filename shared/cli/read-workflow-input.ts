@@ -1,5 +1,5 @@
-import type { CustomProperties } from '../domain/builtin-properties.ts';
-import { validateCustomProperties } from '../workflow/validate-properties.ts';
+import type { CustomProperties } from '../core/records/builtin-properties.ts';
+import { validateCustomProperties } from '../core/workflow/validate-properties.ts';
 import { type CliInput, type CliIo, EXIT, type ExitCode } from './command.ts';
 import { formatIssue } from './format-issue.ts';
 import { readJsonFile } from './read-json-file.ts';

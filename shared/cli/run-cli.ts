@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { closestNames, quoteList } from '../workflow/validation/suggest.ts';
+import { closestNames, quoteList } from '../core/workflow/validation/suggest.ts';
 import { type CliCommand, type CliIo, EXIT, type ExitCode, usageLine } from './command.ts';
 
 export const PROGRAM = 'crm-workflows';

@@ -1,4 +1,4 @@
-import { validateWorkflow } from '../workflow/validate-workflow.ts';
+import { validateWorkflow } from '../core/workflow/validate-workflow.ts';
 import { type CliCommand, EXIT } from './command.ts';
 import { formatIssue } from './format-issue.ts';
 import { readWorkflowInput } from './read-workflow-input.ts';

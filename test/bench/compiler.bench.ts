@@ -1,11 +1,11 @@
-import { compileWorkflow } from '../../shared/compiler/compile-workflow.ts';
-import { worstCaseHistoryEvents } from '../../shared/compiler/history-bound.ts';
-import { startExecution } from '../../shared/executor/start-execution.ts';
+import { compileWorkflow } from '../../shared/core/compiler/compile-workflow.ts';
+import { worstCaseHistoryEvents } from '../../shared/core/compiler/history-bound.ts';
+import { startExecution } from '../../shared/core/executor/start-execution.ts';
 import {
   type WorkflowDefinition,
   type WorkflowDefinitionInput,
   WorkflowDefinitionSchema,
-} from '../../shared/workflow/workflow.schema.ts';
+} from '../../shared/core/workflow/workflow.schema.ts';
 import { nurtureFrenchLeads } from '../fixtures/compiler-workflows.ts';
 import { InMemoryWorld } from '../helpers/in-memory-world.ts';
 import { runLocally } from '../helpers/run-local.ts';

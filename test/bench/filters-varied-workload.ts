@@ -1,5 +1,5 @@
-import type { Filter, FilterGroups } from '../../shared/filters/filter.schema.ts';
-import type { FilterInput } from '../../shared/filters/filter-input.ts';
+import type { Filter, FilterGroups } from '../../shared/core/filters/filter.schema.ts';
+import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
 import {
   CONTACT,
   type FilterMaker,

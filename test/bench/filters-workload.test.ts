@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
-import type { FilterInput } from '../../shared/filters/filter-input.ts';
-import { matchFilters } from '../../shared/filters/match-filters.ts';
+import type { FilterGroups } from '../../shared/core/filters/filter.schema.ts';
+import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
+import { matchFilters } from '../../shared/core/filters/match-filters.ts';
 import {
   type FilterBenchResult,
   type FilterWorkloadResult,

@@ -5,12 +5,12 @@ import {
   type FilterGroups,
   isPropertyFilter,
   type PropertyFilter,
-} from '../../shared/filters/filter.schema.ts';
-import type { FilterInput } from '../../shared/filters/filter-input.ts';
-import { lowerCase } from '../../shared/filters/lower-case.ts';
-import { parseInstant } from '../../shared/filters/temporal-values.ts';
-import { tokenPattern } from '../../shared/filters/text-test.ts';
-import { parseIsoDuration } from '../../shared/time/iso-duration.ts';
+} from '../../shared/core/filters/filter.schema.ts';
+import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
+import { lowerCase } from '../../shared/core/filters/lower-case.ts';
+import { parseInstant } from '../../shared/core/filters/temporal-values.ts';
+import { tokenPattern } from '../../shared/core/filters/text-test.ts';
+import { parseIsoDuration } from '../../shared/core/time/iso-duration.ts';
 
 /** The benchmark's fixed instant, so that time filters give the same answer on every run. */
 export const NOW = new Date('2026-03-05T12:00:00.000Z');

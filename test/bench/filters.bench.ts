@@ -1,9 +1,9 @@
 import { Bench } from 'tinybench';
-import { sharingKeyOf } from '../../shared/filters/compile-filter.ts';
-import { createCriteriaIndex } from '../../shared/filters/criteria-index.ts';
-import type { FilterGroups } from '../../shared/filters/filter.schema.ts';
-import type { FilterInput } from '../../shared/filters/filter-input.ts';
-import { matchFilters } from '../../shared/filters/match-filters.ts';
+import { sharingKeyOf } from '../../shared/core/filters/compile-filter.ts';
+import { createCriteriaIndex } from '../../shared/core/filters/criteria-index.ts';
+import type { FilterGroups } from '../../shared/core/filters/filter.schema.ts';
+import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
+import { matchFilters } from '../../shared/core/filters/match-filters.ts';
 import { generateVariedCriteria, VARIED_CONTACT } from './filters-varied-workload.ts';
 import { CONTACT, generateCriteria, siftDocument, toClosure, toSift } from './filters-workload.ts';
 

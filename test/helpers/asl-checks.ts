@@ -1,6 +1,6 @@
 import { StateLint } from '@wmfs/statelint';
 import aslValidator from 'asl-validator';
-import type { StateMachineDefinition } from '../../shared/compiler/asl.types.ts';
+import type { StateMachineDefinition } from '../../shared/core/compiler/asl.types.ts';
 
 /** Problems asl-validator and statelint find in a definition (both get a copy: asl-validator writes into it). */
 export const aslProblems = (definition: StateMachineDefinition): string[] => {

@@ -1,9 +1,9 @@
-import type { ActionEffect } from '../../shared/actions/action-effects.ts';
-import type { EnrollmentRef, ExecutionState } from '../../shared/compiler/task-contract.ts';
-import type { Properties } from '../../shared/domain/record.schema.ts';
-import type { HistoryEvent } from '../../shared/executor/history-event.ts';
-import type { ExecutorPorts } from '../../shared/executor/ports.ts';
-import type { WorkflowDefinition } from '../../shared/workflow/workflow.schema.ts';
+import type { ActionEffect } from '../../shared/core/actions/action-effects.ts';
+import type { EnrollmentRef, ExecutionState } from '../../shared/core/contract/task-contract.ts';
+import type { HistoryEvent } from '../../shared/core/executor/history-event.ts';
+import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
+import type { Properties } from '../../shared/core/records/record.schema.ts';
+import type { WorkflowDefinition } from '../../shared/core/workflow/workflow.schema.ts';
 
 interface StoredRecord {
   objectType: string;

@@ -1,7 +1,7 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { StateMachineDefinition } from '../../shared/compiler/asl.types.ts';
-import type { ExecutionState, TaskRequest } from '../../shared/compiler/task-contract.ts';
-import { executeTask } from '../../shared/executor/execute-task.ts';
+import type { StateMachineDefinition } from '../../shared/core/compiler/asl.types.ts';
+import type { ExecutionState, TaskRequest } from '../../shared/core/contract/task-contract.ts';
+import { executeTask } from '../../shared/core/executor/execute-task.ts';
 import type { InMemoryWorld } from './in-memory-world.ts';
 
 /** An event of the local execution log (the package does not export its type). */

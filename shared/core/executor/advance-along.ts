@@ -1,0 +1,70 @@
+import { horizonOf } from '../contract/step-functions-limits.ts';
+import type { EnrollmentRef, ExecutionState, TaskResponse } from '../contract/task-contract.ts';
+import { advance } from './advance.ts';
+import { historyOf, type RecordView, type Run, WorkflowExit } from './task-run.ts';
+
+/** Travels the edge from `nextId` and returns the next state, recording what the history needs. */
+export const advanceAlong = async (
+  run: Run,
+  nextId: string | null,
+  view: RecordView,
+  skipping: boolean,
+): Promise<TaskResponse> => {
+  const history = historyOf(run);
+  const { enrollment } = run.state;
+  const result = advance({
+    workflow: run.workflow,
+    actions: run.actions,
+    nextId,
+    now: run.now,
+    properties: view.properties,
+    enrollmentId: enrollment.enrollmentId,
+    skipping,
+  });
+  if (result.kind === 'unenroll') {
+    await history('unenrolled', { actionId: result.actionId, reason: result.reason });
+    await run.ports.endEnrollment(enrollment, 'unenrolled', {
+      reason: result.reason,
+      actionId: result.actionId,
+    });
+    throw new WorkflowExit(result.reason);
+  }
+  for (const delay of result.skipped) {
+    await history('action.skipped', { actionId: delay.id, reason: 'anchor_passed' });
+  }
+  if (result.target === null && !result.delayed) {
+    await history('completed');
+    await run.ports.endEnrollment(enrollment, 'completed', {});
+  } else if (result.target !== null && result.runAt.getTime() > run.now.getTime()) {
+    await history('action.scheduled', {
+      actionId: result.target.id,
+      details: { runAt: result.runAt.toISOString() },
+    });
+  }
+  const resumeAt = result.target?.id ?? result.lastDelayId;
+  return withinHorizon(enrollment, result.runAt, resumeAt, new Date(run.request.startedAt), result.skipping);
+};
+
+/**
+ * The state that waits until `runAt`, or, when `runAt` is past the horizon of the execution
+ * started at `startedAt`, waits until the horizon and then continues in a new execution.
+ */
+export const withinHorizon = (
+  enrollment: EnrollmentRef,
+  runAt: Date,
+  resumeAt: string | null,
+  startedAt: Date,
+  skipping = false,
+): ExecutionState => {
+  const horizon = horizonOf(startedAt);
+  const flags = skipping ? { skipping: true } : {};
+  if (resumeAt === null || runAt.getTime() <= horizon.getTime()) {
+    return { enrollment, runAt: runAt.toISOString(), ...flags };
+  }
+  return {
+    enrollment,
+    runAt: horizon.toISOString(),
+    ...flags,
+    continueAt: { resumeAt, runAt: runAt.toISOString() },
+  };
+};

@@ -1,0 +1,81 @@
+import type { Properties } from '../records/record.schema.ts';
+import { delayDueAt, nextRunAt } from '../scheduling/index.ts';
+import type { Action, DelayAction } from '../workflow/action.schema.ts';
+import { type ActionIndex, isHeldBack, resolveEdge } from '../workflow/action-edges.ts';
+import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+
+/** Where the record stands after travelling an edge. */
+export type Advance =
+  | {
+      readonly kind: 'arrive';
+      /** The next action that runs, or null: the end. */
+      readonly target: Action | null;
+      /** When the next step may run (the target's window already applied). */
+      readonly runAt: Date;
+      /** True when the edge had delays (the record waits even for a target that is not held back). */
+      readonly delayed: boolean;
+      /** True while skipping forward to the next anchor delay. */
+      readonly skipping: boolean;
+      /** Anchor delays whose instant had passed. */
+      readonly skipped: readonly DelayAction[];
+      /** The last delay of the edge (where a new execution resumes a trailing delay), or null. */
+      readonly lastDelayId: string | null;
+    }
+  | { readonly kind: 'unenroll'; readonly actionId: string; readonly reason: string };
+
+export interface AdvanceInput {
+  readonly workflow: WorkflowDefinition;
+  readonly actions: ActionIndex;
+  readonly nextId: string | null;
+  readonly now: Date;
+  readonly properties: Properties;
+  readonly enrollmentId: string;
+  readonly skipping?: boolean;
+}
+
+/**
+ * Travels from `nextId` through its delays (each due instant computed from the previous one)
+ * to the next action that runs, and the instant it may run (the task contract's "advance").
+ */
+export const advance = (input: AdvanceInput): Advance => {
+  const { workflow, now, properties } = input;
+  const edge = resolveEdge(input.actions, input.nextId);
+  const settings = workflow.settings;
+  let due = now;
+  let skipping = input.skipping ?? false;
+  const skipped: DelayAction[] = [];
+  for (const delay of edge.delays) {
+    if (skipping && delay.type !== 'delayUntilAnchor') {
+      skipped.push(delay);
+      continue;
+    }
+    const result = delayDueAt(delay, {
+      reachedAt: due,
+      timeZone: settings.timeZone,
+      blockedDates: settings.blockedDates,
+      properties,
+      ...(workflow.anchor === undefined ? {} : { anchor: workflow.anchor }),
+    });
+    if (result.kind === 'unenroll') {
+      return {
+        kind: 'unenroll',
+        actionId: delay.id,
+        reason: delay.type === 'delayUntilAnchor' ? 'anchor_missing' : 'date_missing',
+      };
+    }
+    if (result.kind === 'passed') {
+      skipping = true;
+      skipped.push(delay);
+      continue;
+    }
+    skipping = false;
+    due = result.at;
+  }
+  const target = edge.target;
+  const runAt =
+    target !== null && isHeldBack(target) && !skipping
+      ? nextRunAt(due, settings, `${input.enrollmentId}:${target.id}`)
+      : due;
+  const lastDelayId = edge.delays.at(-1)?.id ?? null;
+  return { kind: 'arrive', target, runAt, delayed: edge.delays.length > 0, skipping, skipped, lastDelayId };
+};

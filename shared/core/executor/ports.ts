@@ -1,0 +1,59 @@
+import type { ActionEffect } from '../actions/action-effects.ts';
+import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
+import type { FilterGroups } from '../filters/filter.schema.ts';
+import type { Properties } from '../records/record.schema.ts';
+import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+import type { HistoryEvent } from './history-event.ts';
+
+/** What the executor reads and writes, as interfaces: DynamoDB and AWS on Lambda, memory in tests. */
+export interface ExecutorPorts {
+  readonly now: () => Date;
+  /** The revision an execution runs. */
+  readonly workflow: (workflowId: string, revision: number) => Promise<WorkflowDefinition>;
+  /** The enrolled record's properties, undefined once deleted. */
+  readonly record: (objectType: string, id: string) => Promise<Properties | undefined>;
+  /** Properties of the records associated with it, by object type (only the types asked for). */
+  readonly associated: (
+    objectType: string,
+    id: string,
+    types: readonly string[],
+  ) => Promise<Record<string, Properties[]>>;
+  /** Static lists the record belongs to. */
+  readonly lists: (objectType: string, id: string) => Promise<string[]>;
+  /**
+   * Carries out an action's effect. Must be idempotent for one `key` (enrollment, action and
+   * effect index: each action runs at most once per enrollment): a retried Task, or a new
+   * execution resuming at a failed action, must not send an email twice. An effect that
+   * failed is not remembered, so trying it again runs it.
+   */
+  readonly apply: (effect: ActionEffect, enrollment: EnrollmentRef, key: string) => Promise<void>;
+  /**
+   * Appends a history line. A retried Task may write a line again: a store keys lines by enrollment,
+   * action and event (and execution) so that it keeps one.
+   */
+  readonly history: (event: HistoryEvent) => Promise<void>;
+  /** The enrollment ended (completed, unenrolled, goal_met) or failed at an action. */
+  readonly endEnrollment: (
+    enrollment: EnrollmentRef,
+    outcome: 'completed' | 'unenrolled' | 'goal_met' | 'failed',
+    detail: { reason?: string; actionId?: string },
+  ) => Promise<void>;
+  /**
+   * Keeps a task token until the record meets `criteria` (or the state times out), replacing
+   * an earlier registration of the same enrollment and action.
+   */
+  readonly registerEventWait: (
+    enrollment: EnrollmentRef,
+    actionId: string,
+    taskToken: string,
+    criteria: FilterGroups,
+  ) => Promise<void>;
+  /** Counts one more attempt of the action in this execution and returns the count. */
+  readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
+  /** How many attempts the action has had in this execution. */
+  readonly attempts: (executionId: string, actionId: string) => Promise<number>;
+  /** Answers a task token with the next state (SendTaskSuccess) and forgets its registration. */
+  readonly succeedEventWait: (taskToken: string, state: ExecutionState) => Promise<void>;
+  /** Starts a new execution of the enrollment's revision with this input (continue-as-new). */
+  readonly continueAsNew: (input: ExecutionState) => Promise<void>;
+}

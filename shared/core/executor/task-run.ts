@@ -1,0 +1,112 @@
+import { ERRORS, type ExecutionState, type TaskRequest } from '../contract/task-contract.ts';
+import type { FilterGroups } from '../filters/filter.schema.ts';
+import { criteriaDependencies, matchFilters } from '../filters/index.ts';
+import type { Properties } from '../records/record.schema.ts';
+import type { Action } from '../workflow/action.schema.ts';
+import type { ActionIndex } from '../workflow/action-edges.ts';
+import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+import type { HistoryEvent } from './history-event.ts';
+import type { ExecutorPorts } from './ports.ts';
+
+/** Thrown when the record leaves the workflow: the state machine catches it and ends in `Exit`. */
+export class WorkflowExit extends Error {
+  readonly reason: string;
+
+  constructor(reason: string) {
+    super(`the record left the workflow: ${reason}`);
+    this.name = ERRORS.exit;
+    this.reason = reason;
+  }
+}
+
+/** Thrown once a new execution took over (continue-as-new): the state machine ends in `Continued`. */
+export class WorkflowContinued extends Error {
+  constructor(resumeAt: string) {
+    super(`a new execution resumes at ${resumeAt}`);
+    this.name = ERRORS.continued;
+  }
+}
+
+/** One Task being carried out: the request, the revision it runs and the instant. */
+export interface Run {
+  readonly request: TaskRequest;
+  readonly ports: ExecutorPorts;
+  readonly workflow: WorkflowDefinition;
+  readonly actions: ActionIndex;
+  readonly now: Date;
+  readonly state: ExecutionState;
+}
+
+/** The enrolled record as the Task needs it: its properties, associated records and lists. */
+export interface RecordView {
+  readonly properties: Properties;
+  readonly associated: Record<string, Properties[]>;
+  readonly lists: string[];
+}
+
+const associatedTypesOf = (groups: readonly FilterGroups[]): string[] =>
+  groups.flatMap((criteria) => [...criteriaDependencies(criteria).associated.keys()]);
+
+const criteriaOf = (workflow: WorkflowDefinition, action: Action | undefined): FilterGroups[] => {
+  const groups: FilterGroups[] = [workflow.settings.unenrollmentCriteria];
+  if (workflow.goal) groups.push(workflow.goal.criteria);
+  if (action?.type === 'branch') groups.push(...action.branches.map((branch) => branch.criteria));
+  if (action?.type === 'delayUntilEvent') groups.push(action.criteria);
+  return groups;
+};
+
+const targetTypesOf = (action: Action | undefined): string[] => {
+  if (!action) return [];
+  const types: string[] = [];
+  for (const field of ['target', 'source'] as const) {
+    const value = (action as Partial<Record<typeof field, unknown>>)[field];
+    if (value && typeof value === 'object' && 'associated' in value) types.push(String(value.associated));
+  }
+  return types;
+};
+
+/** Writes a history line about the enrollment of this run. */
+export const historyOf =
+  (run: Run) =>
+  (event: HistoryEvent['event'], extra: Partial<HistoryEvent> = {}): Promise<void> => {
+    const { enrollment } = run.state;
+    return run.ports.history({
+      at: run.now.toISOString(),
+      workflowId: enrollment.workflowId,
+      revision: enrollment.revision,
+      enrollmentId: enrollment.enrollmentId,
+      recordId: enrollment.recordId,
+      event,
+      ...extra,
+    });
+  };
+
+/** Reads the record (leaving the workflow when it was deleted), and what the action's criteria need. */
+export const loadRecord = async (run: Run, action: Action | undefined): Promise<RecordView> => {
+  const { enrollment } = run.state;
+  const properties = await run.ports.record(enrollment.objectType, enrollment.recordId);
+  if (properties === undefined) {
+    await historyOf(run)('unenrolled', { reason: 'record_deleted' });
+    await run.ports.endEnrollment(enrollment, 'unenrolled', { reason: 'record_deleted' });
+    throw new WorkflowExit('record_deleted');
+  }
+  const types = [
+    ...new Set([...associatedTypesOf(criteriaOf(run.workflow, action)), ...targetTypesOf(action)]),
+  ];
+  const [associated, lists] = await Promise.all([
+    types.length > 0 ? run.ports.associated(enrollment.objectType, enrollment.recordId, types) : {},
+    run.ports.lists(enrollment.objectType, enrollment.recordId),
+  ]);
+  return { properties, associated, lists };
+};
+
+/** True when the record meets `groups` now (`[]` never matches). */
+export const matches = (run: Run, groups: FilterGroups, view: RecordView): boolean =>
+  groups.length > 0 &&
+  matchFilters(groups, {
+    objectType: run.state.enrollment.objectType,
+    properties: view.properties,
+    associated: view.associated,
+    lists: view.lists,
+    now: run.now,
+  });

@@ -1,0 +1,44 @@
+import { type Action, type DelayAction, isBranching, isDelay } from './action.schema.ts';
+import type { WorkflowDefinition } from './workflow.schema.ts';
+
+/**
+ * Where a record goes from one action to the next one that runs: the delays it passes
+ * (folded into the next action's instant, no state of their own) and the action it
+ * reaches, or null for the end of the workflow.
+ */
+export interface Edge {
+  readonly delays: readonly DelayAction[];
+  readonly target: Action | null;
+}
+
+/** Actions of a workflow by id. */
+export type ActionIndex = ReadonlyMap<string, Action>;
+
+/** Indexes the actions of a workflow by id. */
+export const indexActions = (workflow: Pick<WorkflowDefinition, 'actions'>): ActionIndex =>
+  new Map(workflow.actions.map((action) => [action.id, action]));
+
+/**
+ * Follows `nextId` through any delays to the next action that runs.
+ * @example resolveEdge(actions, 'a2') // { delays: [a2], target: a3 } when a2 is a delay before a3
+ */
+export const resolveEdge = (actions: ActionIndex, nextId: string | null): Edge => {
+  const delays: DelayAction[] = [];
+  let cursor = nextId;
+  while (cursor !== null) {
+    const action = actions.get(cursor);
+    if (!action) throw new Error(`action "${cursor}" does not exist`);
+    if (!isDelay(action)) return { delays, target: action };
+    delays.push(action);
+    cursor = action.next;
+  }
+  return { delays, target: null };
+};
+
+/**
+ * True when the action waits for the workflow's execution windows before it runs.
+ * Delays, branches and event waits are never held back (workflow.md, "Settings"); the
+ * actions that do something to the record or the world are.
+ */
+export const isHeldBack = (action: Action): boolean =>
+  !isDelay(action) && !isBranching(action) && action.type !== 'delayUntilEvent';

@@ -1,0 +1,108 @@
+import type { PropertyDefinition, PropertyType } from '../../records/property.schema.ts';
+import { isCalendarDate } from '../../time/iso-duration.ts';
+import { describeValue } from './describe-value.ts';
+import { allowedList, withChoices } from './suggest.ts';
+
+/**
+ * Where a value goes: a `filter` compares (enumerations case-insensitively, a date against a datetime as its
+ * whole UTC day), a `write` stores (an exact option, a full datetime, or null to clear).
+ */
+export type ValueUse = 'filter' | 'write';
+
+const RFC3339 =
+  /^(\d{4}-\d{2}-\d{2})[Tt ]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+
+/**
+ * True when `text` is an RFC 3339 date-time with an offset, on a date that exists.
+ * @example isRfc3339DateTime('2026-03-01T09:00:00Z') // true
+ */
+export const isRfc3339DateTime = (text: string): boolean => {
+  const match = RFC3339.exec(text);
+  return match !== null && isCalendarDate(match[1]!);
+};
+
+const EXPECTED: Record<Exclude<PropertyType, 'enumeration'>, Record<ValueUse, string>> = {
+  string: { filter: 'must be text', write: 'must be text' },
+  number: { filter: 'must be a number', write: 'must be a number' },
+  bool: { filter: 'must be true or false', write: 'must be true or false' },
+  date: { filter: 'must be a date "YYYY-MM-DD"', write: 'must be a date "YYYY-MM-DD"' },
+  datetime: {
+    filter: 'must be an RFC 3339 datetime such as "2026-03-01T09:00:00Z", or a date "YYYY-MM-DD"',
+    write: 'must be an RFC 3339 datetime such as "2026-03-01T09:00:00Z"',
+  },
+};
+
+const fitsScalar = (type: Exclude<PropertyType, 'enumeration'>, value: unknown, use: ValueUse): boolean => {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'date':
+      return typeof value === 'string' && isCalendarDate(value);
+    case 'datetime':
+      return (
+        typeof value === 'string' && (isRfc3339DateTime(value) || (use === 'filter' && isCalendarDate(value)))
+      );
+  }
+};
+
+const enumerationProblem = (
+  definition: PropertyDefinition,
+  value: unknown,
+  use: ValueUse,
+): string | undefined => {
+  const options = definition.options ?? [];
+  if (typeof value === 'string') {
+    if (options.includes(value)) return undefined;
+    // Filters compare enumerations case-insensitively (workflow.md, "Filters"); a stored value must be exact.
+    if (use === 'filter' && options.some((option) => option.toLowerCase() === value.toLowerCase())) {
+      return undefined;
+    }
+    return withChoices(`"${value}" is not an option of "${definition.name}"`, value, options, 'options');
+  }
+  return `must be one of the options of "${definition.name}" (${allowedList(options)}), not ${describeValue(value)}`;
+};
+
+/**
+ * Why `value` cannot be a value of the property, or `undefined` when it can.
+ * @example valueProblem({ name: 'score', type: 'number' }, '50', 'filter') // 'must be a number (…), not the text "50"'
+ */
+export const valueProblem = (
+  definition: PropertyDefinition,
+  value: unknown,
+  use: ValueUse,
+): string | undefined => {
+  if (use === 'write' && value === null) return undefined;
+  if (definition.type === 'enumeration') return enumerationProblem(definition, value, use);
+  if (fitsScalar(definition.type, value, use)) return undefined;
+  return `${EXPECTED[definition.type][use]} ("${definition.name}" is a ${definition.type} property), not ${describeValue(value)}`;
+};
+
+/** The first and last instants (or the number) a filter value stands for, inclusive. */
+export interface ValueSpan {
+  readonly first: number;
+  readonly last: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a value of an ordered type (number, date, datetime) covers, as the filter engine reads it: a number or a
+ * datetime is one point, a date its whole UTC day (00:00 to its last millisecond); NaN bounds when it is none.
+ * @example spanOf('2026-03-01') // { first: Date.parse('2026-03-01T00:00:00Z'), last: Date.parse('2026-03-01T23:59:59.999Z') }
+ */
+export const spanOf = (value: unknown): ValueSpan => {
+  if (typeof value === 'number') return { first: value, last: value };
+  if (typeof value === 'string' && isCalendarDate(value)) {
+    const first = Date.parse(`${value}T00:00:00Z`);
+    return { first, last: first + DAY_MS - 1 };
+  }
+  const instant =
+    typeof value === 'string' && isRfc3339DateTime(value)
+      ? Date.parse(value.toUpperCase().replace(' ', 'T'))
+      : Number.NaN;
+  return { first: instant, last: instant };
+};

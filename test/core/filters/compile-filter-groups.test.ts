@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { sharingKeyOf } from '../../../shared/core/filters/compile-filter.ts';
+import { compilationCount, compileFilterGroups } from '../../../shared/core/filters/compile-filter-groups.ts';
+import type { FilterGroups } from '../../../shared/core/filters/filter.schema.ts';
+import {
+  compiledCriteria,
+  explainFilters,
+  matchFilters,
+} from '../../../shared/core/filters/match-filters.ts';
+import { allOf, contact } from './filter-test-helpers.ts';
+
+const criteria = (): FilterGroups => allOf({ property: 'country', operator: 'eq', value: 'FR' });
+
+describe('compileFilterGroups', () => {
+  it('compiles criteria that match as matchFilters does', () => {
+    // Prepare
+    const compiled = compileFilterGroups(criteria());
+
+    // Act
+    const results = [compiled.match(contact({ country: 'fr' })), compiled.match(contact({ country: 'de' }))];
+
+    // Assess
+    expect(results).toEqual([true, false]);
+  });
+
+  it('counts each compilation', () => {
+    // Prepare
+    const before = compilationCount();
+
+    // Act
+    compileFilterGroups(criteria());
+    compileFilterGroups(criteria());
+
+    // Assess
+    expect(compilationCount() - before).toBe(2);
+  });
+
+  it('compiles "no criteria" into criteria that never match', () => {
+    expect(compileFilterGroups([]).match(contact({}))).toBe(false);
+  });
+});
+
+describe('matchFilters', () => {
+  it('compiles a criteria object once, however often it is evaluated', () => {
+    // Prepare
+    const reused = criteria();
+    const before = compilationCount();
+
+    // Act
+    for (const country of ['FR', 'DE', 'fr', 'ES']) matchFilters(reused, contact({ country }));
+    explainFilters(reused, contact({ country: 'FR' }));
+
+    // Assess
+    expect(compilationCount() - before).toBe(1);
+    expect(compiledCriteria(reused)).toBe(compiledCriteria(reused));
+  });
+
+  it('compiles equal but distinct criteria objects separately', () => {
+    // Prepare
+    const before = compilationCount();
+
+    // Act
+    matchFilters(criteria(), contact({ country: 'FR' }));
+    matchFilters(criteria(), contact({ country: 'FR' }));
+
+    // Assess
+    expect(compilationCount() - before).toBe(2);
+  });
+
+  it('gives equal filters of different workflows the same answers', () => {
+    // Prepare: the compiled form of equal filters is shared between criteria.
+    const a: FilterGroups = allOf(
+      { property: 'score', operator: 'gte', value: 10 },
+      { property: 'createdate', operator: 'withinLast', value: 'P1D' },
+    );
+    const b: FilterGroups = [{ filters: [{ value: 'P1D', operator: 'withinLast', property: 'createdate' }] }];
+    const record = { score: 20, createdate: '2026-03-01T12:00:00Z' };
+
+    // Act
+    const results = [
+      matchFilters(a, contact(record, { now: new Date('2026-03-02T00:00:00Z') })),
+      matchFilters(b, contact(record, { now: new Date('2026-03-05T00:00:00Z') })),
+      matchFilters(a, contact(record, { now: new Date('2026-03-02T00:00:00Z') })),
+      matchFilters(b, contact(record, { now: new Date('2026-03-02T00:00:00Z') })),
+    ];
+
+    // Assess
+    expect(results).toEqual([true, false, true, true]);
+  });
+
+  it('keeps includeEmpty apart when sharing equal filters', () => {
+    // Prepare
+    const strict = allOf({ property: 'city', operator: 'neq', value: 'Paris' });
+    const lenient = allOf({ property: 'city', operator: 'neq', value: 'Paris', includeEmpty: true });
+
+    // Act
+    const results = [matchFilters(strict, contact({})), matchFilters(lenient, contact({}))];
+
+    // Assess
+    expect(results).toEqual([false, true]);
+  });
+
+  it.each([
+    ['Infinity first', 'score', [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY], [true, false]],
+    ['-Infinity first', 'rank', [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY], [false, true]],
+  ] as const)(
+    'keeps infinite bounds apart when sharing equal filters (%s)',
+    (_label, property, bounds, expected) => {
+      // Prepare: each property is used by this case only, so that no other case has compiled its filters.
+      const record = contact({ [property]: 72 });
+
+      // Act
+      const results = bounds.map((value) => matchFilters(allOf({ property, operator: 'lt', value }), record));
+
+      // Assess
+      expect(results).toEqual(expected);
+    },
+  );
+});
+
+describe('sharingKeyOf', () => {
+  it('gives values JSON cannot write their own keys', () => {
+    // Prepare: values outside the schema reach the engine too when callers skip validation.
+    const values: unknown[] = [
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.NaN,
+      undefined,
+      null,
+      0,
+      'Infinity',
+      '\u0000Infinity',
+      '\u0000\u0000Infinity',
+      'null',
+    ];
+
+    // Act
+    const keys = values.map((value) => sharingKeyOf({ property: 'score', operator: 'lt', value } as never));
+
+    // Assess
+    expect(new Set(keys).size).toBe(values.length);
+  });
+
+  it('gives equal filters equal keys', () => {
+    expect(sharingKeyOf({ property: 'score', operator: 'lt', value: Number.NaN })).toBe(
+      sharingKeyOf({ value: Number.NaN, operator: 'lt', property: 'score' }),
+    );
+  });
+});
