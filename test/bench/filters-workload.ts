@@ -9,7 +9,7 @@ import {
 import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
 import { lowerCase } from '../../shared/core/filters/lower-case.ts';
 import { parseInstant } from '../../shared/core/filters/temporal-values.ts';
-import { tokenPattern } from '../../shared/core/filters/text-test.ts';
+import { tokenPattern } from '../../shared/core/filters/text-comparison.ts';
 import { parseIsoDuration } from '../../shared/core/time/iso-duration.ts';
 
 /** The benchmark's fixed instant, so that time filters give the same answer on every run. */

@@ -3,7 +3,7 @@ import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-li
 import type { ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
 import { type Action, isBranching, successorsOf } from '../workflow/action.schema.ts';
 import { indexActions } from '../workflow/action-edges.ts';
-import { advanceAlong, withinHorizon } from './advance-along.ts';
+import { advanceAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
 import type { ExecutorPorts } from './ports.ts';
 import { ensureStillEnrolled } from './stay-enrolled.ts';

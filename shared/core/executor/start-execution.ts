@@ -2,8 +2,8 @@ import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts
 import type { Properties } from '../records/record.schema.ts';
 import { indexActions } from '../workflow/action-edges.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
-import { type Advance, advance } from './advance.ts';
-import { withinHorizon } from './advance-along.ts';
+import { withinHorizon } from './advance-to-next-state.ts';
+import { type Advance, travelEdge } from './travel-edge.ts';
 
 /** How an enrollment's execution starts: its input, or why the record leaves at once. */
 export type ExecutionStart =
@@ -25,7 +25,7 @@ export const startExecution = (
   now: Date,
   properties: Properties,
 ): ExecutionStart => {
-  const result = advance({
+  const result = travelEdge({
     workflow,
     actions: indexActions(workflow),
     nextId: workflow.startActionId,

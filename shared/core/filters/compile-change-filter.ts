@@ -1,11 +1,11 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import type { CompiledFilter } from './compile-filter.ts';
-import { compileValuePredicate, compileValueTest } from './compile-value-test.ts';
+import { compileValuePredicate, compileValueTest } from './compile-value-comparison.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
 import { valueReason } from './filter-reason.ts';
 import { type PropertyReader, readerOf } from './property-reader.ts';
-import { isEmptyValue } from './value-test.ts';
+import { isEmptyValue } from './value-comparison.ts';
 
 /** True when the change being evaluated touched `name`: listed in `changedProperties`, else differs from `before`. */
 const changedIn = (input: FilterInput, name: string, read: PropertyReader): boolean => {

@@ -1,12 +1,12 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import { compileAssociatedFilter } from './compile-associated-filter.ts';
 import { compileChangeFilter } from './compile-change-filter.ts';
-import { compileValuePredicate, compileValueTest, emptyRuleOf } from './compile-value-test.ts';
+import { compileValuePredicate, compileValueTest, emptyRuleOf } from './compile-value-comparison.ts';
 import { type Filter, isPropertyFilter, type PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterExplanation, FilterInput } from './filter-input.ts';
 import { valueReason } from './filter-reason.ts';
 import { isPrototypeKey, readerOf } from './property-reader.ts';
-import type { ValueTest } from './value-test.ts';
+import type { ValueTest } from './value-comparison.ts';
 
 /** What one filter's explanation says, apart from the filter and its path. */
 export type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;

@@ -1,7 +1,7 @@
-import { emptyRuleOf } from './compile-value-test.ts';
+import { emptyRuleOf } from './compile-value-comparison.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext } from './filter-input.ts';
-import { isEmptyValue, type ValueTest } from './value-test.ts';
+import { isEmptyValue, type ValueTest } from './value-comparison.ts';
 
 /** Why a property filter gave its result on `value`, for explanations; `undefined` when nothing needs saying. */
 export const valueReason = (

@@ -1,7 +1,7 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import { equalsLowerCase, lowerCase } from './lower-case.ts';
 import { isDateOnly, parseInstant, startOfUtcDay } from './temporal-values.ts';
-import { incomparable, numberOf, type TriTest, type ValueTest } from './value-test.ts';
+import { incomparable, numberOf, type TriTest, type ValueTest } from './value-comparison.ts';
 
 const booleanOf = (text: string): boolean | undefined =>
   text === 'true' ? true : text === 'false' ? false : undefined;

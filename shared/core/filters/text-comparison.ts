@@ -1,5 +1,5 @@
 import { lowerCase } from './lower-case.ts';
-import type { TriTest, ValueTest } from './value-test.ts';
+import type { TriTest, ValueTest } from './value-comparison.ts';
 
 /** `contains`, `notContains`, `startsWith`, `endsWith`, `containsToken`. */
 export type TextOperator = 'contains' | 'notContains' | 'startsWith' | 'endsWith' | 'containsToken';

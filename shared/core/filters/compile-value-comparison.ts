@@ -1,10 +1,10 @@
 import type { PropertyType } from '../records/property.schema.ts';
-import { compileEquality, compileMembership, compileTypedEquality } from './equality-test.ts';
+import { compileEquality, compileMembership, compileTypedEquality } from './equality-comparison.ts';
 import type { PropertyFilter } from './filter.schema.ts';
-import { compileOrdering } from './ordering-test.ts';
-import { compileText } from './text-test.ts';
-import { compileWithinLast } from './time-window-test.ts';
-import { incomparable, isEmptyValue, type ValueTest } from './value-test.ts';
+import { compileOrdering } from './ordering-comparison.ts';
+import { compileText } from './text-comparison.ts';
+import { compileWithinLast } from './time-window-comparison.ts';
+import { incomparable, isEmptyValue, type ValueTest } from './value-comparison.ts';
 
 /** A filter's verdict on one value, the empty-value rule included. */
 export type ValuePredicate = (value: unknown, ctx: Parameters<ValueTest['test']>[1]) => boolean;

@@ -1,7 +1,7 @@
 import { horizonOf } from '../contract/step-functions-limits.ts';
 import type { EnrollmentRef, ExecutionState, TaskResponse } from '../contract/task-contract.ts';
-import { advance } from './advance.ts';
 import { historyOf, type RecordView, type Run, WorkflowExit } from './task-run.ts';
+import { travelEdge } from './travel-edge.ts';
 
 /** Travels the edge from `nextId` and returns the next state, recording what the history needs. */
 export const advanceAlong = async (
@@ -12,7 +12,7 @@ export const advanceAlong = async (
 ): Promise<TaskResponse> => {
   const history = historyOf(run);
   const { enrollment } = run.state;
-  const result = advance({
+  const result = travelEdge({
     workflow: run.workflow,
     actions: run.actions,
     nextId,

@@ -2,7 +2,7 @@ import type { PropertyType } from '../records/property.schema.ts';
 import { parseIsoDuration } from '../time/iso-duration.ts';
 import { nowOf } from './filter-input.ts';
 import { isDateOnly, parseInstant, startOfUtcDay, subtractDuration } from './temporal-values.ts';
-import { incomparable, type ValueTest } from './value-test.ts';
+import { incomparable, type ValueTest } from './value-comparison.ts';
 
 /**
  * `withinLast` (and, negated, `notWithinLast`): the record's date/datetime lies in `[now − duration, now]`.

@@ -37,7 +37,7 @@ export interface AdvanceInput {
  * Travels from `nextId` through its delays (each due instant computed from the previous one)
  * to the next action that runs, and the instant it may run (the task contract's "advance").
  */
-export const advance = (input: AdvanceInput): Advance => {
+export const travelEdge = (input: AdvanceInput): Advance => {
   const { workflow, now, properties } = input;
   const edge = resolveEdge(input.actions, input.nextId);
   const settings = workflow.settings;

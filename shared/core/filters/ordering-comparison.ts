@@ -1,6 +1,6 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import { DAY_MS, isDateOnly, parseInstant } from './temporal-values.ts';
-import { incomparable, numberOf, type TriTest, type ValueTest } from './value-test.ts';
+import { incomparable, numberOf, type TriTest, type ValueTest } from './value-comparison.ts';
 
 /** `lt`, `lte`, `gt`, `gte`, `between`. */
 export type OrderingOperator = 'lt' | 'lte' | 'gt' | 'gte' | 'between';
