@@ -1,6 +1,6 @@
 import type { PropertyType } from '../records/property.schema.ts';
-import type { CompiledFilter } from './compile-filter.ts';
 import { compileValuePredicate, compileValueTest } from './compile-value-comparison.ts';
+import type { CompiledFilter } from './compiled-filter.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
 import { valueReason } from './filter-reason.ts';

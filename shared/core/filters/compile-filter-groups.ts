@@ -1,4 +1,5 @@
-import { type CompiledFilter, sharedCompiledFilter } from './compile-filter.ts';
+import { sharedCompiledFilter } from './compile-filter.ts';
+import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';

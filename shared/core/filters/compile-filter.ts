@@ -2,22 +2,12 @@ import type { PropertyType } from '../records/property.schema.ts';
 import { compileAssociatedFilter } from './compile-associated-filter.ts';
 import { compileChangeFilter } from './compile-change-filter.ts';
 import { compileValuePredicate, compileValueTest, emptyRuleOf } from './compile-value-comparison.ts';
+import type { CompiledFilter } from './compiled-filter.ts';
 import { type Filter, isPropertyFilter, type PropertyFilter } from './filter.schema.ts';
-import type { EvaluationContext, FilterExplanation, FilterInput } from './filter-input.ts';
+import type { FilterInput } from './filter-input.ts';
 import { valueReason } from './filter-reason.ts';
 import { isPrototypeKey, readerOf } from './property-reader.ts';
 import type { ValueTest } from './value-comparison.ts';
-
-/** What one filter's explanation says, apart from the filter and its path. */
-export type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;
-
-/** One filter compiled: its test and its explanation, both pure functions of the input. */
-export interface CompiledFilter {
-  /** Rough evaluation cost, so that a group tries its cheap (and selective) filters first. */
-  readonly cost: number;
-  readonly test: (input: FilterInput, ctx: EvaluationContext) => boolean;
-  readonly explain: (input: FilterInput, ctx: EvaluationContext) => FilterOutcome;
-}
 
 // Within a group, filters run cheapest and most selective first: a change or an equality usually rules a
 // record out, a negative operator or a presence test usually lets it through, and patterns cost more.
