@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** Runs a module script with Node 24 from the project's root, importing the package by its own name. */
@@ -36,6 +38,18 @@ describe('the package entry (built dist/, as teams install it)', () => {
     });
   });
 
+  it('exports the embedded runtime and the CDK construct behind their subpaths', () => {
+    // Act
+    const result = node(`
+      const runtime = await import('crm-workflows/runtime');
+      const infra = await import('crm-workflows/infra');
+      console.log(JSON.stringify({ run: typeof runtime.runStateMachine, construct: typeof infra.CrmWorkflows }));
+    `);
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({ run: 'function', construct: 'function' });
+  });
+
   it('installs the crm-workflows command', () => {
     const result = spawnSync(
       process.execPath,
@@ -46,5 +60,50 @@ describe('the package entry (built dist/, as teams install it)', () => {
     );
     expect(result.status).toBe(0);
     expect(result.stdout).toContain('compile <file.json>');
+  });
+});
+
+// Static imports and re-exports (`import … from '…'`, `export … from '…'`, `import '…'`) and dynamic `import('…')`.
+const IMPORT =
+  /^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]/gm;
+
+/** Every module the file at `entry` loads, followed through relative imports: the bare specifiers it reaches. */
+const bareImportsOf = (entry: string): Set<string> => {
+  const bare = new Set<string>();
+  const seen = new Set<string>();
+  const pending = [resolve(entry)];
+  for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = readFileSync(file, 'utf8');
+    for (const [, fromStatement, bareStatement, fromCall] of source.matchAll(IMPORT)) {
+      const specifier = fromStatement ?? bareStatement ?? fromCall;
+      if (specifier!.startsWith('.')) pending.push(resolve(dirname(file), specifier!));
+      else bare.add(specifier!);
+    }
+  }
+  return bare;
+};
+
+describe("the main entry's import graph", () => {
+  const ROOT = new URL('..', import.meta.url).pathname;
+
+  it('reaches zod and luxon only: no AWS SDK, no Node built-in, no runtime package', () => {
+    // Act
+    const bare = bareImportsOf(join(ROOT, 'shared/core/index.ts'));
+
+    // Assess
+    expect([...bare].filter((specifier) => specifier.startsWith('@aws-sdk/'))).toEqual([]);
+    expect([...bare].sort()).toEqual(['luxon', 'zod']);
+  });
+
+  it('is the built main entry the package exports', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(pkg.exports['.'].default).toBe('./dist/shared/core/index.js');
+    expect(bareImportsOf(join(ROOT, 'dist/shared/core/index.js'))).toEqual(new Set(['luxon', 'zod']));
+  });
+
+  it('keeps aws-local-stepfunctions to the runtime entry', () => {
+    expect(bareImportsOf(join(ROOT, 'shared/runtime/index.ts'))).toContain('aws-local-stepfunctions');
   });
 });

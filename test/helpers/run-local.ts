@@ -1,20 +1,18 @@
-import { StateMachine } from 'aws-local-stepfunctions';
 import type { StateMachineDefinition } from '../../shared/core/compiler/asl.types.ts';
-import type { ExecutionState, TaskRequest } from '../../shared/core/contract/task-contract.ts';
+import type { ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { executeTask } from '../../shared/core/executor/execute-task.ts';
+import {
+  type ExecutionEvent,
+  runStateMachine,
+  StatesTimeout,
+} from '../../shared/runtime/local-state-machine.ts';
 import type { InMemoryWorld } from './in-memory-world.ts';
-
-/** An event of the local execution log (the package does not export its type). */
-export interface EventLog {
-  readonly type: string;
-  readonly state?: { readonly name: string };
-}
 
 export interface LocalRun {
   readonly status: 'succeeded' | 'failed';
   readonly output?: unknown;
   readonly error?: string;
-  readonly events: EventLog[];
+  readonly events: ExecutionEvent[];
   /** Names of the states entered, in order (retries not repeated). */
   readonly entered: string[];
   /** Task invocations: state name and the instant it ran on the world's clock. */
@@ -29,10 +27,8 @@ export interface RunControl {
   readonly executionId?: string;
 }
 
-const timeoutError = (): Error => Object.assign(new Error('the task timed out'), { name: 'States.Timeout' });
-
 /**
- * Executes a compiled definition with aws-local-stepfunctions, every Task answered by the
+ * Executes a compiled definition with the embedded runtime's runner, every Task answered by the
  * executor over the in-memory world. Waits do not sleep: the world's clock jumps to the
  * instant the Wait was for when the next Task runs. Retries do not sleep either.
  */
@@ -43,69 +39,34 @@ export const runLocally = async (
   control: RunControl = {},
 ): Promise<LocalRun> => {
   const executionId = control.executionId ?? `exec-${Math.random().toString(36).slice(2)}`;
-  const token = `${executionId}:token`;
-  const machine = new StateMachine(structuredClone(definition) as never, {
-    validationOptions: { checkArn: true, checkPaths: true },
-  });
   const tasks: { state: string; at: string }[] = [];
-  const startedAt = world.now.toISOString();
-  const handlers: Record<string, (input: unknown) => Promise<never>> = {};
-  const waits: Record<string, number> = {};
-  const retries: Record<string, number> = {};
-  for (const [name, state] of Object.entries(definition.States)) {
-    if (state.Type === 'Wait') waits[name] = 0;
-    if (state.Type !== 'Task') continue;
-    retries[name] = 0;
-    handlers[name] = async (raw) => {
-      const isToken = state.Resource.endsWith('.waitForTaskToken');
-      const sent = (isToken ? (raw as { Payload: TaskRequest }).Payload : raw) as TaskRequest;
-      // The package sets $$.Execution.StartTime from the real clock: the world's clock is the one that counts.
-      const request: TaskRequest = { ...sent, startedAt };
+  const outcome = await runStateMachine(definition, input, {
+    executionId,
+    startedAt: world.now.toISOString(),
+    skipWaits: true,
+    invokeTask: async ({ state, request, taskToken }) => {
       world.advanceTo(request.state.runAt);
-      tasks.push({ state: name, at: world.now.toISOString() });
-      control.beforeTask?.(name);
+      tasks.push({ state, at: world.now.toISOString() });
+      control.beforeTask?.(state);
       const response = await executeTask(request, world.ports());
-      if (!isToken) return response as never;
-      const answered = world.tokenAnswers.get(token);
+      if (taskToken === undefined) return response;
+      const answered = world.tokenAnswers.get(taskToken);
       if (answered) {
-        world.tokenAnswers.delete(token);
-        return answered as never;
+        world.tokenAnswers.delete(taskToken);
+        return answered;
       }
-      const outcome = (await control.onWait?.(token)) ?? 'timeout';
-      const answer = world.tokenAnswers.get(token);
-      if (outcome === 'timeout' || !answer) throw timeoutError();
-      world.tokenAnswers.delete(token);
-      return answer as never;
-    };
-  }
-  const execution = machine.run(input as never, {
-    overrides: {
-      taskResourceLocalHandlers: handlers,
-      waitTimeOverrides: waits,
-      retryIntervalOverrides: retries,
-    },
-    context: {
-      Execution: { Id: executionId, Input: input as never, StartTime: startedAt },
-      Task: { Token: token },
+      const waited = (await control.onWait?.(taskToken)) ?? 'timeout';
+      const answer = world.tokenAnswers.get(taskToken);
+      if (waited === 'timeout' || !answer) throw new StatesTimeout('the task timed out');
+      world.tokenAnswers.delete(taskToken);
+      return answer;
     },
   });
-  const events: EventLog[] = [];
-  const collecting = (async () => {
-    for await (const event of execution.eventLogs) events.push(event as EventLog);
-  })();
-  let result: LocalRun;
-  try {
-    const output = await execution.result;
-    await collecting;
-    result = { status: 'succeeded', output, events, entered: [], tasks };
-  } catch (error) {
-    await collecting.catch(() => undefined);
-    // The package wraps the failure: its cause carries the Fail state's error name.
-    const failure = error as Error & { cause?: Error };
-    result = { status: 'failed', error: failure.cause?.name ?? failure.name, events, entered: [], tasks };
-  }
+  const events = [...outcome.events];
   const entered = events.flatMap((event) =>
     event.type === 'StateEntered' && event.state ? [event.state.name] : [],
   );
-  return { ...result, entered };
+  return outcome.status === 'succeeded'
+    ? { status: 'succeeded', output: outcome.output, events, entered, tasks }
+    : { status: 'failed', error: outcome.error, events, entered, tasks };
 };

@@ -1,0 +1,10 @@
+/** The embedded runtime's entry (`crm-workflows/runtime`): compiled workflows run on one machine. */
+export {
+  type ExecutionEvent,
+  type ExecutionOutcome,
+  type LocalExecutionOptions,
+  runStateMachine,
+  StatesTimeout,
+  type TaskInvocation,
+  taskTokenOf,
+} from './local-state-machine.ts';
