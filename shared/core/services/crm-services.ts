@@ -1,0 +1,153 @@
+import type { StateMachineDefinition } from '../compiler/asl.types.ts';
+import type { ObjectType } from '../records/object-types.ts';
+import type { PropertyDefinition } from '../records/property.schema.ts';
+import type { CrmRecord, Properties } from '../records/record.schema.ts';
+import type { Template } from '../workflow/template.schema.ts';
+import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+import type { Page, PageRequest } from './page.ts';
+
+/*
+ * What the HTTP API (and inbound events) ask of the system, one service per resource of api.md.
+ * Every method validates what it is given, throws the core's AppError classes for the caller's
+ * mistakes (ValidationError 400 with paths, NotFoundError 404, ConflictError 409) and writes
+ * nothing when it throws. Handlers only parse the request, call one method and map the result.
+ */
+
+/** Who made a change, when a workflow action made it (events.md `cause`). */
+export interface ChangeCause {
+  readonly workflowId: string;
+  readonly enrollmentId: string;
+  readonly depth: number;
+}
+
+/** Options of a record write. */
+export interface WriteOptions {
+  readonly cause?: ChangeCause;
+}
+
+/** Property definitions per object type: the built-ins and the custom ones (`POST /properties/{objectType}`). */
+export interface PropertyService {
+  /** Built-in then custom definitions of the type. */
+  list(objectType: ObjectType): Promise<PropertyDefinition[]>;
+  /** Adds a custom definition (`body` unvalidated); ConflictError when the name exists (built-in or custom). */
+  create(objectType: ObjectType, body: unknown): Promise<PropertyDefinition>;
+}
+
+/** CRM records, their associations; every committed change kept with its before and after images. */
+export interface RecordService {
+  /** ConflictError when a contact's `email` or a company's `domain` is taken (case-insensitively). */
+  create(objectType: ObjectType, properties: Properties, options?: WriteOptions): Promise<CrmRecord>;
+  /** By the unique `idProperty` (`email`, `domain`): updates the record holding that value, else creates it. */
+  upsert(
+    objectType: ObjectType,
+    idProperty: string,
+    properties: Properties,
+    options?: WriteOptions,
+  ): Promise<{ record: CrmRecord; created: boolean }>;
+  get(objectType: ObjectType, id: string): Promise<CrmRecord>;
+  page(objectType: ObjectType, page: PageRequest): Promise<Page<CrmRecord>>;
+  /** `null` clears a property. */
+  update(
+    objectType: ObjectType,
+    id: string,
+    properties: Properties,
+    options?: WriteOptions,
+  ): Promise<CrmRecord>;
+  delete(objectType: ObjectType, id: string, options?: WriteOptions): Promise<void>;
+  associate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void>;
+  dissociate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void>;
+  associations(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    page: PageRequest,
+  ): Promise<Page<{ id: string }>>;
+}
+
+/** A static list (api.md, "Static lists"). */
+export interface StaticList {
+  readonly id: string;
+  readonly name: string;
+  readonly objectType: ObjectType;
+  readonly size: number;
+}
+
+export interface ListService {
+  /** `body`: `{ name, objectType }`, unvalidated. */
+  create(body: unknown): Promise<StaticList>;
+  page(page: PageRequest): Promise<Page<StaticList>>;
+  get(id: string): Promise<StaticList>;
+  delete(id: string): Promise<void>;
+  /** Membership changes are changes of the member (`listed`, `unlisted`). */
+  addMember(id: string, recordId: string): Promise<void>;
+  removeMember(id: string, recordId: string): Promise<void>;
+  members(id: string, page: PageRequest): Promise<Page<{ id: string }>>;
+}
+
+export type WorkflowStatus = 'draft' | 'active' | 'inactive';
+
+/** A workflow as the API returns it: the definition and the fields the server owns. */
+export type StoredWorkflow = WorkflowDefinition & {
+  readonly id: string;
+  readonly status: WorkflowStatus;
+  readonly revision: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly activatedAt?: string;
+};
+
+export interface RevisionSummary {
+  readonly revision: number;
+  readonly updatedAt: string;
+  readonly activatedAt?: string;
+}
+
+export interface ReviewResult {
+  readonly matching: number;
+  readonly sample: readonly string[];
+  readonly listId?: string;
+}
+
+export interface WorkflowService {
+  /** `body`: a workflow (workflow.md) or `{ templateId, name }`; 201 `draft`, revision 1. */
+  create(body: unknown): Promise<StoredWorkflow>;
+  page(
+    filter: { objectType?: ObjectType; status?: WorkflowStatus },
+    page: PageRequest,
+  ): Promise<Page<StoredWorkflow>>;
+  get(id: string): Promise<StoredWorkflow>;
+  /** `body` carries the `revision` it edits: ConflictError on a stale one. */
+  update(id: string, body: unknown): Promise<StoredWorkflow>;
+  /** ConflictError while active. */
+  delete(id: string): Promise<void>;
+  revisions(id: string): Promise<RevisionSummary[]>;
+  revision(id: string, revision: number): Promise<StoredWorkflow>;
+  /** Records meeting the criteria now, paged through the type's records with bounded memory. */
+  review(id: string, body: unknown): Promise<ReviewResult>;
+  /** The compiled ASL of the live (or draft) revision. */
+  definition(id: string): Promise<StateMachineDefinition>;
+}
+
+export interface TemplateSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly objectType: ObjectType;
+  readonly tags: readonly string[];
+}
+
+/** The built-in template catalogue. */
+export interface TemplateCatalog {
+  search(filter: { objectType?: ObjectType; q?: string }): TemplateSummary[];
+  /** NotFoundError when unknown. */
+  get(id: string): Template;
+}
+
+/** Everything the API's handlers call. */
+export interface CrmServices {
+  readonly properties: PropertyService;
+  readonly records: RecordService;
+  readonly lists: ListService;
+  readonly workflows: WorkflowService;
+  readonly templates: TemplateCatalog;
+}
