@@ -5,6 +5,7 @@ export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
@@ -61,6 +62,16 @@ export class UnauthorizedError extends AppError {
 export class NotFoundError extends AppError {
   constructor(message = 'not found') {
     super('NOT_FOUND', message);
+  }
+}
+
+/** The path exists, not with this method; `allow` lists the methods it has (the `Allow` header). */
+export class MethodNotAllowedError extends AppError {
+  readonly headers: Readonly<Record<string, string>>;
+
+  constructor(method: string, allow: readonly string[]) {
+    super('METHOD_NOT_ALLOWED', `${method} is not allowed here; allowed: ${allow.join(', ')}`);
+    this.headers = { Allow: allow.join(', ') };
   }
 }
 

@@ -1,0 +1,51 @@
+import {
+  type AppError,
+  isAppError,
+  toErrorBody,
+  ValidationError,
+} from '../../../shared/core/errors/app-error.ts';
+
+/** The shape middy's http-error-handler reads: a status, whether to show the message, and the message. */
+export interface HttpError extends Error {
+  readonly statusCode: number;
+  readonly expose: true;
+  readonly headers?: Record<string, string>;
+}
+
+/** Errors middy's own middlewares throw (`@middy/util` createError): a status, and the package in `cause`. */
+const isMiddyError = (
+  error: unknown,
+): error is Error & { statusCode: number; cause?: { package?: string } } =>
+  error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+
+/** Middy's JSON parser answers malformed JSON with 415: the contract wants a 400 that says so. */
+const fromMiddy = (
+  error: Error & { statusCode: number; cause?: { package?: string } },
+): AppError | undefined => {
+  if (error.cause?.package === '@middy/http-json-body-parser') {
+    return new ValidationError(
+      [{ path: 'body', message: 'the body is not valid JSON' }],
+      'the body is not valid JSON',
+    );
+  }
+  return undefined;
+};
+
+/**
+ * Any thrown value as the error middy's http-error-handler turns into the response: the contract's
+ * `{ error: { code, message, details? } }` as a JSON message, 5xx never showing what happened inside.
+ */
+export const toHttpError = (error: unknown): HttpError => {
+  const known = isAppError(error) ? error : isMiddyError(error) ? fromMiddy(error) : undefined;
+  const body = toErrorBody(known ?? error);
+  const statusCode = known ? statusOf(known) : 500;
+  const headers = known && 'headers' in known ? (known.headers as Record<string, string>) : undefined;
+  return Object.assign(new Error(JSON.stringify(body)), {
+    statusCode,
+    expose: true as const,
+    ...(headers ? { headers } : {}),
+  });
+};
+
+const statusOf = (error: AppError): number =>
+  (error as { statusCode?: number }).statusCode ?? (error as { status?: number }).status ?? 500;
