@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileWorkflow } from '../../../shared/core/compiler/compile-workflow.ts';
 import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
+import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import { splitRoll } from '../../../shared/core/executor/choose-successor.ts';
 import { eventMet } from '../../../shared/core/executor/execute-task.ts';
 import { startExecution } from '../../../shared/core/executor/start-execution.ts';
@@ -247,7 +248,7 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
       { firstname: 'Ada', score: 60 },
       MONDAY_9_PARIS,
     );
-    world.faults.set('a1', { name: 'Action.Transient', times: 2 });
+    world.faults.set('a1', { error: new ActionTransient('the store did not answer'), times: 2 });
     const run = await runLocally(definition, input, world);
     expect(run.status).toBe('succeeded');
     expect(run.events.filter((event) => event.type === 'StateRetried')).toHaveLength(2);
