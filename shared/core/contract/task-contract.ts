@@ -88,14 +88,7 @@ export interface ExecutionState {
   readonly error?: { readonly Error: string; readonly Cause?: string };
 }
 
-export const TASK_KINDS = [
-  'action',
-  'branch',
-  'waitForEvent',
-  'eventTimeout',
-  'actionFailed',
-  'complete',
-] as const;
+const TASK_KINDS = ['action', 'branch', 'waitForEvent', 'eventTimeout', 'actionFailed', 'complete'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** What the executor function receives from a Task state. */

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from './validation-issue.ts';
 
 /** Stable error codes and the HTTP status each maps to (api.md, "Errors") — the one place they meet. */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
@@ -91,7 +91,7 @@ export class InternalError extends AppError {
 export const INTERNAL_MESSAGE = 'an internal error occurred';
 
 /** True when `error` is one of ours. */
-export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 
 /**
  * The response body for any thrown value; anything not exposable (5xx, foreign errors) becomes a bare INTERNAL.

@@ -9,7 +9,7 @@ import { isPrototypeKey, readerOf } from './property-reader.ts';
 import type { ValueTest } from './value-comparison.ts';
 
 /** What one filter's explanation says, apart from the filter and its path. */
-export type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;
+type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;
 
 /** One filter compiled: its test and its explanation, both pure functions of the input. */
 export interface CompiledFilter {
@@ -102,7 +102,7 @@ const compileOwnFilter = (filter: PropertyFilter, type: PropertyType | undefined
 };
 
 /** Compiles one filter into its test and explanation; `type` is its property's, when known. */
-export const compileFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
+const compileFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
   if (!isPropertyFilter(filter)) return compileListFilter(filter);
   if (filter.property.includes('.')) return compileAssociatedFilter(filter, type);
   if (filter.operator === 'changed' || filter.operator === 'changedTo')
