@@ -14,7 +14,7 @@ export interface CliIo {
   readonly readFile: (path: string) => Promise<string>;
 }
 
-export type CliOptions = NonNullable<ParseArgsConfig['options']>;
+type CliOptions = NonNullable<ParseArgsConfig['options']>;
 
 /** What runCli hands a command once its arguments parsed: exactly `arguments.length` positionals. */
 export interface CliInput {

@@ -5,7 +5,7 @@ import { formatIssue } from './format-issue.ts';
 import { readJsonFile } from './read-json-file.ts';
 
 /** Reads `--properties <props.json>`: the custom property definitions, or the exit code of a bad file. */
-export const loadProperties = async (path: string, io: CliIo): Promise<CustomProperties | ExitCode> => {
+const loadProperties = async (path: string, io: CliIo): Promise<CustomProperties | ExitCode> => {
   const file = await readJsonFile(path, io);
   if (!file.ok) {
     io.err(file.message);

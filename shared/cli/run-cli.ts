@@ -2,10 +2,10 @@ import { parseArgs } from 'node:util';
 import { closestNames, quoteList } from '../core/workflow/validation/suggest.ts';
 import { type CliCommand, type CliIo, EXIT, type ExitCode, usageLine } from './command.ts';
 
-export const PROGRAM = 'crm-workflows';
+const PROGRAM = 'crm-workflows';
 
 /** The general usage: every command with its summary. */
-export const usage = (commands: readonly CliCommand[]): string[] => {
+const usage = (commands: readonly CliCommand[]): string[] => {
   const lines = commands.map((command) => [usageLine(command), command.summary] as const);
   const width = Math.max(...lines.map(([line]) => line.length));
   return [

@@ -14,6 +14,18 @@ export type {
   TaskResponse,
 } from './contract/task-contract.ts';
 export { ERRORS as TASK_ERRORS } from './contract/task-contract.ts';
+export {
+  ActionNotApplicable,
+  ActionTransient,
+  TaskError,
+  type TaskErrorName,
+  WebhookRejected,
+  WebhookRetryable,
+  WorkflowContinued,
+  WorkflowExit,
+  WorkflowStopped,
+  WorkflowUnknownResumeAction,
+} from './contract/task-errors.ts';
 export type { ValidationIssue } from './errors/validation-issue.ts';
 export type { Filter, FilterGroup, FilterGroups } from './filters/filter.schema.ts';
 export {

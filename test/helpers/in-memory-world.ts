@@ -1,5 +1,6 @@
 import type { ActionEffect } from '../../shared/core/actions/action-effects.ts';
 import type { EnrollmentRef, ExecutionState } from '../../shared/core/contract/task-contract.ts';
+import { WebhookRejected, WebhookRetryable } from '../../shared/core/contract/task-errors.ts';
 import type { HistoryEvent } from '../../shared/core/executor/history-event.ts';
 import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
 import type { Properties } from '../../shared/core/records/record.schema.ts';
@@ -17,7 +18,9 @@ export interface Ended {
   actionId?: string;
 }
 
-const namedError = (name: string, message: string): Error => Object.assign(new Error(message), { name });
+/** An error from outside the task contract (an AWS SDK or store error), known by its name only. */
+const foreignError = (name: string, message = `injected ${name}`): Error =>
+  Object.assign(new Error(message), { name });
 
 /** CRM data, history and the outside world in memory, behind the executor's ports. */
 export class InMemoryWorld {
@@ -36,8 +39,8 @@ export class InMemoryWorld {
   readonly tokenAnswers = new Map<string, ExecutionState>();
   /** Status codes the webhook answers, in order (the last one repeats). */
   webhookStatuses: number[] = [200];
-  /** Faults an action's effects raise, by action id: error name, how many times. */
-  readonly faults = new Map<string, { name: string; times: number }>();
+  /** Faults an action's effects raise, by action id: the error thrown, how many times. */
+  readonly faults = new Map<string, { error: Error; times: number }>();
   /** Faults the history store raises when writing an event: error name, how many times. */
   readonly historyFaults = new Map<string, { name: string; times: number }>();
   /** Inputs of the executions that took over (continue-as-new), in order. */
@@ -108,7 +111,7 @@ export class InMemoryWorld {
     const fault = this.faults.get(key.split(':')[1] ?? '');
     if (fault && fault.times > 0) {
       fault.times -= 1;
-      throw namedError(fault.name, `injected ${fault.name}`);
+      throw fault.error;
     }
     const recordId = enrollment.recordId;
     switch (effect.kind) {
@@ -137,9 +140,8 @@ export class InMemoryWorld {
         const status =
           this.webhookStatuses[Math.min(this.webhookCalls.length, this.webhookStatuses.length - 1)] ?? 200;
         this.webhookCalls.push({ url: effect.url, at: this.now.toISOString() });
-        if (status === 429 || status >= 500)
-          throw namedError('Webhook.Retryable', `the webhook answered ${status}`);
-        if (status >= 400) throw namedError('Webhook.Rejected', `the webhook answered ${status}`);
+        if (status === 429 || status >= 500) throw new WebhookRetryable(`the webhook answered ${status}`);
+        if (status >= 400) throw new WebhookRejected(`the webhook answered ${status}`);
         break;
       }
       case 'addToList':
@@ -194,7 +196,7 @@ export class InMemoryWorld {
         const fault = this.historyFaults.get(event.event);
         if (fault && fault.times > 0) {
           fault.times -= 1;
-          throw namedError(fault.name, `injected ${fault.name} writing ${event.event}`);
+          throw foreignError(fault.name, `injected ${fault.name} writing ${event.event}`);
         }
         this.history.push(event);
       },

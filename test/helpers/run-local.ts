@@ -28,9 +28,29 @@ export interface RunControl {
 }
 
 /**
+ * The package times a Task's `TimeoutSeconds` with `setTimeout`, whose delay is at most 2^31 − 1 ms
+ * (~24.8 days): a longer one prints a TimeoutOverflowWarning and fires after 1 ms, timing the Task out
+ * at once. No test waits that long (the runner answers token tasks itself), so longer timeouts are
+ * shortened to the longest timer.
+ */
+const MAX_TIMER_SECONDS = Math.floor(0x7fffffff / 1000);
+
+/** A copy of `definition` the package can run: Task timeouts within what its timers hold. */
+const runnable = (definition: StateMachineDefinition): StateMachineDefinition => {
+  const copy = structuredClone(definition);
+  for (const state of Object.values(copy.States)) {
+    if (state.Type === 'Task' && state.TimeoutSeconds !== undefined) {
+      state.TimeoutSeconds = Math.min(state.TimeoutSeconds, MAX_TIMER_SECONDS);
+    }
+  }
+  return copy;
+};
+
+/**
  * Executes a compiled definition with the embedded runtime's runner, every Task answered by the
  * executor over the in-memory world. Waits do not sleep: the world's clock jumps to the
- * instant the Wait was for when the next Task runs. Retries do not sleep either.
+ * instant the Wait was for when the next Task runs. Retries do not sleep either. A Task's own
+ * timeout is a real timer of the package: a test that lets one expire uses fake timers.
  */
 export const runLocally = async (
   definition: StateMachineDefinition,
@@ -40,7 +60,7 @@ export const runLocally = async (
 ): Promise<LocalRun> => {
   const executionId = control.executionId ?? `exec-${Math.random().toString(36).slice(2)}`;
   const tasks: { state: string; at: string }[] = [];
-  const outcome = await runStateMachine(definition, input, {
+  const outcome = await runStateMachine(runnable(definition), input, {
     executionId,
     startedAt: world.now.toISOString(),
     skipWaits: true,

@@ -1,9 +1,4 @@
-import {
-  type AppError,
-  isAppError,
-  toErrorBody,
-  ValidationError,
-} from '../../../shared/core/errors/app-error.ts';
+import { AppError, toErrorBody, ValidationError } from '../../../shared/core/errors/app-error.ts';
 
 /** The shape middy's http-error-handler reads: a status, whether to show the message, and the message. */
 export interface HttpError extends Error {
@@ -22,6 +17,7 @@ const isMiddyError = (
 const fromMiddy = (
   error: Error & { statusCode: number; cause?: { package?: string } },
 ): AppError | undefined => {
+  // 415 (no body) and 422 (malformed): both are a body that is not JSON.
   if (error.cause?.package === '@middy/http-json-body-parser') {
     return new ValidationError(
       [{ path: 'body', message: 'the body is not valid JSON' }],
@@ -36,16 +32,13 @@ const fromMiddy = (
  * `{ error: { code, message, details? } }` as a JSON message, 5xx never showing what happened inside.
  */
 export const toHttpError = (error: unknown): HttpError => {
-  const known = isAppError(error) ? error : isMiddyError(error) ? fromMiddy(error) : undefined;
+  const known = error instanceof AppError ? error : isMiddyError(error) ? fromMiddy(error) : undefined;
   const body = toErrorBody(known ?? error);
-  const statusCode = known ? statusOf(known) : 500;
-  const headers = known && 'headers' in known ? (known.headers as Record<string, string>) : undefined;
+  const statusCode = known?.statusCode ?? 500;
+  const headers = (known as { headers?: Record<string, string> } | undefined)?.headers;
   return Object.assign(new Error(JSON.stringify(body)), {
     statusCode,
     expose: true as const,
     ...(headers ? { headers } : {}),
   });
 };
-
-const statusOf = (error: AppError): number =>
-  (error as { statusCode?: number }).statusCode ?? (error as { status?: number }).status ?? 500;

@@ -43,11 +43,3 @@ export type ActionEffect =
       readonly detailType: string;
       readonly detail: Readonly<Record<string, unknown>>;
     };
-
-/** Why an action cannot run for this record: a permanent failure, not retried. */
-export class ActionNotApplicable extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'Action.NotApplicable';
-  }
-}

@@ -12,7 +12,3 @@ export const personalize = (text: string, properties: Properties): string =>
     const value = properties[name];
     return value === null || value === undefined ? '' : String(value);
   });
-
-/** The property names a text's tokens read. */
-export const tokensOf = (text: string): string[] =>
-  [...text.matchAll(TOKEN)].map((match) => match[1] as string);

@@ -1,7 +1,8 @@
 import { DateTime, Duration } from 'luxon';
+import { ActionNotApplicable } from '../contract/task-errors.ts';
 import type { Properties, PropertyValue } from '../records/record.schema.ts';
 import type { Action, Target } from '../workflow/action.schema.ts';
-import { type ActionEffect, ActionNotApplicable } from './action-effects.ts';
+import type { ActionEffect } from './action-effects.ts';
 import { personalize } from './personalize.ts';
 
 /** What planning an action may read: the enrolled record, its associated records, and the time. */

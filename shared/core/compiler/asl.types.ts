@@ -39,7 +39,7 @@ export interface TaskState extends StateBase {
   Next: string;
 }
 
-export interface ChoiceCondition {
+interface ChoiceCondition {
   Variable?: string;
   StringEquals?: string;
   NumericEquals?: number;
@@ -47,7 +47,7 @@ export interface ChoiceCondition {
   Not?: ChoiceCondition;
 }
 
-export interface ChoiceRule extends ChoiceCondition {
+interface ChoiceRule extends ChoiceCondition {
   Next: string;
 }
 
@@ -57,11 +57,11 @@ export interface ChoiceState extends StateBase {
   Default?: string;
 }
 
-export interface SucceedState extends StateBase {
+interface SucceedState extends StateBase {
   Type: 'Succeed';
 }
 
-export interface FailState extends StateBase {
+interface FailState extends StateBase {
   Type: 'Fail';
   Error: string;
   Cause?: string;

@@ -1,4 +1,4 @@
-import type { State, StateMachineDefinition, TaskState } from './asl.types.ts';
+import type { State, StateMachineDefinition } from './asl.types.ts';
 
 /** Step Functions (Standard) keeps at most this many events in an execution's history. */
 export const MAX_HISTORY_EVENTS = 25_000;
@@ -52,6 +52,3 @@ export const worstCaseHistoryEvents = (definition: StateMachineDefinition): numb
   };
   return 2 + heaviest(definition.StartAt);
 };
-
-/** True for a Task that waits on a task token. */
-export const isTokenTask = (state: TaskState): boolean => state.Resource.endsWith(WAIT_FOR_TOKEN);

@@ -3,13 +3,13 @@ import { parseIsoDuration } from '../time/iso-duration.ts';
 const DAY_MS = 86_400_000;
 
 /** A Standard Step Functions execution lives at most one year. */
-export const EXECUTION_LIFETIME_MS = 365 * DAY_MS;
+const EXECUTION_LIFETIME_MS = 365 * DAY_MS;
 
 /**
  * No execution sleeps past this long after its start: a later instant is reached by a new
  * execution that resumes at the same action (continue-as-new), so a wait of any length holds.
  */
-export const EXECUTION_HORIZON_MS = 360 * DAY_MS;
+const EXECUTION_HORIZON_MS = 360 * DAY_MS;
 
 /**
  * The longest event-wait timeout: a wait that would outlive its execution continues in a new

@@ -45,8 +45,11 @@
  * - {@link ERRORS.transient}: retry with backoff and jitter (so are Lambda service errors).
  * - {@link ERRORS.webhookRetryable}: a webhook answered 5xx or 429, or did not answer:
  *   retried for up to 3 days.
- * - anything else (e.g. {@link ERRORS.webhookRejected} for other 4xx): not retried; the
- *   action goes to its `onError`. Bookkeeping Tasks retry any error a few times.
+ * - anything else (e.g. {@link ERRORS.webhookRejected} for other 4xx, {@link ERRORS.notApplicable}
+ *   for an action this record cannot take): not retried; the action goes to its `onError`.
+ *   Bookkeeping Tasks retry any error a few times.
+ * The Fail states end with {@link ERRORS.stopped} and {@link ERRORS.unknownResumeAction}.
+ * Each name has its class in `task-errors.ts`.
  */
 export const ERRORS = {
   exit: 'Workflow.Exit',
@@ -56,6 +59,7 @@ export const ERRORS = {
   webhookRejected: 'Webhook.Rejected',
   stopped: 'Workflow.Stopped',
   unknownResumeAction: 'Workflow.UnknownResumeAction',
+  notApplicable: 'Action.NotApplicable',
 } as const;
 
 /** Who and what an execution is about. */
@@ -84,14 +88,7 @@ export interface ExecutionState {
   readonly error?: { readonly Error: string; readonly Cause?: string };
 }
 
-export const TASK_KINDS = [
-  'action',
-  'branch',
-  'waitForEvent',
-  'eventTimeout',
-  'actionFailed',
-  'complete',
-] as const;
+const TASK_KINDS = ['action', 'branch', 'waitForEvent', 'eventTimeout', 'actionFailed', 'complete'] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 /** What the executor function receives from a Task state. */

@@ -1,7 +1,7 @@
 import type { ValidationIssue } from './validation-issue.ts';
 
 /** Stable error codes and the HTTP status each maps to (api.md, "Errors") — the one place they meet. */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
   UNAUTHORIZED: 401,
   NOT_FOUND: 404,
@@ -26,23 +26,26 @@ export interface AppErrorOptions {
   readonly cause?: unknown;
 }
 
-/** An error with a stable code; 4xx ones are the caller's mistake and are shown as they are. */
+/**
+ * An error with a stable code; 4xx ones are the caller's mistake and are shown as they are.
+ * `statusCode` and `expose` are what middy's `@middy/http-error-handler` reads.
+ */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly status: number;
+  readonly statusCode: number;
   readonly details?: readonly ValidationIssue[];
 
   constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.statusCode = ERROR_STATUS[code];
     if (options.details) this.details = options.details;
   }
 
   /** True when the message may be shown to the caller: system faults (5xx) never leak their internals. */
   get expose(): boolean {
-    return this.status < 500;
+    return this.statusCode < 500;
   }
 }
 
@@ -99,7 +102,7 @@ export class InternalError extends AppError {
 export const INTERNAL_MESSAGE = 'an internal error occurred';
 
 /** True when `error` is one of ours. */
-export const isAppError = (error: unknown): error is AppError => error instanceof AppError;
+const isAppError = (error: unknown): error is AppError => error instanceof AppError;
 
 /**
  * The response body for any thrown value; anything not exposable (5xx, foreign errors) becomes a bare INTERNAL.
@@ -117,7 +120,7 @@ export const toErrorBody = (error: unknown): ErrorBody => {
 };
 
 /** The HTTP status for any thrown value (500 for anything not ours). */
-export const errorStatus = (error: unknown): number => (isAppError(error) ? error.status : 500);
+export const errorStatus = (error: unknown): number => (isAppError(error) ? error.statusCode : 500);
 
 /**
  * Ends an exhaustive `switch`: the compiler proves this line unreachable, and at run time an unexpected value

@@ -1,6 +1,7 @@
 import { horizonOf } from '../contract/step-functions-limits.ts';
 import type { EnrollmentRef, ExecutionState, TaskResponse } from '../contract/task-contract.ts';
-import { historyOf, type RecordView, type Run, WorkflowExit } from './task-run.ts';
+import { WorkflowExit } from '../contract/task-errors.ts';
+import { historyOf, type RecordView, type Run } from './task-run.ts';
 import { travelEdge } from './travel-edge.ts';
 
 /** Travels the edge from `nextId` and returns the next state, recording what the history needs. */

@@ -1,15 +1,14 @@
 import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
 import type { ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
+import { WorkflowContinued } from '../contract/task-errors.ts';
 import { type Action, isBranching, successorsOf } from '../workflow/action.schema.ts';
 import { indexActions } from '../workflow/action-edges.ts';
 import { advanceAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
 import type { ExecutorPorts } from './ports.ts';
 import { ensureStillEnrolled } from './stay-enrolled.ts';
-import { historyOf, loadRecord, matches, type RecordView, type Run, WorkflowContinued } from './task-run.ts';
-
-export { WorkflowContinued, WorkflowExit } from './task-run.ts';
+import { historyOf, loadRecord, matches, type RecordView, type Run } from './task-run.ts';
 
 const actionOf = (run: Run): Action => {
   const id = run.request.actionId;

@@ -1,5 +1,5 @@
 /** The events of a workflow's history (api.md, "History events"). */
-export const HISTORY_EVENTS = [
+const HISTORY_EVENTS = [
   'enrolled',
   'enrollment.skipped',
   'action.scheduled',
@@ -11,7 +11,7 @@ export const HISTORY_EVENTS = [
   'unenrolled',
   'completed',
 ] as const;
-export type HistoryEventName = (typeof HISTORY_EVENTS)[number];
+type HistoryEventName = (typeof HISTORY_EVENTS)[number];
 
 /** One line of history. */
 export interface HistoryEvent {

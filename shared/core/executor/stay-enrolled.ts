@@ -1,4 +1,5 @@
-import { historyOf, matches, type RecordView, type Run, WorkflowExit } from './task-run.ts';
+import { WorkflowExit } from '../contract/task-errors.ts';
+import { historyOf, matches, type RecordView, type Run } from './task-run.ts';
 
 /** Before each action: a record that met the goal, the unenrollment criteria or a suppression list leaves. */
 export const ensureStillEnrolled = async (run: Run, view: RecordView): Promise<void> => {

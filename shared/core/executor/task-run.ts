@@ -1,4 +1,5 @@
-import { ERRORS, type ExecutionState, type TaskRequest } from '../contract/task-contract.ts';
+import type { ExecutionState, TaskRequest } from '../contract/task-contract.ts';
+import { WorkflowExit } from '../contract/task-errors.ts';
 import type { FilterGroups } from '../filters/filter.schema.ts';
 import { criteriaDependencies, matchFilters } from '../filters/index.ts';
 import type { Properties } from '../records/record.schema.ts';
@@ -7,25 +8,6 @@ import type { ActionIndex } from '../workflow/action-edges.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { HistoryEvent } from './history-event.ts';
 import type { ExecutorPorts } from './ports.ts';
-
-/** Thrown when the record leaves the workflow: the state machine catches it and ends in `Exit`. */
-export class WorkflowExit extends Error {
-  readonly reason: string;
-
-  constructor(reason: string) {
-    super(`the record left the workflow: ${reason}`);
-    this.name = ERRORS.exit;
-    this.reason = reason;
-  }
-}
-
-/** Thrown once a new execution took over (continue-as-new): the state machine ends in `Continued`. */
-export class WorkflowContinued extends Error {
-  constructor(resumeAt: string) {
-    super(`a new execution resumes at ${resumeAt}`);
-    this.name = ERRORS.continued;
-  }
-}
 
 /** One Task being carried out: the request, the revision it runs and the instant. */
 export interface Run {

@@ -2,7 +2,7 @@ import { criteriaDependencies } from './criteria-dependencies.ts';
 import type { FilterGroups } from './filter.schema.ts';
 
 /** A change to a record, as the index needs it. */
-export interface CriteriaChange {
+interface CriteriaChange {
   /**
    * True when the record was just created: it goes from nothing to matching, so every criteria can enroll it —
    * including ones that read nothing the creation names (`notHasProperty`, `notInList`, `includeEmpty`).

@@ -2,15 +2,14 @@ import { z } from 'zod';
 import { FilterDurationSchema } from '../time/iso-duration.ts';
 
 /** A property path: `name`, or `<objectType>.<name>` for associated records. */
-export const FilterPropertySchema = z
+const FilterPropertySchema = z
   .string()
   .regex(/^([a-z]+\.)?[A-Za-z][A-Za-z0-9_]*$/, 'must be a property name, or "<objectType>.<property>"');
 
 const ScalarSchema = z.union([z.string(), z.number(), z.boolean()]);
 
-export const COMPARISON_OPERATORS = ['eq', 'lt', 'lte', 'gt', 'gte'] as const;
-export const TEXT_OPERATORS = ['contains', 'startsWith', 'endsWith', 'containsToken'] as const;
-export const NEGATIVE_OPERATORS = ['neq', 'notIn', 'notContains', 'notWithinLast'] as const;
+const COMPARISON_OPERATORS = ['eq', 'lt', 'lte', 'gt', 'gte'] as const;
+const TEXT_OPERATORS = ['contains', 'startsWith', 'endsWith', 'containsToken'] as const;
 
 const valueFilter = z.strictObject({
   property: FilterPropertySchema,
@@ -79,13 +78,12 @@ export const FilterSchema = z.discriminatedUnion('operator', [
   listFilter,
 ]);
 export type Filter = z.infer<typeof FilterSchema>;
-export type FilterOperator = Filter['operator'];
 export type PropertyFilter = Exclude<Filter, { operator: 'inList' | 'notInList' }>;
 
-export const MAX_FILTER_GROUPS = 50;
-export const MAX_FILTERS = 250;
+const MAX_FILTER_GROUPS = 50;
+const MAX_FILTERS = 250;
 
-export const FilterGroupSchema = z.strictObject({
+const FilterGroupSchema = z.strictObject({
   filters: z.array(FilterSchema).min(1, 'a filter group needs at least one filter'),
 });
 

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 
 export const PROPERTY_TYPES = ['string', 'number', 'bool', 'date', 'datetime', 'enumeration'] as const;
-export const PropertyTypeSchema = z.enum(PROPERTY_TYPES);
+const PropertyTypeSchema = z.enum(PROPERTY_TYPES);
 export type PropertyType = z.infer<typeof PropertyTypeSchema>;
 
 /** A property name: a letter, then letters, digits and underscores (no dots: dots address associations). */
-export const PropertyNameSchema = z
+const PropertyNameSchema = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_]{0,99}$/, 'must start with a letter and hold only letters, digits and _');
 

@@ -7,6 +7,7 @@ export type PropertyValue = z.infer<typeof PropertyValueSchema>;
 export const PropertiesSchema = z.record(z.string(), PropertyValueSchema);
 export type Properties = Record<string, PropertyValue>;
 
+/** A stored record as the API returns it. */
 export const CrmRecordSchema = z.object({
   id: z.string().min(1),
   objectType: ObjectTypeSchema,

@@ -25,19 +25,19 @@ const linear = { ...base, next: NextSchema.default(null) };
 const OnErrorSchema = z.enum(['continue', 'stop']);
 const callsOut = { onError: OnErrorSchema.optional() };
 
-export const TargetSchema = z.union([z.literal('self'), z.strictObject({ associated: ObjectTypeSchema })]);
+const TargetSchema = z.union([z.literal('self'), z.strictObject({ associated: ObjectTypeSchema })]);
 export type Target = z.infer<typeof TargetSchema>;
 const changesRecords = { target: TargetSchema.optional() };
 
 const PropertyRefSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be a property name');
 
-export const DelayActionSchema = z.strictObject({
+const DelayActionSchema = z.strictObject({
   ...linear,
   type: z.literal('delay'),
   duration: DurationSchema,
   businessDays: z.boolean().optional(),
 });
-export const DelayUntilDateActionSchema = z.strictObject({
+const DelayUntilDateActionSchema = z.strictObject({
   ...linear,
   type: z.literal('delayUntilDate'),
   date: CalendarDateSchema.optional(),
@@ -46,19 +46,19 @@ export const DelayUntilDateActionSchema = z.strictObject({
   time: TimeOfDaySchema.optional(),
   ifMissing: z.enum(['continue', 'unenroll']).optional(),
 });
-export const DelayUntilDayTimeActionSchema = z.strictObject({
+const DelayUntilDayTimeActionSchema = z.strictObject({
   ...linear,
   type: z.literal('delayUntilDayTime'),
   days: z.array(WeekdaySchema).min(1).optional(),
   time: TimeOfDaySchema,
 });
-export const DelayUntilAnchorActionSchema = z.strictObject({
+const DelayUntilAnchorActionSchema = z.strictObject({
   ...linear,
   type: z.literal('delayUntilAnchor'),
   offset: SignedDurationSchema,
   time: TimeOfDaySchema,
 });
-export const DelayUntilEventActionSchema = z.strictObject({
+const DelayUntilEventActionSchema = z.strictObject({
   ...base,
   type: z.literal('delayUntilEvent'),
   criteria: FilterGroupsSchema,
@@ -66,7 +66,7 @@ export const DelayUntilEventActionSchema = z.strictObject({
   next: NextSchema.default(null),
   timeoutNext: NextSchema.default(null),
 });
-export const BranchActionSchema = z.strictObject({
+const BranchActionSchema = z.strictObject({
   ...base,
   type: z.literal('branch'),
   branches: z
@@ -81,7 +81,7 @@ export const BranchActionSchema = z.strictObject({
     .max(20, 'at most 20 branches'),
   defaultNext: NextSchema.default(null),
 });
-export const ValueBranchActionSchema = z.strictObject({
+const ValueBranchActionSchema = z.strictObject({
   ...base,
   type: z.literal('valueBranch'),
   property: PropertyRefSchema,
@@ -96,7 +96,7 @@ export const ValueBranchActionSchema = z.strictObject({
     .max(250, 'at most 250 cases'),
   defaultNext: NextSchema.default(null),
 });
-export const RandomSplitActionSchema = z.strictObject({
+const RandomSplitActionSchema = z.strictObject({
   ...base,
   type: z.literal('randomSplit'),
   paths: z
@@ -107,7 +107,7 @@ export const RandomSplitActionSchema = z.strictObject({
       message: 'the percents of the paths must add up to 100',
     }),
 });
-export const SetPropertyActionSchema = z.strictObject({
+const SetPropertyActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   ...changesRecords,
@@ -115,7 +115,7 @@ export const SetPropertyActionSchema = z.strictObject({
   property: PropertyRefSchema,
   value: PropertyValueSchema,
 });
-export const CopyPropertyActionSchema = z.strictObject({
+const CopyPropertyActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   ...changesRecords,
@@ -124,14 +124,14 @@ export const CopyPropertyActionSchema = z.strictObject({
   to: PropertyRefSchema,
   source: TargetSchema.optional(),
 });
-export const ClearPropertyActionSchema = z.strictObject({
+const ClearPropertyActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   ...changesRecords,
   type: z.literal('clearProperty'),
   property: PropertyRefSchema,
 });
-export const IncrementPropertyActionSchema = z.strictObject({
+const IncrementPropertyActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   ...changesRecords,
@@ -139,7 +139,7 @@ export const IncrementPropertyActionSchema = z.strictObject({
   property: PropertyRefSchema,
   by: z.number().finite(),
 });
-export const CreateRecordActionSchema = z.strictObject({
+const CreateRecordActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('createRecord'),
@@ -147,7 +147,7 @@ export const CreateRecordActionSchema = z.strictObject({
   properties: PropertiesSchema,
   associate: z.boolean().optional(),
 });
-export const CreateTaskActionSchema = z.strictObject({
+const CreateTaskActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('createTask'),
@@ -156,7 +156,7 @@ export const CreateTaskActionSchema = z.strictObject({
   due: DurationSchema.optional(),
   ownerFrom: PropertyRefSchema.optional(),
 });
-export const SendEmailActionSchema = z.strictObject({
+const SendEmailActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('sendEmail'),
@@ -164,14 +164,14 @@ export const SendEmailActionSchema = z.strictObject({
   body: z.string().min(1).max(262_144),
   toProperty: PropertyRefSchema.optional(),
 });
-export const SendNotificationActionSchema = z.strictObject({
+const SendNotificationActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('sendNotification'),
   message: z.string().min(1).max(65_536),
   recipients: z.array(z.string().min(1)).max(100).optional(),
 });
-export const WebhookActionSchema = z.strictObject({
+const WebhookActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('webhook'),
@@ -182,19 +182,19 @@ export const WebhookActionSchema = z.strictObject({
     .optional(),
   secretName: z.string().min(1).max(512).optional(),
 });
-export const ListActionSchema = z.strictObject({
+const ListActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.enum(['addToList', 'removeFromList']),
   listId: z.string().min(1).max(200),
 });
-export const EnrollInWorkflowActionSchema = z.strictObject({
+const EnrollInWorkflowActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('enrollInWorkflow'),
   workflowId: z.string().min(1).max(200),
 });
-export const RotateOwnerActionSchema = z.strictObject({
+const RotateOwnerActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   ...changesRecords,
@@ -203,7 +203,7 @@ export const RotateOwnerActionSchema = z.strictObject({
   property: PropertyRefSchema.optional(),
   overwrite: z.boolean().optional(),
 });
-export const PublishEventActionSchema = z.strictObject({
+const PublishEventActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('publishEvent'),
@@ -240,10 +240,10 @@ export type ActionType = Action['type'];
 export type ActionOf<T extends ActionType> = Extract<Action, { type: T }>;
 
 /** Delays that fold into the instant of the next action (no state of their own). */
-export const DELAY_TYPES = ['delay', 'delayUntilDate', 'delayUntilDayTime', 'delayUntilAnchor'] as const;
+const DELAY_TYPES = ['delay', 'delayUntilDate', 'delayUntilDayTime', 'delayUntilAnchor'] as const;
 export type DelayAction = ActionOf<(typeof DELAY_TYPES)[number]>;
 /** Actions that choose their successor when the record reaches them. */
-export const BRANCH_TYPES = ['branch', 'valueBranch', 'randomSplit'] as const;
+const BRANCH_TYPES = ['branch', 'valueBranch', 'randomSplit'] as const;
 export type BranchingAction = ActionOf<(typeof BRANCH_TYPES)[number]>;
 
 export const isDelay = (action: Action): action is DelayAction =>

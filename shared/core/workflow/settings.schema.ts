@@ -3,7 +3,7 @@ import { FilterGroupsSchema } from '../filters/filter.schema.ts';
 import { CalendarDateSchema, minutesOfDay, WeekdaySchema, WindowTimeSchema } from '../time/iso-duration.ts';
 import { TimeZoneSchema } from '../time/time-zone.ts';
 
-export const ExecutionWindowSchema = z
+const ExecutionWindowSchema = z
   .strictObject({
     days: z.array(WeekdaySchema).min(1, 'a window needs at least one day'),
     start: WindowTimeSchema,
@@ -20,7 +20,7 @@ export const ExecutionWindowSchema = z
 export type ExecutionWindow = z.infer<typeof ExecutionWindowSchema>;
 
 /** When actions may run: the schedule part of the settings. */
-export const ScheduleSettingsSchema = z.object({
+const ScheduleSettingsSchema = z.object({
   timeZone: TimeZoneSchema.default('UTC'),
   executionWindows: z.array(ExecutionWindowSchema).max(50).default([]),
   blockedDates: z.array(CalendarDateSchema).max(1000).default([]),

@@ -5,21 +5,20 @@ import { CalendarDateSchema } from '../time/iso-duration.ts';
 import { ActionIdSchema, ActionSchema } from './action.schema.ts';
 import { WorkflowSettingsSchema } from './settings.schema.ts';
 
-export const MAX_ACTIONS = 500;
+const MAX_ACTIONS = 500;
 
-export const ReenrollmentSchema = z.strictObject({
+const ReenrollmentSchema = z.strictObject({
   enabled: z.boolean().default(false),
   triggers: z.array(FilterSchema).max(100).default([]),
 });
 
-export const EnrollmentSchema = z.strictObject({
+const EnrollmentSchema = z.strictObject({
   trigger: z.enum(['criteria', 'manual']),
   criteria: FilterGroupsSchema.default([]),
   reenrollment: ReenrollmentSchema.default({ enabled: false, triggers: [] }),
 });
-export type Enrollment = z.infer<typeof EnrollmentSchema>;
 
-export const AnchorSchema = z.discriminatedUnion('type', [
+const AnchorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('fixedDate'), date: CalendarDateSchema }),
   z.strictObject({
     type: z.literal('dateProperty'),
@@ -29,9 +28,7 @@ export const AnchorSchema = z.discriminatedUnion('type', [
 ]);
 export type Anchor = z.infer<typeof AnchorSchema>;
 
-export const GoalSchema = z.strictObject({ criteria: FilterGroupsSchema });
-
-export const WORKFLOW_STATUSES = ['draft', 'active', 'inactive'] as const;
+const GoalSchema = z.strictObject({ criteria: FilterGroupsSchema });
 
 /** Fields the server owns: accepted (as GET returns them) and ignored on input. */
 const serverOwned = {

@@ -1,4 +1,3 @@
-import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StateMachineDefinition, TaskState } from '../../../shared/core/compiler/asl.types.ts';
 import { CompileError } from '../../../shared/core/compiler/compile-error.ts';
@@ -51,11 +50,13 @@ describe('compileWorkflow', () => {
     },
   );
 
-  it.each(Object.entries(GOLDEN))('matches the golden file of %s', (name, workflow) => {
-    const file = new URL(`../../fixtures/asl/${name}.json`, import.meta.url);
-    const compiled = `${JSON.stringify(compileWorkflow(workflow, { actionFunctionArn: ARN, workflowId: name, revision: 1 }), null, 2)}\n`;
-    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(file, compiled);
-    expect(compiled).toBe(readFileSync(file, 'utf8'));
+  // The golden files are vitest file snapshots: after a deliberate change to the compiled ASL, run
+  // `npx vitest run test/core/compiler/compile-workflow.test.ts -u` and review the diff of test/fixtures/asl/.
+  it.each(Object.entries(GOLDEN))('matches the golden file of %s', async (name, workflow) => {
+    // Act
+    const asl = compileWorkflow(workflow, { actionFunctionArn: ARN, workflowId: name, revision: 1 });
+    // Assess
+    await expect(`${JSON.stringify(asl, null, 2)}\n`).toMatchFileSnapshot(`../../fixtures/asl/${name}.json`);
   });
 
   it('folds a delay into the instant of the next action: no state of its own', () => {

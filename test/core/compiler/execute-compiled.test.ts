@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { compileWorkflow } from '../../../shared/core/compiler/compile-workflow.ts';
 import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
+import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import { splitRoll } from '../../../shared/core/executor/choose-successor.ts';
 import { eventMet } from '../../../shared/core/executor/execute-task.ts';
 import { startExecution } from '../../../shared/core/executor/start-execution.ts';
@@ -247,7 +248,7 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
       { firstname: 'Ada', score: 60 },
       MONDAY_9_PARIS,
     );
-    world.faults.set('a1', { name: 'Action.Transient', times: 2 });
+    world.faults.set('a1', { error: new ActionTransient('the store did not answer'), times: 2 });
     const run = await runLocally(definition, input, world);
     expect(run.status).toBe('succeeded');
     expect(run.events.filter((event) => event.type === 'StateRetried')).toHaveLength(2);
@@ -446,8 +447,20 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
       ],
     });
     const { world, input, definition } = setUp(workflow, 'tickets', { status: 'new' }, MONDAY_9_PARIS);
-    const run = await runLocally(definition, input, world, { onWait: () => new Promise(() => undefined) });
-    expect(run.entered).toEqual(['Resume', 'Run:wait', 'TimedOut:wait', 'Wait:late', 'Run:late', 'Done']);
+    // The package times the state with setTimeout: fake timers let its second pass without waiting for it.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // Act: nobody answers the token
+      const running = runLocally(definition, input, world, { onWait: () => new Promise(() => undefined) });
+      await vi.advanceTimersByTimeAsync(999);
+      expect(world.events('action.completed')).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      const run = await running;
+      // Assess
+      expect(run.entered).toEqual(['Resume', 'Run:wait', 'TimedOut:wait', 'Wait:late', 'Run:late', 'Done']);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(world.properties('rec-1').priority).toBe('high');
   });
 

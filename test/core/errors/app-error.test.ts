@@ -25,7 +25,7 @@ describe('AppError', () => {
     expect(error).toBeInstanceOf(AppError);
     expect(error).toBeInstanceOf(Error);
     expect(error.code).toBe(code);
-    expect(error.status).toBe(status);
+    expect(error.statusCode).toBe(status);
     expect(error.expose).toBe(status < 500);
     expect(error.name).toBe(error.constructor.name);
     expect(errorStatus(error)).toBe(status);

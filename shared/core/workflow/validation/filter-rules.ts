@@ -44,7 +44,7 @@ export const OPERATOR_PROPERTY_TYPES: Readonly<Record<PropertyOperator, readonly
 };
 
 /** The operators that fit a property type, in the order of the operator table. */
-export const operatorsFor = (type: PropertyType): PropertyOperator[] =>
+const operatorsFor = (type: PropertyType): PropertyOperator[] =>
   (Object.keys(OPERATOR_PROPERTY_TYPES) as PropertyOperator[]).filter((operator) =>
     OPERATOR_PROPERTY_TYPES[operator].includes(type),
   );

@@ -16,7 +16,7 @@ const RFC3339 =
  * True when `text` is an RFC 3339 date-time with an offset, on a date that exists.
  * @example isRfc3339DateTime('2026-03-01T09:00:00Z') // true
  */
-export const isRfc3339DateTime = (text: string): boolean => {
+const isRfc3339DateTime = (text: string): boolean => {
   const match = RFC3339.exec(text);
   return match !== null && isCalendarDate(match[1]!);
 };

@@ -1,0 +1,547 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionState, TaskKind, TaskRequest } from '../../../shared/core/contract/task-contract.ts';
+import {
+  ActionNotApplicable,
+  WorkflowContinued,
+  WorkflowExit,
+} from '../../../shared/core/contract/task-errors.ts';
+import { splitRoll } from '../../../shared/core/executor/choose-successor.ts';
+import { eventMet, executeTask } from '../../../shared/core/executor/execute-task.ts';
+import type { Properties } from '../../../shared/core/records/record.schema.ts';
+import {
+  type WorkflowDefinition,
+  type WorkflowDefinitionInput,
+  WorkflowDefinitionSchema,
+} from '../../../shared/core/workflow/workflow.schema.ts';
+import { InMemoryWorld } from '../../helpers/in-memory-world.ts';
+import { ENROLLMENT } from './enrollment.ts';
+
+const NOW = '2026-11-30T08:00:00.000Z';
+const DAY_MS = 86_400_000;
+const daysFromNow = (days: number) => new Date(Date.parse(NOW) + days * DAY_MS).toISOString();
+
+const parse = (input: WorkflowDefinitionInput): WorkflowDefinition => WorkflowDefinitionSchema.parse(input);
+const filter = (property: string, value: string | number) => [
+  { filters: [{ property, operator: 'eq' as const, value }] },
+];
+
+/**
+ * tag → (2 days) → route: Hot (score ≥ 50) → greet, else listen for a reply (3 days) → greet,
+ * or on timeout → alert → (1 day) → end.
+ */
+const nurture = parse({
+  name: 'Nurture',
+  objectType: 'contacts',
+  enrollment: { trigger: 'manual' },
+  startActionId: 'tag',
+  actions: [
+    { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: 'pause' },
+    { id: 'pause', type: 'delay', duration: 'P2D', next: 'route' },
+    {
+      id: 'route',
+      type: 'branch',
+      branches: [
+        {
+          name: 'Hot',
+          criteria: [{ filters: [{ property: 'score', operator: 'gte', value: 50 }] }],
+          next: 'greet',
+        },
+      ],
+      defaultNext: 'listen',
+    },
+    { id: 'greet', type: 'sendEmail', subject: 'Hi {{firstname}}', body: 'Welcome', next: null },
+    {
+      id: 'listen',
+      type: 'delayUntilEvent',
+      criteria: filter('status', 'replied'),
+      timeout: 'P3D',
+      next: 'greet',
+      timeoutNext: 'alert',
+    },
+    {
+      id: 'alert',
+      type: 'sendNotification',
+      message: 'No reply from {{firstname}}',
+      onError: 'stop',
+      next: 'rest',
+    },
+    { id: 'rest', type: 'delay', duration: 'P1D', next: null },
+  ],
+  goal: { criteria: filter('lifecyclestage', 'customer') },
+  settings: { unenrollmentCriteria: filter('leadstatus', 'bad'), suppressionLists: ['do-not-contact'] },
+});
+
+const ADA: Properties = { firstname: 'Ada', email: 'ada@example.fr', score: 60 };
+
+/** A world holding the workflow (revision 1 of wf-1) and the enrolled contact rec-1. */
+const worldWith = (properties: Properties = ADA, workflow: WorkflowDefinition = nurture) => {
+  const world = new InMemoryWorld(NOW);
+  world.addWorkflow('wf-1', 1, workflow);
+  world.addRecord('contacts', properties, 'rec-1');
+  return world;
+};
+
+interface RequestOptions {
+  readonly state?: Partial<ExecutionState>;
+  readonly startedAt?: string;
+  readonly taskToken?: string;
+}
+
+const request = (kind: TaskKind, actionId: string | null, options: RequestOptions = {}): TaskRequest => ({
+  kind,
+  actionId,
+  state: { enrollment: ENROLLMENT, runAt: NOW, ...options.state },
+  executionId: 'exec-1',
+  startedAt: options.startedAt ?? NOW,
+  ...(options.taskToken === undefined ? {} : { taskToken: options.taskToken }),
+});
+
+const eventsOf = (world: InMemoryWorld) => world.history.map((line) => [line.event, line.actionId ?? null]);
+
+describe('executeTask', () => {
+  describe('action', () => {
+    it('runs the action, records action.completed with the attempt and returns the state of the next action', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const next = await executeTask(request('action', 'tag'), world.ports());
+      // Assess
+      expect(world.properties('rec-1').leadstatus).toBe('open');
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: daysFromNow(2) });
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.completed',
+          actionId: 'tag',
+          at: NOW,
+          enrollmentId: 'enr-1',
+          details: { type: 'setProperty', attempt: 1 },
+        }),
+        expect.objectContaining({
+          event: 'action.scheduled',
+          actionId: 'route',
+          details: { runAt: daysFromNow(2) },
+        }),
+      ]);
+    });
+
+    it('records completed and ends the enrollment after the last action', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const next = await executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      expect(world.outbox).toEqual([
+        { kind: 'email', to: 'ada@example.fr', subject: 'Hi Ada', body: 'Welcome' },
+      ]);
+      expect(eventsOf(world)).toEqual([
+        ['action.completed', 'greet'],
+        ['completed', null],
+      ]);
+      expect(world.ended).toEqual([{ enrollment: ENROLLMENT, outcome: 'completed' }]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    });
+
+    it('counts each attempt of the action in its execution', async () => {
+      // Prepare
+      const world = worldWith();
+      await world.ports().countAttempt('exec-1', 'tag');
+      // Act
+      await executeTask(request('action', 'tag'), world.ports());
+      // Assess
+      expect(world.events('action.completed')[0]?.details).toEqual({ type: 'setProperty', attempt: 2 });
+    });
+
+    it('applies each effect once when a retried Task runs the action again', async () => {
+      // Prepare: the first attempt sends the email, then fails writing its history line
+      const world = worldWith();
+      world.historyFaults.set('action.completed', {
+        name: 'ProvisionedThroughputExceededException',
+        times: 1,
+      });
+      await expect(executeTask(request('action', 'greet'), world.ports())).rejects.toThrow(
+        'ProvisionedThroughputExceededException',
+      );
+      // Act: the retry
+      await executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      expect(world.outbox).toHaveLength(1);
+      expect(world.events('action.completed')).toEqual([
+        expect.objectContaining({ actionId: 'greet', details: { type: 'sendEmail', attempt: 2 } }),
+      ]);
+    });
+
+    it('throws Action.NotApplicable for an email to a record without an address, recording nothing', async () => {
+      // Prepare
+      const world = worldWith({ firstname: 'Léa' });
+      // Act
+      const running = executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(ActionNotApplicable);
+      await expect(running).rejects.toMatchObject({ name: 'Action.NotApplicable' });
+      expect(world.history).toEqual([]);
+      expect(world.outbox).toEqual([]);
+    });
+
+    it('records the action as skipped while skipping forward to the next anchor delay', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const next = await executeTask(request('action', 'tag', { state: { skipping: true } }), world.ports());
+      // Assess
+      expect(world.properties('rec-1').leadstatus).toBeUndefined();
+      expect(world.history.map((line) => [line.event, line.actionId, line.reason])).toEqual([
+        ['action.skipped', 'tag', 'anchor_passed'],
+        ['action.skipped', 'pause', 'anchor_passed'],
+      ]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW, skipping: true });
+    });
+
+    it('fails clearly for an action the revision does not have', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const running = executeTask(request('action', 'gone'), world.ports());
+      // Assess
+      await expect(running).rejects.toThrow('action "gone" is not in revision 1');
+    });
+  });
+
+  describe('the execution horizon (continue-as-new)', () => {
+    it('sleeps until the horizon and keeps the real instant in continueAt when the next step is past it', async () => {
+      // Prepare: the execution began 359 days ago, its horizon is tomorrow
+      const world = worldWith();
+      // Act
+      const next = await executeTask(
+        request('action', 'tag', { startedAt: daysFromNow(-359) }),
+        world.ports(),
+      );
+      // Assess
+      expect(next).toEqual({
+        enrollment: ENROLLMENT,
+        runAt: daysFromNow(1),
+        continueAt: { resumeAt: 'route', runAt: daysFromNow(2) },
+      });
+    });
+
+    it('starts a new execution resuming at the action, then throws Workflow.Continued without running it', async () => {
+      // Prepare
+      const world = worldWith();
+      const continueAt = { resumeAt: 'route', runAt: daysFromNow(1) };
+      // Act
+      const running = executeTask(request('branch', 'route', { state: { continueAt } }), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      await expect(running).rejects.toMatchObject({ name: 'Workflow.Continued' });
+      expect(world.continuations).toEqual([
+        { enrollment: ENROLLMENT, runAt: daysFromNow(1), resumeAt: 'route' },
+      ]);
+      expect(world.history).toEqual([]);
+    });
+  });
+
+  describe('branch', () => {
+    it.each([
+      [60, { branch: 'Hot', index: 0 }],
+      [10, { branch: 'default', index: 1 }],
+    ])('records branch.taken and returns the chosen index (score %i)', async (score, taken) => {
+      // Prepare
+      const world = worldWith({ ...ADA, score });
+      // Act
+      const next = await executeTask(request('branch', 'route'), world.ports());
+      // Assess
+      expect(world.history).toEqual([
+        expect.objectContaining({ event: 'branch.taken', actionId: 'route', details: taken }),
+      ]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW, branch: taken.index });
+    });
+
+    it('matches the cases of a value branch without regard to case', async () => {
+      // Prepare
+      const byPlan = parse({
+        name: 'By plan',
+        objectType: 'contacts',
+        enrollment: { trigger: 'manual' },
+        startActionId: 'plan',
+        actions: [
+          {
+            id: 'plan',
+            type: 'valueBranch',
+            property: 'plan',
+            cases: [{ value: 'free' }, { value: 'pro' }],
+          },
+        ],
+      });
+      const world = worldWith({ plan: 'PRO' }, byPlan);
+      // Act
+      const next = await executeTask(request('branch', 'plan'), world.ports());
+      // Assess
+      expect(next?.branch).toBe(1);
+      expect(world.events('branch.taken')[0]?.details).toEqual({ branch: 'pro', index: 1 });
+    });
+
+    it('takes the path the enrollment and split ids draw, the same when the Task is retried', async () => {
+      // Prepare
+      const split = parse({
+        name: 'Split',
+        objectType: 'contacts',
+        enrollment: { trigger: 'manual' },
+        startActionId: 'split',
+        actions: [{ id: 'split', type: 'randomSplit', paths: [{ percent: 50 }, { percent: 50 }] }],
+      });
+      const world = worldWith(ADA, split);
+      const expected = splitRoll('enr-1:split') < 50 ? 0 : 1;
+      // Act
+      const first = await executeTask(request('branch', 'split'), world.ports());
+      const retried = await executeTask(request('branch', 'split'), world.ports());
+      // Assess
+      expect([first?.branch, retried?.branch]).toEqual([expected, expected]);
+    });
+  });
+
+  describe('waitForEvent', () => {
+    it('registers the task token, records when the wait times out and answers nothing yet', async () => {
+      // Prepare
+      const world = worldWith({ ...ADA, status: 'new' });
+      // Act
+      const answer = await executeTask(
+        request('waitForEvent', 'listen', { taskToken: 'tok-1' }),
+        world.ports(),
+      );
+      // Assess
+      expect(answer).toBeUndefined();
+      expect([...world.eventWaits]).toEqual([['tok-1', { enrollment: ENROLLMENT, actionId: 'listen' }]]);
+      expect(world.tokenAnswers.size).toBe(0);
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.scheduled',
+          actionId: 'listen',
+          details: { runAt: daysFromNow(3), waitingFor: 'criteria', timeout: 'P3D' },
+        }),
+      ]);
+    });
+
+    it('answers the token at once when the record already meets the criteria', async () => {
+      // Prepare
+      const world = worldWith({ ...ADA, status: 'replied' });
+      // Act
+      await executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      expect(world.tokenAnswers.get('tok-1')).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+      expect(world.eventWaits.size).toBe(0);
+      expect(world.events('action.completed')[0]?.details).toEqual({
+        type: 'delayUntilEvent',
+        outcome: 'met',
+      });
+    });
+
+    it('continues in a new execution before registering when its timeout would outlive this one', async () => {
+      // Prepare: begun 363 days ago, a 3-day wait would end past the execution's last day
+      const world = worldWith({ ...ADA, status: 'new' });
+      const waiting = request('waitForEvent', 'listen', { taskToken: 'tok-1', startedAt: daysFromNow(-363) });
+      // Act
+      const running = executeTask(waiting, world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.eventWaits.size).toBe(0);
+      expect(world.continuations).toEqual([{ enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'listen' }]);
+    });
+
+    it('refuses a request without a task token', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const running = executeTask(request('waitForEvent', 'listen'), world.ports());
+      // Assess
+      await expect(running).rejects.toThrow('action "listen" does not wait for an event');
+    });
+  });
+
+  describe('eventMet', () => {
+    it('records the awaited event and returns the state advanced along next', async () => {
+      // Prepare
+      const world = worldWith({ ...ADA, status: 'replied' });
+      const state = { enrollment: ENROLLMENT, runAt: NOW };
+      // Act
+      const next = await eventMet(state, 'listen', { executionId: 'exec-1', startedAt: NOW }, world.ports());
+      // Assess
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.completed',
+          actionId: 'listen',
+          details: { type: 'delayUntilEvent', outcome: 'met' },
+        }),
+      ]);
+    });
+  });
+
+  describe('eventTimeout', () => {
+    it('records the timeout and advances along timeoutNext', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const next = await executeTask(request('eventTimeout', 'listen'), world.ports());
+      // Assess
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.completed',
+          actionId: 'listen',
+          details: { type: 'delayUntilEvent', outcome: 'timedOut' },
+        }),
+      ]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    });
+  });
+
+  describe('actionFailed', () => {
+    it('records action.failed with the error and attempts, and goes on (onError: continue by default)', async () => {
+      // Prepare: the email failed twice in this execution
+      const world = worldWith();
+      await world.ports().countAttempt('exec-1', 'greet');
+      await world.ports().countAttempt('exec-1', 'greet');
+      const error = { Error: 'Webhook.Rejected', Cause: 'the webhook answered 404' };
+      // Act
+      const next = await executeTask(request('actionFailed', 'greet', { state: { error } }), world.ports());
+      // Assess
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.failed',
+          actionId: 'greet',
+          details: { error: 'Webhook.Rejected', cause: 'the webhook answered 404', attempts: 2 },
+        }),
+        expect.objectContaining({ event: 'completed' }),
+      ]);
+      expect(world.ended).toEqual([{ enrollment: ENROLLMENT, outcome: 'completed' }]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    });
+
+    it('marks the enrollment failed at the action when its onError is stop', async () => {
+      // Prepare
+      const world = worldWith();
+      const error = { Error: 'Action.Transient' };
+      // Act
+      const next = await executeTask(request('actionFailed', 'alert', { state: { error } }), world.ports());
+      // Assess
+      expect(world.ended).toEqual([
+        { enrollment: ENROLLMENT, outcome: 'failed', actionId: 'alert', reason: 'Action.Transient' },
+      ]);
+      expect(world.events('action.failed')[0]?.details).toEqual({
+        error: 'Action.Transient',
+        cause: null,
+        attempts: 0,
+      });
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    });
+
+    it.each(['route', 'listen'])(
+      'stops the enrollment when %s (a branch or an event wait) fails',
+      async (id) => {
+        // Prepare
+        const world = worldWith();
+        // Act
+        await executeTask(request('actionFailed', id), world.ports());
+        // Assess
+        expect(world.ended).toEqual([
+          { enrollment: ENROLLMENT, outcome: 'failed', actionId: id, reason: 'Unknown' },
+        ]);
+      },
+    );
+  });
+
+  describe('complete', () => {
+    it('records completed and ends the enrollment', async () => {
+      // Prepare
+      const world = worldWith();
+      // Act
+      const next = await executeTask(request('complete', null), world.ports());
+      // Assess
+      expect(eventsOf(world)).toEqual([['completed', null]]);
+      expect(world.ended).toEqual([{ enrollment: ENROLLMENT, outcome: 'completed' }]);
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    });
+  });
+
+  describe('a record that leaves', () => {
+    it.each<[string, (world: InMemoryWorld) => void, string, string, Record<string, unknown>]>([
+      [
+        'meets the goal',
+        (world) => {
+          world.properties('rec-1').lifecyclestage = 'customer';
+        },
+        'goal_met',
+        'goal_met',
+        { event: 'goal.met', actionId: 'tag' },
+      ],
+      [
+        'meets the unenrollment criteria',
+        (world) => {
+          world.properties('rec-1').leadstatus = 'bad';
+        },
+        'unenrollment_criteria',
+        'unenrolled',
+        { event: 'unenrolled', actionId: 'tag', reason: 'unenrollment_criteria' },
+      ],
+      [
+        'is in a suppression list',
+        (world) => world.addToList('do-not-contact', 'rec-1'),
+        'suppressed',
+        'unenrolled',
+        { event: 'unenrolled', actionId: 'tag', reason: 'suppressed' },
+      ],
+      [
+        'was deleted',
+        (world) => world.records.delete('rec-1'),
+        'record_deleted',
+        'unenrolled',
+        { event: 'unenrolled', reason: 'record_deleted' },
+      ],
+    ])(
+      'throws Workflow.Exit with the history line when the record %s',
+      async (_case, change, reason, outcome, line) => {
+        // Prepare
+        const world = worldWith();
+        change(world);
+        // Act
+        const running = executeTask(request('action', 'tag'), world.ports());
+        // Assess
+        await expect(running).rejects.toBeInstanceOf(WorkflowExit);
+        await expect(running).rejects.toMatchObject({ name: 'Workflow.Exit', reason });
+        expect(world.history).toEqual([expect.objectContaining(line)]);
+        expect(world.ended).toEqual([expect.objectContaining({ outcome })]);
+        expect(world.records.get('rec-1')?.properties.leadstatus).not.toBe('open');
+      },
+    );
+
+    it('unenrolls when a delay after the action needs a date the record lacks (ifMissing: unenroll)', async () => {
+      // Prepare
+      const renewal = parse({
+        name: 'Renewal',
+        objectType: 'contacts',
+        enrollment: { trigger: 'manual' },
+        startActionId: 'tag',
+        actions: [
+          { id: 'tag', type: 'addToList', listId: 'renewals', next: 'until' },
+          {
+            id: 'until',
+            type: 'delayUntilDate',
+            property: 'renewaldate',
+            ifMissing: 'unenroll',
+            next: 'note',
+          },
+          { id: 'note', type: 'sendNotification', message: 'Renewal', next: null },
+        ],
+      });
+      const world = worldWith(ADA, renewal);
+      // Act
+      const running = executeTask(request('action', 'tag'), world.ports());
+      // Assess
+      await expect(running).rejects.toMatchObject({ name: 'Workflow.Exit', reason: 'date_missing' });
+      expect(world.events('unenrolled')).toEqual([
+        expect.objectContaining({ actionId: 'until', reason: 'date_missing' }),
+      ]);
+      expect(world.ended).toEqual([
+        { enrollment: ENROLLMENT, outcome: 'unenrolled', reason: 'date_missing', actionId: 'until' },
+      ]);
+    });
+  });
+});
