@@ -30,6 +30,11 @@ export interface Route<P = unknown, Q = unknown, B = unknown> {
   readonly params?: z.ZodType<P>;
   readonly query?: z.ZodType<Q>;
   readonly body?: z.ZodType<B>;
+  /**
+   * The body's schema when the service validates it itself (with the same schema, and rules across
+   * fields reported at their paths): documented in `/openapi.json`, passed on raw as `event.body`.
+   */
+  readonly bodyDoc?: z.ZodType;
   /** The success status, for the OpenAPI document. */
   readonly status: number;
   readonly handle: (input: RouteInput<P, Q, B>) => Promise<RouteResult>;
