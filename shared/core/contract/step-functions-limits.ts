@@ -1,7 +1,6 @@
+import { DAY_MS } from '../time/calendar-day.ts';
 import { clockSeconds } from '../time/duration-length.ts';
 import { durationOf } from '../time/iso-duration.ts';
-
-const DAY_MS = 86_400_000;
 
 /** A Standard Step Functions execution lives at most one year. */
 export const EXECUTION_LIFETIME_MS = 365 * DAY_MS;
@@ -33,5 +32,5 @@ export const outlivesExecution = (startedAt: Date, now: Date, timeoutSeconds: nu
 export const timeoutSeconds = (text: string): number => {
   const d = durationOf(text);
   const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
-  return Math.ceil(days * 86_400 + clockSeconds(d));
+  return Math.ceil((days * DAY_MS) / 1000 + clockSeconds(d));
 };

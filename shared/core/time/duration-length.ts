@@ -15,7 +15,7 @@ export const clockSeconds = (d: IsoDuration): number => d.hours * 3600 + d.minut
  * An upper estimate of the duration's absolute length in seconds: a year counts as 366 days, a month as 31
  * days (twelve months as a year), so that no start makes the duration longer than the estimate.
  */
-export const longestSeconds = (d: IsoDuration): number => {
+const longestSeconds = (d: IsoDuration): number => {
   const months = d.years * 12 + d.months;
   const days = Math.floor(months / 12) * 366 + (months % 12) * 31 + d.weeks * 7 + d.days;
   return days * DAY_SECONDS + clockSeconds(d);

@@ -54,6 +54,3 @@ export const durationOf = (text: string): IsoDuration => {
 /** True when the duration lasts no time at all. */
 export const isZeroDuration = (d: IsoDuration): boolean =>
   d.years + d.months + d.weeks + d.days + d.hours + d.minutes + d.seconds === 0;
-
-/** True when the duration has calendar parts (years or months) whose length depends on the start. */
-export const hasCalendarParts = (d: IsoDuration): boolean => d.years > 0 || d.months > 0;
