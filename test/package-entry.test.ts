@@ -11,7 +11,7 @@ const node = (script: string) =>
   });
 
 describe('the package entry (built dist/, as teams install it)', () => {
-  it('exports validateWorkflow, matchFilters, explainFilters, nextRunAt and compileWorkflow', () => {
+  it('exports validateWorkflow, matchFilters, explainFilters, nextRunAt, compileWorkflow and normalizeDateValue', () => {
     // Act
     const result = node(`
       const lib = await import('crm-workflows');
@@ -24,6 +24,7 @@ describe('the package entry (built dist/, as teams install it)', () => {
       console.log(JSON.stringify({
         ok: ok.ok, badPath: bad.errors[0].path, match: lib.matchFilters(groups, input),
         explained: lib.explainFilters(groups, input).matched, monday: at.toISOString().slice(0, 10), startAt: asl.StartAt,
+        stored: lib.normalizeDateValue('2026-03-01 10:00+02:00'),
       }));
     `);
     // Assess
@@ -35,6 +36,7 @@ describe('the package entry (built dist/, as teams install it)', () => {
       explained: true,
       monday: '2026-11-30',
       startAt: 'Resume',
+      stored: '2026-03-01T08:00:00.000Z',
     });
   });
 

@@ -49,6 +49,7 @@ export {
 export type { PropertyDefinition, PropertyType } from './records/property.schema.ts';
 export type { Properties, PropertyValue } from './records/record.schema.ts';
 export { delayDueAt, nextRunAt } from './scheduling/index.ts';
+export { normalizeDateValue } from './time/date-forms.ts';
 export type { Action, ActionType } from './workflow/action.schema.ts';
 export type { ExecutionWindow, WorkflowSettings } from './workflow/settings.schema.ts';
 export {

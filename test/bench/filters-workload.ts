@@ -8,8 +8,8 @@ import {
 } from '../../shared/core/filters/filter.schema.ts';
 import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
 import { lowerCase } from '../../shared/core/filters/lower-case.ts';
-import { parseInstant } from '../../shared/core/filters/temporal-values.ts';
 import { tokenPattern } from '../../shared/core/filters/text-comparison.ts';
+import { parseInstant } from '../../shared/core/time/date-value.ts';
 import { parseIsoDuration } from '../../shared/core/time/iso-duration.ts';
 
 /** The benchmark's fixed instant, so that time filters give the same answer on every run. */

@@ -1,19 +1,24 @@
-import { DateTime, Duration } from 'luxon';
 import { ActionNotApplicable } from '../contract/task-errors.ts';
 import type { Properties, PropertyValue } from '../records/record.schema.ts';
+import { addDuration } from '../time/duration-math.ts';
+import { durationOf } from '../time/iso-duration.ts';
+import { zoneOf } from '../time/time-zone.ts';
 import type { Action, Target } from '../workflow/action.schema.ts';
 import type { ActionEffect } from './action-effects.ts';
 import { personalize } from './personalize.ts';
 
-/** What planning an action may read: the enrolled record, its associated records, and the time. */
+/** What planning an action may read: the enrolled record, its associated records, the time and the workflow's zone. */
 export interface ActionContext {
   readonly properties: Properties;
   readonly associated?: Readonly<Record<string, readonly Properties[]>>;
   readonly now: Date;
+  /** The workflow's IANA time zone: a task's due date counts in it, as delays do. */
+  readonly timeZone: string;
 }
 
-const addDuration = (now: Date, iso: string): string =>
-  DateTime.fromJSDate(now, { zone: 'utc' }).plus(Duration.fromISO(iso)).toISO() ?? now.toISOString();
+/** `now` plus `due` in the workflow's zone (calendar parts on the wall clock), as a canonical UTC datetime. */
+const dueDateOf = (context: ActionContext, due: string): string =>
+  new Date(addDuration(zoneOf(context.timeZone), context.now.getTime(), durationOf(due))).toISOString();
 
 const render = (value: PropertyValue, properties: Properties): PropertyValue =>
   typeof value === 'string' ? personalize(value, properties) : value;
@@ -87,7 +92,7 @@ export const planAction = (action: Action, context: ActionContext): ActionEffect
     case 'createTask': {
       const properties: Properties = { title: personalize(action.title, own), status: 'not_started' };
       if (action.body !== undefined) properties.body = personalize(action.body, own);
-      if (action.due !== undefined) properties.dueDate = addDuration(context.now, action.due);
+      if (action.due !== undefined) properties.dueDate = dueDateOf(context, action.due);
       const owner = action.ownerFrom === undefined ? undefined : own[action.ownerFrom];
       if (owner !== undefined && owner !== null && owner !== '') properties.ownerId = String(owner);
       return [{ kind: 'createRecord', objectType: 'tasks', properties, associate: true }];

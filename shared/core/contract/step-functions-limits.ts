@@ -1,6 +1,6 @@
-import { parseIsoDuration } from '../time/iso-duration.ts';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../time/calendar-day.ts';
+import { clockSeconds } from '../time/duration-length.ts';
+import { durationOf } from '../time/iso-duration.ts';
 
 /** A Standard Step Functions execution lives at most one year. */
 const EXECUTION_LIFETIME_MS = 365 * DAY_MS;
@@ -30,8 +30,7 @@ export const outlivesExecution = (startedAt: Date, now: Date, timeoutSeconds: nu
  * @example timeoutSeconds('PT90M') // 5400
  */
 export const timeoutSeconds = (text: string): number => {
-  const d = parseIsoDuration(text);
-  if (!d) throw new Error(`"${text}" is not an ISO 8601 duration`);
+  const d = durationOf(text);
   const days = d.years * 365 + d.months * 30 + d.weeks * 7 + d.days;
-  return Math.ceil(days * 86_400 + d.hours * 3600 + d.minutes * 60 + d.seconds);
+  return Math.ceil((days * DAY_MS) / 1000 + clockSeconds(d));
 };

@@ -52,6 +52,7 @@ const runAction = async (run: Run, attempt: number): Promise<TaskResponse> => {
     properties: view.properties,
     associated: view.associated,
     now: run.now,
+    timeZone: run.workflow.settings.timeZone,
   });
   for (const [index, effect] of effects.entries()) {
     await ports.apply(effect, state.enrollment, `${state.enrollment.enrollmentId}:${action.id}:${index}`);

@@ -1,6 +1,7 @@
 import type { PropertyType } from '../records/property.schema.ts';
+import { startOfUtcDay } from '../time/calendar-day.ts';
+import { isDateOnly, parseInstant } from '../time/date-value.ts';
 import { equalsLowerCase, lowerCase } from './lower-case.ts';
-import { isDateOnly, parseInstant, startOfUtcDay } from './temporal-values.ts';
 import { incomparable, numberOf, type TriTest, type ValueTest } from './value-comparison.ts';
 
 const booleanOf = (text: string): boolean | undefined =>

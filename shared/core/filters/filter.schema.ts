@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FilterDurationSchema } from '../time/iso-duration.ts';
+import { FilterDurationSchema } from '../time/time.schema.ts';
 
 /** A property path: `name`, or `<objectType>.<name>` for associated records. */
 const FilterPropertySchema = z

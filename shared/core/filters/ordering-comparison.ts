@@ -1,22 +1,14 @@
 import type { PropertyType } from '../records/property.schema.ts';
-import { DAY_MS, isDateOnly, parseInstant } from './temporal-values.ts';
+import { type DateSpan, dateSpan } from '../time/date-forms.ts';
+import { parseInstant } from '../time/date-value.ts';
 import { incomparable, numberOf, type TriTest, type ValueTest } from './value-comparison.ts';
 
 /** `lt`, `lte`, `gt`, `gte`, `between`. */
 export type OrderingOperator = 'lt' | 'lte' | 'gt' | 'gte' | 'between';
 
 /** A filter date covers its whole UTC day `[first, last]` (ms); a filter datetime is one instant. */
-interface Span {
-  readonly first: number;
-  readonly last: number;
-}
-
-const spanOf = (value: string | number | boolean): Span | undefined => {
-  if (typeof value !== 'string') return undefined;
-  const ms = parseInstant(value);
-  if (Number.isNaN(ms)) return undefined;
-  return { first: ms, last: isDateOnly(value) ? ms + DAY_MS - 1 : ms };
-};
+const spanOf = (value: string | number | boolean): DateSpan | undefined =>
+  typeof value === 'string' ? dateSpan(value) : undefined;
 
 const isNumber = (value: unknown): value is number => typeof value === 'number' && !Number.isNaN(value);
 
@@ -36,7 +28,11 @@ const numberTest = (operator: OrderingOperator, low: number, high: number): TriT
 };
 
 // Instants are whole milliseconds, so every ordering is one inclusive range [min, max].
-const instantRange = (operator: OrderingOperator, low: Span, high: Span): readonly [number, number] => {
+const instantRange = (
+  operator: OrderingOperator,
+  low: DateSpan,
+  high: DateSpan,
+): readonly [number, number] => {
   switch (operator) {
     case 'lt':
       return [Number.NEGATIVE_INFINITY, low.first - 1];

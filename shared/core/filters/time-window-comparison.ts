@@ -1,7 +1,9 @@
 import type { PropertyType } from '../records/property.schema.ts';
+import { startOfUtcDay } from '../time/calendar-day.ts';
+import { isDateOnly, parseInstant } from '../time/date-value.ts';
+import { subtractDuration } from '../time/duration-math.ts';
 import { parseIsoDuration } from '../time/iso-duration.ts';
 import { nowOf } from './filter-input.ts';
-import { isDateOnly, parseInstant, startOfUtcDay, subtractDuration } from './temporal-values.ts';
 import { incomparable, type ValueTest } from './value-comparison.ts';
 
 /**

@@ -1,12 +1,16 @@
-import type { IANAZone } from 'luxon';
+import type { Zone } from 'luxon';
+import { DAY_MS, dayOf } from '../time/calendar-day.ts';
+import { dayOfIsoDate, parseDateValue } from '../time/date-value.ts';
+import { addDurationToWall, clockMs } from '../time/duration-math.ts';
+import { durationOf } from '../time/iso-duration.ts';
+import { msOfTime } from '../time/time-of-day.ts';
+import { zoneOf } from '../time/time-zone.ts';
+import { toWall } from '../time/wall-time.ts';
 import type { Anchor } from '../workflow/workflow.schema.ts';
-import { parseDateValue } from './date-value.ts';
-import { type DelayContext, type DelayDue, type DelaySpecOf, durationOf } from './delay-context.ts';
-import { addDurationToWall, clockMs } from './duration-math.ts';
-import { DAY_MS, dayOf, dayOfIsoDate, msOfTime, toWall, zoneOf } from './local-time.ts';
+import type { DelayContext, DelayDue, DelaySpecOf } from './delay-context.ts';
 
 /** The anchor's local date (day number); a datetime counts by its date in the workflow's zone. */
-const anchorDay = (anchor: Anchor, ctx: DelayContext, zone: IANAZone): number | undefined => {
+const anchorDay = (anchor: Anchor, ctx: DelayContext, zone: Zone): number | undefined => {
   if (anchor.type === 'fixedDate') return dayOfIsoDate(anchor.date);
   const value = parseDateValue(ctx.properties?.[anchor.property]);
   if (!value) return undefined;

@@ -1,5 +1,4 @@
 import type { PropertyValue } from '../records/record.schema.ts';
-import { type IsoDuration, parseIsoDuration } from '../time/iso-duration.ts';
 import type { DelayAction } from '../workflow/action.schema.ts';
 import type { Anchor } from '../workflow/workflow.schema.ts';
 
@@ -28,10 +27,3 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type DelaySpec = DistributiveOmit<DelayAction, 'id' | 'name' | 'next'>;
 /** The delay spec of one delay type. */
 export type DelaySpecOf<T extends DelaySpec['type']> = Extract<DelaySpec, { type: T }>;
-
-/** Parses a duration the schema has accepted; a malformed one is a fault of the caller, not of the record. */
-export const durationOf = (text: string): IsoDuration => {
-  const duration = parseIsoDuration(text);
-  if (!duration) throw new Error(`"${text}" is not an ISO 8601 duration`);
-  return duration;
-};

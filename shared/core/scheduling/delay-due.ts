@@ -1,14 +1,13 @@
+import { addBusinessDuration } from '../time/business-duration.ts';
+import { DAY_MS, dayOf, weekdayOf } from '../time/calendar-day.ts';
+import { parseDateValue } from '../time/date-value.ts';
+import { addDuration, addDurationToWall } from '../time/duration-math.ts';
+import { durationOf } from '../time/iso-duration.ts';
+import { msOfTime } from '../time/time-of-day.ts';
+import { zoneOf } from '../time/time-zone.ts';
+import { instantsOfWall, toWall } from '../time/wall-time.ts';
 import { anchorDueAt } from './anchor-due.ts';
-import { parseDateValue } from './date-value.ts';
-import {
-  type DelayContext,
-  type DelayDue,
-  type DelaySpec,
-  type DelaySpecOf,
-  durationOf,
-} from './delay-context.ts';
-import { addBusinessDuration, addDuration, addDurationToWall } from './duration-math.ts';
-import { DAY_MS, dayOf, instantsOfWall, msOfTime, toWall, weekdayOf, zoneOf } from './local-time.ts';
+import type { DelayContext, DelayDue, DelaySpec, DelaySpecOf } from './delay-context.ts';
 
 const at = (instant: number): DelayDue => ({ kind: 'at', at: new Date(instant) });
 

@@ -1,5 +1,4 @@
 export { anchorDueAt } from './anchor-due.ts';
-export { type DateValue, parseDateValue } from './date-value.ts';
 export type { DelayContext, DelayDue, DelaySpec, DelaySpecOf } from './delay-context.ts';
 export { delayDueAt } from './delay-due.ts';
 export { fnv1a32, MAX_SPREAD_MS, spreadMs } from './key-spread.ts';

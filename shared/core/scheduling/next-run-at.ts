@@ -1,7 +1,10 @@
-import { WEEKDAYS } from '../time/iso-duration.ts';
+import type { Zone } from 'luxon';
+import { dayOf, isoDateOf, WEEKDAYS, weekdayOf } from '../time/calendar-day.ts';
+import { msOfTime } from '../time/time-of-day.ts';
+import { zoneOf } from '../time/time-zone.ts';
+import { atWallTime, toWall } from '../time/wall-time.ts';
 import type { ExecutionWindow, ScheduleSettings } from '../workflow/settings.schema.ts';
 import { spreadMs } from './key-spread.ts';
-import { atWallTime, dayOf, isoDateOf, msOfTime, toWall, weekdayOf, zoneOf } from './local-time.ts';
 
 /** The schedule part of the settings, before or after defaults. */
 export type ScheduleInput = Partial<Pick<ScheduleSettings, 'timeZone' | 'executionWindows' | 'blockedDates'>>;
@@ -18,11 +21,7 @@ interface Opening {
 }
 
 /** The windows of one local date as instants; an edge skipped by a gap moves to the gap's end, so a window may become empty. */
-const openingsOn = (
-  zone: ReturnType<typeof zoneOf>,
-  day: number,
-  windows: readonly ExecutionWindow[],
-): Opening[] => {
+const openingsOn = (zone: Zone, day: number, windows: readonly ExecutionWindow[]): Opening[] => {
   const weekday = weekdayOf(day);
   return windows
     .filter((window) => window.days.includes(weekday))

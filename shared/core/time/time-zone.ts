@@ -1,8 +1,10 @@
-import { IANAZone } from 'luxon';
-import { z } from 'zod';
+import { FixedOffsetZone, IANAZone } from 'luxon';
 
 // The time-zone database also takes fixed offsets ("+01:00", "+0100") as zones; a name starts with a letter.
 const ZONE_NAME = /^[A-Za-z][A-Za-z0-9_+\-/]*$/;
+
+/** UTC as a luxon zone that answers offsets without asking the time-zone database. */
+export const UTC_ZONE = FixedOffsetZone.utcInstance;
 
 /** True when `name` is an IANA time-zone name (not a fixed offset) this runtime's time-zone database knows. */
 export const isTimeZone = (name: string): boolean => ZONE_NAME.test(name) && IANAZone.isValidZone(name);
@@ -18,15 +20,9 @@ export const canonicalTimeZone = (name: string): string => {
   return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
 };
 
-/** An IANA time-zone name such as `Europe/Paris`, kept in its canonical spelling. */
-export const TimeZoneSchema = z
-  .string()
-  .superRefine((name, ctx) => {
-    if (isTimeZone(name)) return;
-    const message = /^[+-]/.test(name)
-      ? `"${name}" is a fixed offset, not an IANA time-zone name (e.g. Europe/Paris): daylight-saving changes need the zone's name`
-      : `"${name}" is not an IANA time-zone name (e.g. Europe/Paris)`;
-    ctx.addIssue({ code: 'custom', message });
-  })
-  // One zone, one stored name: "europe/paris" and "Europe/Paris" must not read as two settings.
-  .transform(canonicalTimeZone);
+/** The luxon zone of an IANA name; throws on a name the time-zone database does not know. */
+export const zoneOf = (name: string): IANAZone => {
+  const zone = IANAZone.create(name);
+  if (!zone.isValid) throw new Error(`"${name}" is not an IANA time-zone name`);
+  return zone;
+};

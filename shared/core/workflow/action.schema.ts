@@ -8,7 +8,7 @@ import {
   SignedDurationSchema,
   TimeOfDaySchema,
   WeekdaySchema,
-} from '../time/iso-duration.ts';
+} from '../time/time.schema.ts';
 
 /** Action ids appear in state names and history: letters, digits, `_` and `-`. */
 export const ActionIdSchema = z

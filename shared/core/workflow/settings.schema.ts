@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FilterGroupsSchema } from '../filters/filter.schema.ts';
-import { CalendarDateSchema, minutesOfDay, WeekdaySchema, WindowTimeSchema } from '../time/iso-duration.ts';
-import { TimeZoneSchema } from '../time/time-zone.ts';
+import { CalendarDateSchema, TimeZoneSchema, WeekdaySchema, WindowTimeSchema } from '../time/time.schema.ts';
+import { minutesOfDay } from '../time/time-of-day.ts';
 
 const ExecutionWindowSchema = z
   .strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FilterGroupsSchema, FilterSchema } from '../filters/filter.schema.ts';
 import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
-import { CalendarDateSchema } from '../time/iso-duration.ts';
+import { CalendarDateSchema } from '../time/time.schema.ts';
 import { ActionIdSchema, ActionSchema } from './action.schema.ts';
 import { WorkflowSettingsSchema } from './settings.schema.ts';
 

@@ -1,5 +1,6 @@
 import type { PropertyDefinition, PropertyType } from '../../records/property.schema.ts';
-import { isCalendarDate } from '../../time/iso-duration.ts';
+import { dateSpan } from '../../time/date-forms.ts';
+import { isDateText, isDateTimeText } from '../../time/date-value.ts';
 import { describeValue } from './describe-value.ts';
 import { allowedList, withChoices } from './suggest.ts';
 
@@ -8,18 +9,6 @@ import { allowedList, withChoices } from './suggest.ts';
  * whole UTC day), a `write` stores (an exact option, a full datetime, or null to clear).
  */
 export type ValueUse = 'filter' | 'write';
-
-const RFC3339 =
-  /^(\d{4}-\d{2}-\d{2})[Tt ]([01]\d|2[0-3]):([0-5]\d):([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-
-/**
- * True when `text` is an RFC 3339 date-time with an offset, on a date that exists.
- * @example isRfc3339DateTime('2026-03-01T09:00:00Z') // true
- */
-const isRfc3339DateTime = (text: string): boolean => {
-  const match = RFC3339.exec(text);
-  return match !== null && isCalendarDate(match[1]!);
-};
 
 const EXPECTED: Record<Exclude<PropertyType, 'enumeration'>, Record<ValueUse, string>> = {
   string: { filter: 'must be text', write: 'must be text' },
@@ -41,11 +30,9 @@ const fitsScalar = (type: Exclude<PropertyType, 'enumeration'>, value: unknown, 
     case 'bool':
       return typeof value === 'boolean';
     case 'date':
-      return typeof value === 'string' && isCalendarDate(value);
+      return isDateText(value);
     case 'datetime':
-      return (
-        typeof value === 'string' && (isRfc3339DateTime(value) || (use === 'filter' && isCalendarDate(value)))
-      );
+      return isDateTimeText(value) || (use === 'filter' && isDateText(value));
   }
 };
 
@@ -87,7 +74,7 @@ export interface ValueSpan {
   readonly last: number;
 }
 
-const DAY_MS = 86_400_000;
+const NO_SPAN: ValueSpan = { first: Number.NaN, last: Number.NaN };
 
 /**
  * What a value of an ordered type (number, date, datetime) covers, as the filter engine reads it: a number or a
@@ -96,13 +83,5 @@ const DAY_MS = 86_400_000;
  */
 export const spanOf = (value: unknown): ValueSpan => {
   if (typeof value === 'number') return { first: value, last: value };
-  if (typeof value === 'string' && isCalendarDate(value)) {
-    const first = Date.parse(`${value}T00:00:00Z`);
-    return { first, last: first + DAY_MS - 1 };
-  }
-  const instant =
-    typeof value === 'string' && isRfc3339DateTime(value)
-      ? Date.parse(value.toUpperCase().replace(' ', 'T'))
-      : Number.NaN;
-  return { first: instant, last: instant };
+  return (typeof value === 'string' && dateSpan(value)) || NO_SPAN;
 };

@@ -1,4 +1,6 @@
-import { minutesOfDay, WEEKDAYS, type Weekday } from '../../time/iso-duration.ts';
+import { isoDateOf, WEEKDAYS, type Weekday, weekdayOf } from '../../time/calendar-day.ts';
+import { dayOfIsoDate } from '../../time/date-value.ts';
+import { minutesOfDay } from '../../time/time-of-day.ts';
 import type { WorkflowSettings } from '../settings.schema.ts';
 import { type RuleContext, report } from './rule-context.ts';
 
@@ -8,12 +10,6 @@ import { type RuleContext, report } from './rule-context.ts';
  * taken as "every day blocked".
  */
 export const MAX_CLOSED_DAYS = 366;
-
-const DAY_MS = 86_400_000;
-
-const dayNumber = (date: string): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY_MS);
-const weekdayOf = (day: number): Weekday => WEEKDAYS[(((day + 3) % 7) + 7) % 7]!; // day 0 (1970-01-01) was a Thursday
-const dateOf = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 const checkWindows = (context: RuleContext, settings: WorkflowSettings) => {
   const byDay = new Map<Weekday, { index: number; start: number; end: number }[]>();
@@ -80,7 +76,7 @@ export const checkSettings = (context: RuleContext, settings: WorkflowSettings):
 
   const blocked = new Map<number, number>();
   settings.blockedDates.forEach((date, index) => {
-    const day = dayNumber(date);
+    const day = dayOfIsoDate(date);
     const first = blocked.get(day);
     if (first === undefined) blocked.set(day, index);
     else
@@ -97,7 +93,7 @@ export const checkSettings = (context: RuleContext, settings: WorkflowSettings):
     report(
       context,
       ['settings', 'blockedDates'],
-      `block every execution window from ${dateOf(run.first)} to ${dateOf(run.last)} (${run.days} days): a record would wait more than a year for its next action; leave a window open at least once in ${MAX_CLOSED_DAYS} days`,
+      `block every execution window from ${isoDateOf(run.first)} to ${isoDateOf(run.last)} (${run.days} days): a record would wait more than a year for its next action; leave a window open at least once in ${MAX_CLOSED_DAYS} days`,
     );
   }
 };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsoDuration } from '../../../shared/core/time/iso-duration.ts';
-import { errorsOf, withActions, withFilters } from './workflow-builders.ts';
+import { errorsOf, withActions, withFilters } from '../workflow/workflow-builders.ts';
 
 describe('parseIsoDuration', () => {
   it.each(['P9007199254740992D', 'PT99999999999999999999S', 'P99999999999999999999Y'])(
@@ -12,6 +12,34 @@ describe('parseIsoDuration', () => {
 
   it('reads the largest safe integer', () => {
     expect(parseIsoDuration('P9007199254740991D')?.days).toBe(9_007_199_254_740_991);
+  });
+
+  it.each([
+    [
+      'P1Y2M3W4DT5H6M7.5S',
+      { sign: 1, years: 1, months: 2, weeks: 3, days: 4, hours: 5, minutes: 6, seconds: 7.5 },
+    ],
+    ['-P1D', { sign: -1, years: 0, months: 0, weeks: 0, days: 1, hours: 0, minutes: 0, seconds: 0 }],
+    ['+PT36H', { sign: 1, years: 0, months: 0, weeks: 0, days: 0, hours: 36, minutes: 0, seconds: 0 }],
+    ['P0D', { sign: 1, years: 0, months: 0, weeks: 0, days: 0, hours: 0, minutes: 0, seconds: 0 }],
+  ])('reads %s', (text, expected) => {
+    expect(parseIsoDuration(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['P', 'nothing after P'],
+    ['PT', 'nothing after T'],
+    ['P1DT', 'nothing after T'],
+    ['P1.5D', 'a fraction of a day'],
+    ['PT1.5H', 'a fraction of an hour'],
+    ['P-1D', 'a sign inside'],
+    ['-P-1D', 'a sign inside'],
+    ['PT1,5S', 'a comma for the point'],
+    ['p1d', 'lower case'],
+    ['1D', 'no P'],
+    ['P1D ', 'a trailing space'],
+  ])('refuses %s (%s)', (text) => {
+    expect(parseIsoDuration(text)).toBeUndefined();
   });
 });
 
