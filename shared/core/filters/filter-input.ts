@@ -16,7 +16,10 @@ export interface FilterInput {
   readonly associated?: Readonly<Record<string, readonly PropertyBag[]>>;
   /** Ids of the static lists the record belongs to. */
   readonly lists?: readonly string[];
-  /** The instant time filters compare with; read only when a time filter needs it (default: the clock). */
+  /**
+   * The instant time filters (`withinLast`, `notWithinLast`) compare with; read only when one needs it.
+   * The core reads no clock: criteria with a time filter need it.
+   */
   readonly now?: Date;
 }
 
@@ -26,9 +29,17 @@ export interface EvaluationContext {
   nowMs: number | undefined;
 }
 
-/** The evaluation instant in epoch milliseconds, read from the input (or the clock) on first use. */
+/** The evaluation instant in epoch milliseconds, read from the input on first use. */
 export const nowOf = (ctx: EvaluationContext): number => {
-  if (ctx.nowMs === undefined) ctx.nowMs = (ctx.input.now ?? new Date()).getTime();
+  if (ctx.nowMs === undefined) {
+    const { now } = ctx.input;
+    if (now === undefined) {
+      throw new TypeError(
+        'a time filter (withinLast, notWithinLast) needs the evaluation instant: pass input.now',
+      );
+    }
+    ctx.nowMs = now.getTime();
+  }
   return ctx.nowMs;
 };
 
