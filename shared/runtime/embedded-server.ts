@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { HttpHandler } from '../../functions/api/http/create-http-handler.ts';
+import { hasBearerToken } from '../../functions/api/http/middlewares.ts';
+import type { Route } from '../../functions/api/http/route.ts';
+import { matchPath } from '../../functions/api/http/router.ts';
+import { AppError, toErrorBody, UnauthorizedError } from '../core/errors/app-error.ts';
+import { toApiGatewayEvent } from './api-gateway-event.ts';
+import type { RuntimeClock } from './runtime-clock.ts';
+
+/** API Gateway refuses payloads over 10 MB before the Lambda runs; the handler's own limit (1 MiB) is lower. */
+const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+export interface EmbeddedServerOptions {
+  readonly handler: HttpHandler;
+  readonly routes: readonly Route[];
+  readonly clock: RuntimeClock;
+  readonly token: string;
+}
+
+export interface EmbeddedServer {
+  readonly server: Server;
+  readonly url: string;
+  /** Stops accepting requests and resolves once those in flight are answered. */
+  readonly close: () => Promise<void>;
+}
+
+class BodyTooLarge extends Error {}
+
+const readBody = (request: IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        request.removeAllListeners('data');
+        request.resume();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, result: APIGatewayProxyResult): void => {
+  const headers: Record<string, string | number | boolean> = { ...(result.headers ?? {}) };
+  response.writeHead(result.statusCode, headers as Record<string, string>);
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+};
+
+const sendError = (response: ServerResponse, error: AppError): void =>
+  send(response, {
+    statusCode: error.statusCode,
+    headers: {
+      'Content-Type': 'application/json',
+      ...((error as { headers?: Record<string, string> }).headers ?? {}),
+    },
+    body: JSON.stringify(toErrorBody(error)),
+  });
+
+const json = (statusCode: number, body: unknown): APIGatewayProxyResult => ({
+  statusCode,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+const lambdaContext = (requestId: string): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'crm-workflows-api',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:crm-workflows-api',
+  memoryLimitInMB: '1024',
+  awsRequestId: requestId,
+  logGroupName: '/aws/lambda/crm-workflows-api',
+  logStreamName: 'local',
+  getRemainingTimeInMillis: () => 30_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/** The routes only the embedded runtime has (local.md), behind the same token. */
+const localRoute = async (
+  options: EmbeddedServerOptions,
+  method: string,
+  path: string,
+  body: Buffer,
+): Promise<APIGatewayProxyResult | undefined> => {
+  if (path !== '/_local/clock') return undefined;
+  if (method === 'GET')
+    return json(200, { now: options.clock.now().toISOString(), kind: options.clock.kind });
+  if (method !== 'POST')
+    throw Object.assign(
+      new AppError('METHOD_NOT_ALLOWED', `${method} is not allowed here; allowed: GET, POST`),
+      { headers: { Allow: 'GET, POST' } },
+    );
+  let parsed: unknown;
+  try {
+    parsed = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AppError('VALIDATION_FAILED', 'the body is not valid JSON', {
+      details: [{ path: 'body', message: 'the body is not valid JSON' }],
+    });
+  }
+  return json(200, { now: options.clock.move(parsed).toISOString(), kind: options.clock.kind });
+};
+
+/**
+ * The embedded runtime's HTTP server on 127.0.0.1: each request becomes the API Gateway proxy event
+ * the Lambda receives and goes to the very same handler; `/_local/*` are the runtime's own routes.
+ */
+export const startEmbeddedServer = async (
+  options: EmbeddedServerOptions,
+  port: number,
+): Promise<EmbeddedServer> => {
+  const inFlight = new Set<Promise<void>>();
+  const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const method = request.method ?? 'GET';
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    try {
+      let body: Buffer;
+      try {
+        body = await readBody(request, GATEWAY_MAX_BODY_BYTES);
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error;
+        // The token is checked before anything else is said about the request.
+        if (!hasBearerToken(request.headers as Record<string, string>, options.token))
+          throw new UnauthorizedError();
+        throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${GATEWAY_MAX_BODY_BYTES} bytes`);
+      }
+      if (path.startsWith('/_local/')) {
+        if (!hasBearerToken(request.headers as Record<string, string>, options.token))
+          throw new UnauthorizedError();
+        const result = await localRoute(options, method, path, body);
+        if (result) return send(response, result);
+      }
+      const requestId = randomUUID();
+      const event = toApiGatewayEvent(
+        {
+          method,
+          url: request.url ?? '/',
+          headers: request.headers,
+          body,
+          remoteAddress: request.socket.remoteAddress,
+          requestId,
+          now: options.clock.now(),
+        },
+        matchPath(options.routes, method, path),
+      );
+      send(response, await options.handler(event, lambdaContext(requestId)));
+    } catch (error) {
+      if (error instanceof AppError && error.expose) return sendError(response, error);
+      console.error(
+        JSON.stringify({
+          level: 'ERROR',
+          message: 'request failed',
+          error: String((error as Error)?.stack ?? error),
+        }),
+      );
+      sendError(response, new AppError('INTERNAL', 'an internal error occurred'));
+    }
+  };
+  const server = createServer((request, response) => {
+    const done = serve(request, response).finally(() => inFlight.delete(done));
+    inFlight.add(done);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const { port: bound } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://127.0.0.1:${bound}`,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+};
