@@ -92,7 +92,7 @@ const compileOwnFilter = (filter: PropertyFilter, type: PropertyType | undefined
 };
 
 /** Compiles one filter into its test and explanation; `type` is its property's, when known. */
-export const compileFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
+const compileFilter = (filter: Filter, type?: PropertyType): CompiledFilter => {
   if (!isPropertyFilter(filter)) return compileListFilter(filter);
   if (filter.property.includes('.')) return compileAssociatedFilter(filter, type);
   if (filter.operator === 'changed' || filter.operator === 'changedTo')

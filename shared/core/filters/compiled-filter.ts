@@ -1,7 +1,7 @@
 import type { EvaluationContext, FilterExplanation, FilterInput } from './filter-input.ts';
 
 /** What one filter's explanation says, apart from the filter and its path. */
-export type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;
+type FilterOutcome = Omit<FilterExplanation, 'filter' | 'path'>;
 
 /** One filter compiled: its test and its explanation, both pure functions of the input. */
 export interface CompiledFilter {

@@ -1,5 +1,5 @@
 /** The longest spread of a backlog over the start of a window: its first 15 minutes. */
-export const MAX_SPREAD_MS = 15 * 60_000;
+const MAX_SPREAD_MS = 15 * 60_000;
 
 const encoder = new TextEncoder();
 

@@ -10,7 +10,7 @@ import { spreadMs } from './key-spread.ts';
 export type ScheduleInput = Partial<Pick<ScheduleSettings, 'timeZone' | 'executionWindows' | 'blockedDates'>>;
 
 /** How far ahead an open moment is looked for before the settings are called unsatisfiable. */
-export const SEARCH_DAYS = 2 * 366;
+const SEARCH_DAYS = 2 * 366;
 
 /** Without windows, blocked dates alone leave every other day open from midnight to midnight. */
 const WHOLE_DAY: ExecutionWindow = { days: [...WEEKDAYS], start: '00:00', end: '24:00' };
