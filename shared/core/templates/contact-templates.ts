@@ -1,8 +1,8 @@
-import type { TemplateInput } from './template-input.ts';
+import { defineTemplate, enrollWhenAll, type TemplateInput } from './template-input.ts';
 
 /** Contacts: welcoming new leads, and a date-centered birthday greeting. */
 export const CONTACT_TEMPLATES: readonly TemplateInput[] = [
-  {
+  defineTemplate({
     id: 'contact-lead-welcome',
     name: 'Welcome and qualify new leads',
     description:
@@ -10,20 +10,11 @@ export const CONTACT_TEMPLATES: readonly TemplateInput[] = [
     objectType: 'contacts',
     tags: ['lead nurturing', 'email', 'sales'],
     workflow: {
-      name: 'Welcome and qualify new leads',
       description: 'Welcome email, two days, then a call task for leads scoring 50 or more.',
-      objectType: 'contacts',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [
-          {
-            filters: [
-              { property: 'lifecyclestage', operator: 'eq', value: 'lead' },
-              { property: 'email', operator: 'hasProperty' },
-            ],
-          },
-        ],
-      },
+      enrollment: enrollWhenAll(
+        { property: 'lifecyclestage', operator: 'eq', value: 'lead' },
+        { property: 'email', operator: 'hasProperty' },
+      ),
       startActionId: 'mark-open',
       actions: [
         { id: 'mark-open', type: 'setProperty', property: 'leadstatus', value: 'open', next: 'welcome' },
@@ -71,8 +62,8 @@ export const CONTACT_TEMPLATES: readonly TemplateInput[] = [
         executionWindows: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '17:00' }],
       },
     },
-  },
-  {
+  }),
+  defineTemplate({
     id: 'contact-birthday-greeting',
     name: 'Birthday greetings',
     description:
@@ -80,20 +71,11 @@ export const CONTACT_TEMPLATES: readonly TemplateInput[] = [
     objectType: 'contacts',
     tags: ['date-centered', 'birthday', 'customer delight', 'email'],
     workflow: {
-      name: 'Birthday greetings',
       description: 'Recurs every year on the birth date.',
-      objectType: 'contacts',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [
-          {
-            filters: [
-              { property: 'lifecyclestage', operator: 'eq', value: 'customer' },
-              { property: 'birthdate', operator: 'hasProperty' },
-            ],
-          },
-        ],
-      },
+      enrollment: enrollWhenAll(
+        { property: 'lifecyclestage', operator: 'eq', value: 'customer' },
+        { property: 'birthdate', operator: 'hasProperty' },
+      ),
       anchor: { type: 'dateProperty', property: 'birthdate', recurAnnually: true },
       startActionId: 'week-before',
       actions: [
@@ -116,5 +98,5 @@ export const CONTACT_TEMPLATES: readonly TemplateInput[] = [
         },
       ],
     },
-  },
+  }),
 ];

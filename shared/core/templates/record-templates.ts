@@ -1,8 +1,8 @@
-import type { TemplateInput } from './template-input.ts';
+import { defineTemplate, enrollWhenAll, type TemplateInput } from './template-input.ts';
 
 /** Companies, deals, tickets and quotes: one or two each. */
 export const RECORD_TEMPLATES: readonly TemplateInput[] = [
-  {
+  defineTemplate({
     id: 'company-customer-onboarding',
     name: 'Onboard new customer companies',
     description:
@@ -10,12 +10,7 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
     objectType: 'companies',
     tags: ['onboarding', 'customer success', 'tasks'],
     workflow: {
-      name: 'Onboard new customer companies',
-      objectType: 'companies',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [{ filters: [{ property: 'contacts.lifecyclestage', operator: 'eq', value: 'customer' }] }],
-      },
+      enrollment: enrollWhenAll({ property: 'contacts.lifecyclestage', operator: 'eq', value: 'customer' }),
       startActionId: 'kickoff-task',
       actions: [
         {
@@ -37,20 +32,15 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
         },
       ],
     },
-  },
-  {
+  }),
+  defineTemplate({
     id: 'deal-closed-won-handoff',
     name: 'Hand closed-won deals to delivery',
     description: 'Opens an onboarding ticket for every deal won and tells the team.',
     objectType: 'deals',
     tags: ['sales', 'handoff', 'tickets'],
     workflow: {
-      name: 'Hand closed-won deals to delivery',
-      objectType: 'deals',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [{ filters: [{ property: 'dealstage', operator: 'eq', value: 'closedwon' }] }],
-      },
+      enrollment: enrollWhenAll({ property: 'dealstage', operator: 'eq', value: 'closedwon' }),
       startActionId: 'open-ticket',
       actions: [
         {
@@ -69,8 +59,8 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
         },
       ],
     },
-  },
-  {
+  }),
+  defineTemplate({
     id: 'deal-renewal-reminder',
     name: 'Renewal reminder on the close date anniversary',
     description:
@@ -78,19 +68,10 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
     objectType: 'deals',
     tags: ['date-centered', 'renewal', 'sales', 'tasks'],
     workflow: {
-      name: 'Renewal reminder on the close date anniversary',
-      objectType: 'deals',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [
-          {
-            filters: [
-              { property: 'dealstage', operator: 'eq', value: 'closedwon' },
-              { property: 'closedate', operator: 'hasProperty' },
-            ],
-          },
-        ],
-      },
+      enrollment: enrollWhenAll(
+        { property: 'dealstage', operator: 'eq', value: 'closedwon' },
+        { property: 'closedate', operator: 'hasProperty' },
+      ),
       anchor: { type: 'dateProperty', property: 'closedate', recurAnnually: true },
       startActionId: 'month-before',
       actions: [
@@ -112,27 +93,18 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
         },
       ],
     },
-  },
-  {
+  }),
+  defineTemplate({
     id: 'ticket-high-priority-escalation',
     name: 'Escalate high-priority tickets',
     description: 'A high-priority ticket still open after 4 hours is escalated to the owner and the team.',
     objectType: 'tickets',
     tags: ['support', 'escalation', 'sla'],
     workflow: {
-      name: 'Escalate high-priority tickets',
-      objectType: 'tickets',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [
-          {
-            filters: [
-              { property: 'priority', operator: 'eq', value: 'high' },
-              { property: 'status', operator: 'in', values: ['new', 'waiting'] },
-            ],
-          },
-        ],
-      },
+      enrollment: enrollWhenAll(
+        { property: 'priority', operator: 'eq', value: 'high' },
+        { property: 'status', operator: 'in', values: ['new', 'waiting'] },
+      ),
       startActionId: 'wait-close',
       actions: [
         {
@@ -155,27 +127,18 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
         unenrollmentCriteria: [{ filters: [{ property: 'status', operator: 'eq', value: 'closed' }] }],
       },
     },
-  },
-  {
+  }),
+  defineTemplate({
     id: 'quote-expiry-reminder',
     name: 'Remind before a sent quote expires',
     description: 'Three days before the expiration date, the owner follows up unless the quote was signed.',
     objectType: 'quotes',
     tags: ['sales', 'quotes', 'reminder'],
     workflow: {
-      name: 'Remind before a sent quote expires',
-      objectType: 'quotes',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [
-          {
-            filters: [
-              { property: 'status', operator: 'eq', value: 'sent' },
-              { property: 'expirationdate', operator: 'hasProperty' },
-            ],
-          },
-        ],
-      },
+      enrollment: enrollWhenAll(
+        { property: 'status', operator: 'eq', value: 'sent' },
+        { property: 'expirationdate', operator: 'hasProperty' },
+      ),
       startActionId: 'three-days-before',
       actions: [
         {
@@ -211,5 +174,5 @@ export const RECORD_TEMPLATES: readonly TemplateInput[] = [
         },
       ],
     },
-  },
+  }),
 ];
