@@ -1,0 +1,50 @@
+import { NotFoundError } from '../errors/app-error.ts';
+import type { TemplateCatalog, TemplateSummary } from '../services/crm-services.ts';
+import { type Template, TemplateSchema } from '../workflow/template.schema.ts';
+import { CONTACT_TEMPLATES } from './contact-templates.ts';
+import { RECORD_TEMPLATES } from './record-templates.ts';
+import type { TemplateInput } from './template-input.ts';
+
+/** The built-in templates, their workflows' defaults applied (a test keeps each valid by validateWorkflow). */
+export const BUILTIN_TEMPLATES: readonly Template[] = [...CONTACT_TEMPLATES, ...RECORD_TEMPLATES].map(
+  (template: TemplateInput) => TemplateSchema.parse(template),
+);
+
+const summaryOf = ({ id, name, description, objectType, tags }: Template): TemplateSummary => ({
+  id,
+  name,
+  description,
+  objectType,
+  tags,
+});
+
+const matchesText = (template: Template, q: string): boolean => {
+  const needle = q.trim().toLocaleLowerCase('en');
+  if (needle === '') return true;
+  return [template.name, template.description, ...template.tags].some((text) =>
+    text.toLocaleLowerCase('en').includes(needle),
+  );
+};
+
+/**
+ * The template catalogue: `search` by object type and text (case-insensitive in name, description and tags),
+ * `get` by id (NotFoundError when unknown).
+ * @example createTemplateCatalog().search({ objectType: 'deals', q: 'renewal' })
+ */
+export const createTemplateCatalog = (
+  templates: readonly Template[] = BUILTIN_TEMPLATES,
+): TemplateCatalog => {
+  const byId = new Map(templates.map((template) => [template.id, template]));
+  return {
+    search: ({ objectType, q }) =>
+      templates
+        .filter((template) => objectType === undefined || template.objectType === objectType)
+        .filter((template) => q === undefined || matchesText(template, q))
+        .map(summaryOf),
+    get: (id) => {
+      const template = byId.get(id);
+      if (!template) throw new NotFoundError(`template ${id} not found`);
+      return template;
+    },
+  };
+};
