@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { EnrollableObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
 import { PageRequestSchema } from '../../../shared/core/services/page.ts';
-import { WorkflowDefinitionSchema } from '../../../shared/core/workflow/workflow.schema.ts';
+import {
+  WorkflowDefinitionSchema,
+  WorkflowStatusSchema,
+} from '../../../shared/core/workflow/workflow.schema.ts';
 import { defineRoute } from '../http/route.ts';
 import { IdParams, IdSchema } from './path-params.ts';
 
-const WorkflowStatusSchema = z.enum(['draft', 'active', 'inactive']);
 const WorkflowPageQuery = PageRequestSchema.extend({
   objectType: EnrollableObjectTypeSchema.optional(),
   status: WorkflowStatusSchema.optional(),

@@ -3,7 +3,10 @@ import type { ObjectType } from '../records/object-types.ts';
 import type { PropertyDefinition } from '../records/property.schema.ts';
 import type { CrmRecord, Properties } from '../records/record.schema.ts';
 import type { Template } from '../workflow/template.schema.ts';
-import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+import type { WorkflowDefinition, WorkflowStatus } from '../workflow/workflow.schema.ts';
+
+export type { WorkflowStatus };
+
 import type { Page, PageRequest } from './page.ts';
 
 /*
@@ -83,8 +86,6 @@ export interface ListService {
   removeMember(id: string, recordId: string): Promise<void>;
   members(id: string, page: PageRequest): Promise<Page<{ id: string }>>;
 }
-
-export type WorkflowStatus = 'draft' | 'active' | 'inactive';
 
 /** A workflow as the API returns it: the definition and the fields the server owns. */
 export type StoredWorkflow = WorkflowDefinition & {

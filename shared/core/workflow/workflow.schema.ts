@@ -30,6 +30,11 @@ export type Anchor = z.infer<typeof AnchorSchema>;
 
 const GoalSchema = z.strictObject({ criteria: FilterGroupsSchema });
 
+/** A workflow's lifecycle: only `active` workflows enroll. */
+export const WORKFLOW_STATUSES = ['draft', 'active', 'inactive'] as const;
+export const WorkflowStatusSchema = z.enum(WORKFLOW_STATUSES);
+export type WorkflowStatus = z.infer<typeof WorkflowStatusSchema>;
+
 /** Fields the server owns: accepted (as GET returns them) and ignored on input. */
 const serverOwned = {
   id: z.unknown().optional(),
