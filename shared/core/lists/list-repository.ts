@@ -1,3 +1,4 @@
+import type { RecordRef } from '../records/association-repository.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { Page, PageRequest } from '../services/page.ts';
 
@@ -18,11 +19,11 @@ export interface ListRepository {
   delete(id: string): Promise<void>;
   isMember(listId: string, recordId: string): Promise<boolean>;
   /** Idempotent: applied only when the member item's last change of the record is older than `version`. */
-  putMember(listId: string, recordId: string, version: number): Promise<void>;
+  putMember(listId: string, member: RecordRef, version: number): Promise<void>;
   /** Idempotent, guarded by `version` as `putMember`. */
-  deleteMember(listId: string, recordId: string, version: number): Promise<void>;
+  deleteMember(listId: string, member: RecordRef, version: number): Promise<void>;
   members(listId: string, page: PageRequest): Promise<Page<{ id: string }>>;
   size(listId: string): Promise<number>;
-  /** Ids of the lists `recordId` is a member of. */
-  listsOf(recordId: string): Promise<string[]>;
+  /** Ids of the lists `member` is in (read consistently: a deletion's cleanup relies on it). */
+  listsOf(member: RecordRef): Promise<string[]>;
 }

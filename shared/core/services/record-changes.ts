@@ -102,15 +102,15 @@ export class RecordChanges {
         if (change.association) await associations.delete(ref, toRef(change.association), guard);
         return;
       case 'listed':
-        if (change.listId) await lists.putMember(change.listId, change.id, change.version);
+        if (change.listId) await lists.putMember(change.listId, ref, change.version);
         return;
       case 'unlisted':
-        if (change.listId) await lists.deleteMember(change.listId, change.id, change.version);
+        if (change.listId) await lists.deleteMember(change.listId, ref, change.version);
         return;
       case 'deleted':
         for (const other of await associations.all(ref)) await associations.delete(ref, other, guard);
-        for (const listId of await lists.listsOf(change.id)) {
-          await lists.deleteMember(listId, change.id, change.version);
+        for (const listId of await lists.listsOf(ref)) {
+          await lists.deleteMember(listId, ref, change.version);
         }
         break;
       case 'created':
