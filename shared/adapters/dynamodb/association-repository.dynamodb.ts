@@ -77,9 +77,11 @@ export class DynamoDBAssociationRepository implements AssociationRepository {
   }
 
   async #set(a: RecordRef, b: RecordRef, present: boolean, guard: ChangeGuard): Promise<void> {
+    // The far end first: `a`'s own edge changes last, so that a deletion's cleanup cut short by a crash still
+    // finds the edge in `a`'s partition (`all`) when it is completed again.
     for (const [from, to] of [
-      [a, b],
       [b, a],
+      [a, b],
     ] as const) {
       await setGuardedFlag(
         this.#options,

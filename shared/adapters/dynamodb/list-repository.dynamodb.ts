@@ -166,6 +166,7 @@ export class DynamoDBListRepository implements ListRepository {
       { key: { pk: listPk(listId), sk: memberSk(member.id) }, present, attributes },
       guard,
     );
+    // The record's own item last, so that a deletion's cleanup cut short by a crash still finds it (`listsOf`).
     await setGuardedFlag(
       this.#options,
       { key: { pk: ownerPk, sk: inListSk(listId) }, present, attributes },
