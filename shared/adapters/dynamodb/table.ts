@@ -48,18 +48,33 @@ export const tableDefinition = (tableName: string): CreateTableCommandInput => (
   })),
 });
 
-/** Creates the table when it does not exist yet (first start of the embedded runtime, tests). */
+const tableStatus = async (client: DynamoDBClient, tableName: string): Promise<string | undefined> => {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+};
+
+/**
+ * Creates the table when it does not exist yet (first start of the embedded runtime, tests) and
+ * returns once it is ACTIVE: a table still CREATING answers writes with ResourceNotFoundException.
+ */
 export const ensureTable = async (client: DynamoDBClient, tableName = DEFAULT_TABLE_NAME): Promise<void> => {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+  if ((await tableStatus(client, tableName)) === undefined) {
+    try {
+      await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    } catch (error) {
+      // Another process created it in between.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
   }
-  try {
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
-  } catch (error) {
-    // Another process created it in between.
-    if (!(error instanceof ResourceInUseException)) throw error;
+  const pollMs = 20;
+  for (let waited = 0; waited < 60_000; waited += pollMs) {
+    if ((await tableStatus(client, tableName)) === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+  throw new Error(`table ${tableName} is not active after 60 s`);
 };
