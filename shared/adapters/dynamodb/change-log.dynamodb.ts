@@ -1,0 +1,93 @@
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChangeLog } from '../../core/records/change-log.ts';
+import type { ObjectType } from '../../core/records/object-types.ts';
+import type { RecordChange } from '../../core/records/record-change.ts';
+import type { Page, PageRequest } from '../../core/services/page.ts';
+import { CHANGE_PREFIX, changeSk, recordPk, UNPUBLISHED_PARTITION } from './keys.ts';
+import { queryPage } from './paging.ts';
+import { conditionally, type StoreOptions } from './store-options.ts';
+import { TABLE_KEYS } from './table.ts';
+
+const stripKeys = (item: Record<string, unknown>): RecordChange => {
+  const { pk: _pk, sk: _sk, kind: _kind, gsi2pk: _gpk, gsi2sk: _gsk, ...change } = item;
+  return change as unknown as RecordChange;
+};
+
+/**
+ * The change log: one item per record and version in the record's own partition (`CHG#<version>`, so a query
+ * reads a record's history in version order), listed in gsi2's sparse `UNPUBLISHED` partition until published.
+ */
+export class DynamoDBChangeLog implements ChangeLog {
+  readonly #options: StoreOptions;
+
+  constructor(options: StoreOptions) {
+    this.#options = options;
+  }
+
+  /** `attribute_not_exists`: a repeated append (a completion run twice) neither duplicates nor republishes. */
+  async append(change: RecordChange): Promise<void> {
+    const version = String(change.version).padStart(10, '0');
+    await conditionally(() =>
+      this.#options.client.send(
+        new PutCommand({
+          TableName: this.#options.tableName,
+          Item: {
+            ...change,
+            pk: recordPk(change.objectType, change.id),
+            sk: changeSk(change.version),
+            kind: 'change',
+            [TABLE_KEYS.gsi2.pk]: UNPUBLISHED_PARTITION,
+            [TABLE_KEYS.gsi2.sk]: `${change.at}#${change.objectType}#${change.id}#${version}`,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async history(objectType: ObjectType, id: string, page: PageRequest): Promise<Page<RecordChange>> {
+    const pk = recordPk(objectType, id);
+    const found = await queryPage<Record<string, unknown>>(
+      this.#options.client,
+      {
+        TableName: this.#options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_PREFIX },
+        ConsistentRead: true,
+      },
+      page,
+      ['pk', pk],
+    );
+    return { results: found.results.map(stripKeys), nextCursor: found.nextCursor };
+  }
+
+  async unpublished(page: PageRequest): Promise<Page<RecordChange>> {
+    const found = await queryPage<Record<string, unknown>>(
+      this.#options.client,
+      {
+        TableName: this.#options.tableName,
+        IndexName: TABLE_KEYS.gsi2.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi2.pk },
+        ExpressionAttributeValues: { ':pk': UNPUBLISHED_PARTITION },
+      },
+      page,
+      [TABLE_KEYS.gsi2.pk, UNPUBLISHED_PARTITION],
+    );
+    return { results: found.results.map(stripKeys), nextCursor: found.nextCursor };
+  }
+
+  async markPublished(change: Pick<RecordChange, 'objectType' | 'id' | 'version'>): Promise<void> {
+    await conditionally(() =>
+      this.#options.client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: { pk: recordPk(change.objectType, change.id), sk: changeSk(change.version) },
+          UpdateExpression: 'REMOVE #gpk, #gsk',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#gpk': TABLE_KEYS.gsi2.pk, '#gsk': TABLE_KEYS.gsi2.sk },
+        }),
+      ),
+    );
+  }
+}

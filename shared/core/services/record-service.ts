@@ -1,0 +1,344 @@
+import { ConflictError, ValidationError } from '../errors/app-error.ts';
+import type { ObjectType } from '../records/object-types.ts';
+import type { CrmRecord, Properties } from '../records/record.schema.ts';
+import { type ChangeKind, changedPropertyNames, type RecordChange } from '../records/record-change.ts';
+import type { StoredRecord } from '../records/record-repository.ts';
+import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
+import type { Clock, IdGenerator } from './clock.ts';
+import type { RecordService, WriteOptions } from './crm-services.ts';
+import { assertObjectType } from './object-type-check.ts';
+import type { Page, PageRequest } from './page.ts';
+import type { CrmPropertyService } from './property-service.ts';
+import { applyProperties, propertyIssues } from './property-values.ts';
+import { type RecordChanges, uniquePropertyNames, uniqueValues } from './record-changes.ts';
+import type { RecordStores } from './record-stores.ts';
+
+export interface RecordServiceOptions {
+  readonly stores: RecordStores;
+  readonly properties: CrmPropertyService;
+  readonly changes: RecordChanges;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  /**
+   * How long a claim of a unique value protects a record that is not written yet (a create in flight). A claim
+   * older than this whose record does not hold the value is stale (its writer crashed) and may be taken over.
+   * Default 5 minutes: longer than any request may run.
+   */
+  readonly claimGraceMs?: number;
+  /** Read-modify-write attempts of a change that carries no version (PATCH, delete, associations). Default 5. */
+  readonly attempts?: number;
+}
+
+const DEFAULT_CLAIM_GRACE_MS = 5 * 60_000;
+
+/** Records, their associations and unique values, every change committed through the write protocol. */
+export class CrmRecordService implements RecordService {
+  readonly #stores: RecordStores;
+  readonly #properties: CrmPropertyService;
+  readonly #changes: RecordChanges;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+  readonly #graceMs: number;
+  readonly #attempts: number;
+
+  constructor(options: RecordServiceOptions) {
+    this.#stores = options.stores;
+    this.#properties = options.properties;
+    this.#changes = options.changes;
+    this.#clock = options.clock;
+    this.#ids = options.ids;
+    this.#graceMs = options.claimGraceMs ?? DEFAULT_CLAIM_GRACE_MS;
+    this.#attempts = options.attempts ?? 5;
+  }
+
+  async create(
+    objectType: ObjectType,
+    properties: Properties,
+    options: WriteOptions = {},
+  ): Promise<CrmRecord> {
+    await this.#validate(objectType, properties);
+    const now = this.#now();
+    const id = this.#ids();
+    const values = applyProperties({}, properties);
+    const record: CrmRecord = {
+      id,
+      objectType,
+      properties: { ...values, createdate: now, lastmodifieddate: now },
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    await this.#claimAll(objectType, id, 1, new Map(), record.properties);
+    const change = this.#change(record, 'created', null, options);
+    await this.#changes.commit({ record, change, expectedVersion: null });
+    return record;
+  }
+
+  async upsert(
+    objectType: ObjectType,
+    idProperty: string,
+    properties: Properties,
+    options: WriteOptions = {},
+  ): Promise<{ record: CrmRecord; created: boolean }> {
+    assertObjectType(objectType);
+    const unique = uniquePropertyNames(objectType);
+    if (!unique.includes(idProperty)) {
+      const allowed =
+        unique.length > 0 ? `for ${objectType} it is ${unique.join(', ')}` : `${objectType} have none`;
+      throw new ValidationError([{ path: 'idProperty', message: `must be a unique property: ${allowed}` }]);
+    }
+    const value = properties[idProperty];
+    if (typeof value !== 'string' || value === '') {
+      throw new ValidationError([
+        { path: `properties.${idProperty}`, message: 'the upsert needs this value' },
+      ]);
+    }
+    await this.#validate(objectType, properties);
+    for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
+      const holder = await this.#holder(uniqueKey(objectType, idProperty, value));
+      if (holder)
+        return {
+          record: await this.update(objectType, holder.record.id, properties, options),
+          created: false,
+        };
+      try {
+        return { record: await this.create(objectType, properties, options), created: true };
+      } catch (error) {
+        // Another upsert of the same value created it in between: update that one.
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    throw new ConflictError(
+      `the ${objectType} record with ${idProperty} "${value}" keeps changing; try again`,
+    );
+  }
+
+  async get(objectType: ObjectType, id: string): Promise<CrmRecord> {
+    assertObjectType(objectType);
+    return (await this.#changes.loadLive(objectType, id)).record;
+  }
+
+  async page(objectType: ObjectType, page: PageRequest): Promise<Page<CrmRecord>> {
+    assertObjectType(objectType);
+    return this.#stores.records.page(objectType, page);
+  }
+
+  async update(
+    objectType: ObjectType,
+    id: string,
+    properties: Properties,
+    options: WriteOptions = {},
+  ): Promise<CrmRecord> {
+    await this.#validate(objectType, properties);
+    return this.#retry(objectType, id, async (stored) => {
+      const current = stored.record;
+      const values = applyProperties(current.properties, properties);
+      if (changedPropertyNames(current.properties, values).length === 0) return current;
+      const now = this.#now();
+      const record: CrmRecord = {
+        ...current,
+        properties: { ...values, lastmodifieddate: now },
+        updatedAt: now,
+        version: current.version + 1,
+      };
+      const before = uniqueValues(objectType, current.properties);
+      await this.#claimAll(objectType, id, record.version, before, record.properties);
+      const change = this.#change(record, 'updated', current, options);
+      // On a lost race the claims stay: the next attempt needs them, and a claim its record never came to hold
+      // is stale after the grace period (releasing could drop the winner's claim of the same value).
+      return (await this.#changes.commit({ record, change, expectedVersion: current.version }))
+        ? record
+        : undefined;
+    });
+  }
+
+  async delete(objectType: ObjectType, id: string, options: WriteOptions = {}): Promise<void> {
+    assertObjectType(objectType);
+    await this.#retry(objectType, id, async (stored) => {
+      const record = { ...stored.record, version: stored.record.version + 1 };
+      const change: RecordChange = {
+        ...this.#change(record, 'deleted', stored.record, options),
+        after: null,
+        changedProperties: Object.keys(stored.record.properties).sort(),
+      };
+      const written = await this.#changes.commit({
+        record,
+        change,
+        expectedVersion: stored.record.version,
+        deleted: true,
+      });
+      return written ? true : undefined;
+    });
+  }
+
+  async associate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void> {
+    await this.#changeAssociation('associated', objectType, id, toObjectType, toId);
+  }
+
+  async dissociate(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    toId: string,
+  ): Promise<void> {
+    await this.#changeAssociation('dissociated', objectType, id, toObjectType, toId);
+  }
+
+  async associations(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    page: PageRequest,
+  ): Promise<Page<{ id: string }>> {
+    assertObjectType(objectType);
+    assertObjectType(toObjectType, 'toObjectType');
+    await this.#changes.loadLive(objectType, id);
+    const found = await this.#stores.associations.page({ objectType, id }, toObjectType, page);
+    return { results: found.results.map((ref) => ({ id: ref.id })), nextCursor: found.nextCursor };
+  }
+
+  /**
+   * A change of the record that leaves its properties as they are (an association, a list membership): one
+   * version, committed only when `applies` says the change is real (an existing association is not one).
+   */
+  async changeMembership(
+    objectType: ObjectType,
+    id: string,
+    kind: 'associated' | 'dissociated' | 'listed' | 'unlisted',
+    target: Pick<RecordChange, 'association' | 'listId'>,
+    applies: () => Promise<boolean>,
+  ): Promise<void> {
+    await this.#retry(objectType, id, async (stored) => {
+      if (!(await applies())) return true;
+      const record = { ...stored.record, version: stored.record.version + 1 };
+      const change: RecordChange = { ...this.#change(record, kind, stored.record, {}), ...target };
+      return (await this.#changes.commit({ record, change, expectedVersion: stored.record.version }))
+        ? true
+        : undefined;
+    });
+  }
+
+  async #changeAssociation(
+    kind: 'associated' | 'dissociated',
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    toId: string,
+  ): Promise<void> {
+    assertObjectType(objectType);
+    assertObjectType(toObjectType, 'toObjectType');
+    if (objectType === toObjectType && id === toId) {
+      throw new ValidationError([{ path: 'toId', message: 'a record is not associated with itself' }]);
+    }
+    const from = { objectType, id };
+    const to = { objectType: toObjectType, id: toId };
+    if (kind === 'associated') await this.#changes.loadLive(toObjectType, toId);
+    await this.changeMembership(objectType, id, kind, { association: { toObjectType, toId } }, async () => {
+      const exists = await this.#stores.associations.exists(from, to);
+      return kind === 'associated' ? !exists : exists;
+    });
+  }
+
+  /** Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). */
+  async #retry<T>(
+    objectType: ObjectType,
+    id: string,
+    step: (stored: StoredRecord) => Promise<T | undefined>,
+  ) {
+    assertObjectType(objectType);
+    for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
+      const result = await step(await this.#changes.loadLive(objectType, id));
+      if (result !== undefined) return result;
+    }
+    throw new ConflictError(`the ${objectType} record ${id} keeps changing concurrently; try again`);
+  }
+
+  #change(
+    record: CrmRecord,
+    kind: ChangeKind,
+    before: CrmRecord | null,
+    options: WriteOptions,
+  ): RecordChange {
+    const changed =
+      kind === 'created' || kind === 'updated'
+        ? changedPropertyNames(before?.properties, record.properties)
+        : [];
+    return {
+      objectType: record.objectType,
+      id: record.id,
+      change: kind,
+      version: record.version,
+      before: before ? { properties: before.properties } : null,
+      after: { properties: record.properties },
+      changedProperties: changed,
+      ...(options.cause ? { cause: options.cause } : {}),
+      at: this.#now(),
+    };
+  }
+
+  async #validate(objectType: ObjectType, properties: Properties): Promise<void> {
+    assertObjectType(objectType);
+    const issues = propertyIssues(await this.#properties.catalog(objectType), properties);
+    if (issues.length > 0) throw new ValidationError(issues);
+  }
+
+  #now(): string {
+    return this.#clock.now().toISOString();
+  }
+
+  /** The live record holding a unique value, if any. */
+  async #holder(key: UniqueKey): Promise<StoredRecord | undefined> {
+    const claim = await this.#stores.claims.get(key);
+    if (!claim) return undefined;
+    const stored = await this.#changes.load(key.objectType, claim.recordId);
+    return stored && !stored.deleted && holds(stored, key) ? stored : undefined;
+  }
+
+  /**
+   * Claims the unique values of `properties` that `held` does not already hold for record `id`; ConflictError
+   * (and the claims just taken released) when another record holds one. Returns the keys taken.
+   */
+  async #claimAll(
+    objectType: ObjectType,
+    id: string,
+    version: number,
+    held: Map<string, string>,
+    properties: Properties,
+  ): Promise<UniqueKey[]> {
+    const taken: UniqueKey[] = [];
+    for (const [property, value] of uniqueValues(objectType, properties)) {
+      if (held.get(property) === value) continue;
+      const key = uniqueKey(objectType, property, value);
+      if (!(await this.#claim(key, id, version))) {
+        await this.#releaseAll(objectType, id, version + 1, taken);
+        throw new ConflictError(`a ${objectType} record with ${property} "${properties[property]}" exists`);
+      }
+      taken.push(key);
+    }
+    return taken;
+  }
+
+  async #claim(key: UniqueKey, recordId: string, version: number): Promise<boolean> {
+    const claim = { recordId, claimedAt: this.#now(), version };
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      if (await this.#stores.claims.claim(key, claim)) return true;
+      const current = await this.#stores.claims.get(key);
+      if (!current) continue; // released in between: claim again
+      const age = this.#clock.now().getTime() - Date.parse(current.claimedAt);
+      if (age < this.#graceMs) return false; // held, or a create in flight
+      const stored = await this.#changes.load(key.objectType, current.recordId);
+      if (stored && !stored.deleted && holds(stored, key)) return false;
+      if (await this.#stores.claims.takeOver(key, current, claim)) return true;
+    }
+    return false;
+  }
+
+  async #releaseAll(objectType: ObjectType, id: string, version: number, keys: UniqueKey[]): Promise<void> {
+    for (const key of keys) await this.#stores.claims.release({ ...key, objectType }, id, version);
+  }
+}
+
+const holds = (stored: StoredRecord, key: UniqueKey): boolean => {
+  const value = stored.record.properties[key.property];
+  return typeof value === 'string' && value.toLowerCase() === key.value;
+};
