@@ -1,26 +1,11 @@
-import { DateTime } from 'luxon';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
 import type { PropertyCatalog, PropertyDefinition } from '../records/property.schema.ts';
 import type { Properties, PropertyValue } from '../records/record.schema.ts';
+import { normalizeDateValue } from '../time/date-forms.ts';
+import { isDateText, isDateTimeText } from '../time/date-value.ts';
 
 /** The longest text a string property holds. */
 export const MAX_TEXT_LENGTH = 65_536;
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-
-/**
- * Whether `value` is a date (`YYYY-MM-DD`, a real calendar day) or a datetime (RFC 3339 with its offset).
- * One small function so that core/time's `normalizeDateValue` can replace it.
- */
-export const checkDateValue = (type: 'date' | 'datetime', value: string): string | undefined => {
-  const pattern = type === 'date' ? DATE : DATETIME;
-  const valid = pattern.test(value) && DateTime.fromISO(value, { setZone: true }).isValid;
-  if (valid) return undefined;
-  return type === 'date'
-    ? 'must be a date written YYYY-MM-DD'
-    : 'must be a date and time in RFC 3339 with its offset, such as 2026-03-01T09:30:00Z';
-};
 
 /** What is wrong with one value of a property, or undefined. `null` (clearing) always fits. */
 const valueProblem = (definition: PropertyDefinition, value: PropertyValue): string | undefined => {
@@ -38,8 +23,11 @@ const valueProblem = (definition: PropertyDefinition, value: PropertyValue): str
         ? undefined
         : `must be one of ${(definition.options ?? []).join(', ')}`;
     case 'date':
+      return isDateText(value) ? undefined : 'must be a date written YYYY-MM-DD that exists';
     case 'datetime':
-      return typeof value === 'string' ? checkDateValue(definition.type, value) : 'must be text';
+      return isDateTimeText(value)
+        ? undefined
+        : 'must be a datetime with its offset, such as 2026-03-01T09:30:00Z or 2026-03-01T10:30+01:00';
   }
 };
 
@@ -66,6 +54,22 @@ export const propertyIssues = (catalog: PropertyCatalog, properties: unknown): V
     }
   }
   return issues;
+};
+
+/**
+ * Valid properties as they are stored: dates stay `YYYY-MM-DD`, datetimes become UTC with milliseconds
+ * (`2026-03-01T09:30:00.000Z`), so that equal instants are equal values whatever offset was written.
+ */
+export const canonicalProperties = (catalog: PropertyCatalog, properties: Properties): Properties => {
+  const canonical: Properties = {};
+  for (const [name, value] of Object.entries(properties)) {
+    const type = catalog.get(name)?.type;
+    canonical[name] =
+      typeof value === 'string' && (type === 'date' || type === 'datetime')
+        ? (normalizeDateValue(value) ?? value)
+        : value;
+  }
+  return canonical;
 };
 
 /** `current` with `changes` applied: `null` clears a property. */

@@ -9,7 +9,7 @@ import type { RecordService, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
 import type { Page, PageRequest } from './page.ts';
 import type { CrmPropertyService } from './property-service.ts';
-import { applyProperties, propertyIssues } from './property-values.ts';
+import { applyProperties, canonicalProperties, propertyIssues } from './property-values.ts';
 import { type RecordChanges, uniquePropertyNames, uniqueValues } from './record-changes.ts';
 import type { RecordStores } from './record-stores.ts';
 
@@ -56,10 +56,9 @@ export class CrmRecordService implements RecordService {
     properties: Properties,
     options: WriteOptions = {},
   ): Promise<CrmRecord> {
-    await this.#validate(objectType, properties);
+    const values = applyProperties({}, await this.#validated(objectType, properties));
     const now = this.#now();
     const id = this.#ids();
-    const values = applyProperties({}, properties);
     const record: CrmRecord = {
       id,
       objectType,
@@ -93,7 +92,7 @@ export class CrmRecordService implements RecordService {
         { path: `properties.${idProperty}`, message: 'the upsert needs this value' },
       ]);
     }
-    await this.#validate(objectType, properties);
+    await this.#validated(objectType, properties);
     for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
       const holder = await this.#holder(uniqueKey(objectType, idProperty, value));
       if (holder)
@@ -129,10 +128,10 @@ export class CrmRecordService implements RecordService {
     properties: Properties,
     options: WriteOptions = {},
   ): Promise<CrmRecord> {
-    await this.#validate(objectType, properties);
+    const canonical = await this.#validated(objectType, properties);
     return this.#retry(objectType, id, async (stored) => {
       const current = stored.record;
-      const values = applyProperties(current.properties, properties);
+      const values = applyProperties(current.properties, canonical);
       if (changedPropertyNames(current.properties, values).length === 0) return current;
       const now = this.#now();
       const record: CrmRecord = {
@@ -276,10 +275,13 @@ export class CrmRecordService implements RecordService {
     };
   }
 
-  async #validate(objectType: ObjectType, properties: Properties): Promise<void> {
+  /** The properties checked against the type's catalogue, dates and datetimes in their canonical form. */
+  async #validated(objectType: ObjectType, properties: Properties): Promise<Properties> {
     assertObjectType(objectType);
-    const issues = propertyIssues(await this.#properties.catalog(objectType), properties);
+    const catalog = await this.#properties.catalog(objectType);
+    const issues = propertyIssues(catalog, properties);
     if (issues.length > 0) throw new ValidationError(issues);
+    return canonicalProperties(catalog, properties);
   }
 
   #now(): string {

@@ -85,14 +85,14 @@ describe('CrmRecordService', () => {
     ]);
   });
 
-  it('accepts a datetime with an offset and refuses one without', async () => {
+  it('accepts a datetime with an offset, stores it in UTC, and refuses one without', async () => {
     // Prepare
     const { records } = fresh();
     // Act
     const task = await records.create('tasks', { title: 't', dueDate: '2026-03-01T10:00:00+01:00' });
     const error = await rejection(records.create('tasks', { dueDate: '2026-03-01T10:00:00' }));
     // Assess
-    expect(task.properties.dueDate).toBe('2026-03-01T10:00:00+01:00');
+    expect(task.properties.dueDate).toBe('2026-03-01T09:00:00.000Z');
     expect((error as ValidationError).details).toMatchObject([{ path: 'properties.dueDate' }]);
   });
 
