@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from '../errors/app-error.ts';
-import { BUILTIN_PROPERTIES } from '../records/builtin-properties.ts';
-import type { ObjectType } from '../records/object-types.ts';
+import { BUILTIN_PROPERTIES, type CustomProperties } from '../records/builtin-properties.ts';
+import { OBJECT_TYPES, type ObjectType } from '../records/object-types.ts';
 import {
   type PropertyCatalog,
   type PropertyDefinition,
@@ -25,6 +25,14 @@ export class CrmPropertyService implements PropertyService {
   async list(objectType: ObjectType): Promise<PropertyDefinition[]> {
     assertObjectType(objectType);
     return [...BUILTIN_PROPERTIES[objectType], ...(await this.#repository.list(objectType))];
+  }
+
+  /** The custom definitions of every object type, as `validateWorkflow` takes them. */
+  async custom(): Promise<CustomProperties> {
+    const entries = await Promise.all(
+      OBJECT_TYPES.map(async (objectType) => [objectType, await this.#repository.list(objectType)] as const),
+    );
+    return Object.fromEntries(entries.filter(([, definitions]) => definitions.length > 0));
   }
 
   /** Built-ins then custom definitions, by name: what record properties are validated against. */
