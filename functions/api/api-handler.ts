@@ -6,7 +6,7 @@ import type { ApiAuth } from './http/middlewares.ts';
 export interface ApiHandlerOptions {
   readonly services: CrmServices;
   readonly auth: ApiAuth;
-  readonly logError: (error: unknown) => void;
+  readonly logError?: (error: unknown) => void;
 }
 
 /** The API's Lambda handler over the given services: every route of api.md through the one chain. */

@@ -1,9 +1,11 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { CrmServices } from '../../../shared/core/services/crm-services.ts';
+import { logger } from '../../commons/logger.ts';
 import { type ApiAuth, authenticate, contractErrors, limitBody, parseJsonBody } from './middlewares.ts';
 import type { Route } from './route.ts';
 import { createRouter, matchPath } from './router.ts';
@@ -12,14 +14,14 @@ export interface HttpHandlerOptions {
   readonly routes: readonly Route[];
   readonly services: CrmServices;
   readonly auth: ApiAuth;
-  /** Where system faults are logged (never shown to the caller). */
-  readonly logError: (error: unknown) => void;
+  /** Where system faults are logged (never shown to the caller); the functions' logger by default. */
+  readonly logError?: (error: unknown) => void;
 }
 
 export type HttpHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * The one middy chain every route goes through: security headers, header normalisation, the caller
+ * The one middy chain every route goes through: the logger with the request's correlation id, security headers, header normalisation, the caller
  * checked before anything is read, the body's size, JSON parsing, then the route (whose zod schemas
  * parse its input); errors in the contract's shape, 5xx never leaking.
  */
@@ -28,8 +30,9 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpHandler => {
   const isPublic = (event: APIGatewayProxyEvent) =>
     matchPath(publicRoutes, event.httpMethod, event.path) !== undefined;
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
     .use(httpErrorHandler({ logger: false }))
-    .use(contractErrors(options.logError))
+    .use(contractErrors(options.logError ?? ((error) => logger.error('request failed', error as Error))))
     .use(httpSecurityHeaders())
     .use(httpHeaderNormalizer())
     .use(authenticate(options.auth, isPublic))

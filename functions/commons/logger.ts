@@ -1,0 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+
+/** The functions' one logger: JSON lines with the service name, the Lambda context and the correlation id. */
+export const logger = new Logger({ serviceName: 'crm-workflows' });
