@@ -17,7 +17,7 @@ import type { WorkflowFilter, WorkflowRepository } from '../../core/workflow/wor
 import { TABLE_KEYS } from './table.ts';
 
 /*
- * Workflows in the single table (docs/storage.workflows.md):
+ * Workflows in the single table (docs/storage.md, "Workflows"):
  *   current item   pk WF#<id>  sk WF                  gsi1 WF#<objectType> / <status>#<createdAt>#<id>
  *                                                     gsi2 WF              / <status>#<createdAt>#<id>
  *   revision item  pk WF#<id>  sk REV#<revision, 10 digits>   (no index keys: in no index)

@@ -9,7 +9,7 @@ export interface WorkflowFilter {
 }
 
 /**
- * Where workflows and their revisions are kept (docs/storage.workflows.md). Writes are conditional: a write
+ * Where workflows and their revisions are kept (docs/storage.md, "Workflows"). Writes are conditional: a write
  * based on a workflow that changed since it was read throws ConflictError and changes nothing.
  */
 export interface WorkflowRepository {
