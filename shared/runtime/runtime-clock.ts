@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors/app-error.ts';
-import type { Clock } from '../core/services/clock.ts';
+import type { Clock } from '../core/ports/clock.ts';
 import { isDateTimeText } from '../core/time/date-value.ts';
 import { addDuration } from '../core/time/duration-math.ts';
 import { parseIsoDuration } from '../core/time/iso-duration.ts';

@@ -1,3 +1,4 @@
+import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -30,7 +31,9 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpHandler => {
   const isPublic = (event: APIGatewayProxyEvent) =>
     matchPath(publicRoutes, event.httpMethod, event.path) !== undefined;
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(injectLambdaContext(logger, { correlationIdPath: 'requestContext.requestId', resetKeys: true }))
+    .use(
+      injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }),
+    )
     .use(httpErrorHandler({ logger: false }))
     .use(contractErrors(options.logError ?? ((error) => logger.error('request failed', error as Error))))
     .use(httpSecurityHeaders())

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { ObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
-import { PageRequestSchema } from '../../../shared/core/services/page.ts';
 import { defineRoute } from '../http/route.ts';
 import { IdParams, IdSchema } from './path-params.ts';
 

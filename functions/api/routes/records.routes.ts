@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { PropertiesSchema } from '../../../shared/core/records/record.schema.ts';
-import { PageRequestSchema } from '../../../shared/core/services/page.ts';
 import { defineRoute } from '../http/route.ts';
 import { AssociationListParams, AssociationParams, ObjectTypeParams, RecordParams } from './path-params.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { EnrollableObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
-import { PageRequestSchema } from '../../../shared/core/services/page.ts';
 import {
   WorkflowDefinitionSchema,
   WorkflowStatusSchema,

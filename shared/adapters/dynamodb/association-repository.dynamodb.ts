@@ -1,11 +1,11 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type {
   AssociationRepository,
   ChangeGuard,
   RecordRef,
 } from '../../core/records/association-repository.ts';
 import type { ObjectType } from '../../core/records/object-types.ts';
-import type { Page, PageRequest } from '../../core/services/page.ts';
 import { setGuardedFlag } from './guarded-flag.ts';
 import { associationPrefix, associationSk, recordPk } from './keys.ts';
 import { queryAll, queryPage } from './paging.ts';

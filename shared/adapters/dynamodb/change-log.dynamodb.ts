@@ -1,8 +1,8 @@
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type { ChangeLog } from '../../core/records/change-log.ts';
 import type { ObjectType } from '../../core/records/object-types.ts';
 import type { RecordChange } from '../../core/records/record-change.ts';
-import type { Page, PageRequest } from '../../core/services/page.ts';
 import { CHANGE_PREFIX, changeSk, recordPk, UNPUBLISHED_PARTITION } from './keys.ts';
 import { queryPage } from './paging.ts';
 import { conditionally, type StoreOptions } from './store-options.ts';

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Clock, IdGenerator } from '../../core/services/clock.ts';
+import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';

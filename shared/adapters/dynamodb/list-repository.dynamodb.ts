@@ -1,7 +1,7 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ListItem, ListRepository } from '../../core/lists/list-repository.ts';
+import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type { RecordRef } from '../../core/records/association-repository.ts';
-import type { Page, PageRequest } from '../../core/services/page.ts';
 import { setGuardedFlag } from './guarded-flag.ts';
 import {
   IN_LIST_PREFIX,

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../core/errors/app-error.ts';
-import type { PageRequest } from '../../core/services/page.ts';
+import type { PageRequest } from '../../core/ports/page.ts';
 
 type Key = Record<string, unknown>;
 

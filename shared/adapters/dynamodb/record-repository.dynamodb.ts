@@ -1,9 +1,9 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type { ObjectType } from '../../core/records/object-types.ts';
 import type { CrmRecord } from '../../core/records/record.schema.ts';
 import type { RecordChange } from '../../core/records/record-change.ts';
 import type { RecordRepository, RecordWrite, StoredRecord } from '../../core/records/record-repository.ts';
-import type { Page, PageRequest } from '../../core/services/page.ts';
 import { PENDING_PARTITION, RECORD_SK, recordPk, typePartition } from './keys.ts';
 import { queryPage } from './paging.ts';
 import { conditionally, type StoreOptions } from './store-options.ts';

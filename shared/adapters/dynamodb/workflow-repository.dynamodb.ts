@@ -9,9 +9,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors/app-error.ts';
+import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type { EnrollableObjectType } from '../../core/records/object-types.ts';
 import type { RevisionSummary, StoredWorkflow, WorkflowStatus } from '../../core/services/crm-services.ts';
-import type { Page, PageRequest } from '../../core/services/page.ts';
 import type { WorkflowDefinition } from '../../core/workflow/workflow.schema.ts';
 import type { WorkflowFilter, WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
 import { TABLE_KEYS } from './table.ts';

@@ -1,6 +1,6 @@
+import type { Page, PageRequest } from '../ports/page.ts';
 import type { RecordRef } from '../records/association-repository.ts';
 import type { ObjectType } from '../records/object-types.ts';
-import type { Page, PageRequest } from '../services/page.ts';
 
 /** A static list as stored (its size is counted from its members). */
 export interface ListItem {

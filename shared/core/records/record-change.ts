@@ -1,4 +1,3 @@
-import type { ChangeCause } from '../services/crm-services.ts';
 import type { ObjectType } from './object-types.ts';
 import type { Properties } from './record.schema.ts';
 
@@ -56,3 +55,10 @@ export const changedPropertyNames = (
   const names = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   return [...names].filter((name) => (before?.[name] ?? null) !== (after?.[name] ?? null)).sort();
 };
+
+/** Who made a change, when a workflow action made it (events.md `cause`). */
+export interface ChangeCause {
+  readonly workflowId: string;
+  readonly enrollmentId: string;
+  readonly depth: number;
+}

@@ -1,4 +1,4 @@
-import type { Page, PageRequest } from '../services/page.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
 import type { ObjectType } from './object-types.ts';
 import type { CrmRecord } from './record.schema.ts';
 import type { RecordChange } from './record-change.ts';

@@ -1,4 +1,4 @@
-import type { Clock, IdGenerator } from './clock.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
 import { CrmListService } from './list-service.ts';
 import { CrmPropertyService } from './property-service.ts';
 import { RecordChanges } from './record-changes.ts';

@@ -2,12 +2,14 @@ import type { StateMachineDefinition } from '../compiler/asl.types.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { PropertyDefinition } from '../records/property.schema.ts';
 import type { CrmRecord, Properties } from '../records/record.schema.ts';
-import type { Template } from '../workflow/template.schema.ts';
-import type { WorkflowDefinition, WorkflowStatus } from '../workflow/workflow.schema.ts';
+import type { ChangeCause } from '../records/record-change.ts';
+import type { TemplateCatalog } from '../templates/template-catalog.ts';
+import type { RevisionSummary, StoredWorkflow } from '../workflow/stored-workflow.ts';
+import type { WorkflowStatus } from '../workflow/workflow.schema.ts';
 
-export type { WorkflowStatus };
+export type { ChangeCause, RevisionSummary, StoredWorkflow, TemplateCatalog, WorkflowStatus };
 
-import type { Page, PageRequest } from './page.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
 
 /*
  * What the HTTP API (and inbound events) ask of the system, one service per resource of api.md.
@@ -15,13 +17,6 @@ import type { Page, PageRequest } from './page.ts';
  * mistakes (ValidationError 400 with paths, NotFoundError 404, ConflictError 409) and writes
  * nothing when it throws. Handlers only parse the request, call one method and map the result.
  */
-
-/** Who made a change, when a workflow action made it (events.md `cause`). */
-export interface ChangeCause {
-  readonly workflowId: string;
-  readonly enrollmentId: string;
-  readonly depth: number;
-}
 
 /** Options of a record write. */
 export interface WriteOptions {
@@ -87,22 +82,6 @@ export interface ListService {
   members(id: string, page: PageRequest): Promise<Page<{ id: string }>>;
 }
 
-/** A workflow as the API returns it: the definition and the fields the server owns. */
-export type StoredWorkflow = WorkflowDefinition & {
-  readonly id: string;
-  readonly status: WorkflowStatus;
-  readonly revision: number;
-  readonly createdAt: string;
-  readonly updatedAt: string;
-  readonly activatedAt?: string;
-};
-
-export interface RevisionSummary {
-  readonly revision: number;
-  readonly updatedAt: string;
-  readonly activatedAt?: string;
-}
-
 export interface ReviewResult {
   readonly matching: number;
   readonly sample: readonly string[];
@@ -127,21 +106,6 @@ export interface WorkflowService {
   review(id: string, body: unknown): Promise<ReviewResult>;
   /** The compiled ASL of the live (or draft) revision. */
   definition(id: string): Promise<StateMachineDefinition>;
-}
-
-export interface TemplateSummary {
-  readonly id: string;
-  readonly name: string;
-  readonly description: string;
-  readonly objectType: ObjectType;
-  readonly tags: readonly string[];
-}
-
-/** The built-in template catalogue. */
-export interface TemplateCatalog {
-  search(filter: { objectType?: ObjectType; q?: string }): TemplateSummary[];
-  /** NotFoundError when unknown. */
-  get(id: string): Template;
 }
 
 /** Everything the API's handlers call. */

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { ListItem } from '../lists/list-repository.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
 import { ObjectTypeSchema } from '../records/object-types.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
-import type { Clock, IdGenerator } from './clock.ts';
 import type { ListService, StaticList } from './crm-services.ts';
-import type { Page, PageRequest } from './page.ts';
 import type { CrmRecordService } from './record-service.ts';
 import type { RecordStores } from './record-stores.ts';
 

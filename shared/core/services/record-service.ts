@@ -1,13 +1,13 @@
 import { ConflictError, ValidationError } from '../errors/app-error.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { CrmRecord, Properties } from '../records/record.schema.ts';
 import { type ChangeKind, changedPropertyNames, type RecordChange } from '../records/record-change.ts';
 import type { StoredRecord } from '../records/record-repository.ts';
 import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
-import type { Clock, IdGenerator } from './clock.ts';
 import type { RecordService, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
-import type { Page, PageRequest } from './page.ts';
 import type { CrmPropertyService } from './property-service.ts';
 import { applyProperties, canonicalProperties, propertyIssues } from './property-values.ts';
 import { type RecordChanges, uniquePropertyNames, uniqueValues } from './record-changes.ts';

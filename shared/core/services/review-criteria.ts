@@ -3,10 +3,10 @@ import type { FilterGroups } from '../filters/filter.schema.ts';
 import type { FilterInput, PropertyBag } from '../filters/filter-input.ts';
 import type { PropertyTypes } from '../filters/filter-options.ts';
 import { compiledCriteria } from '../filters/match-filters.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
 import { type CustomProperties, propertyCatalogs } from '../records/builtin-properties.ts';
 import { isObjectType, type ObjectType } from '../records/object-types.ts';
 import type { CrmRecord } from '../records/record.schema.ts';
-import type { Page, PageRequest } from './page.ts';
 
 /** Pages through the records of one type (RecordService.page). */
 export type RecordPager = (objectType: ObjectType, page: PageRequest) => Promise<Page<CrmRecord>>;

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { compileWorkflow } from '../compiler/compile-workflow.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import { PageRequestSchema } from '../ports/page.ts';
 import type { CustomProperties } from '../records/builtin-properties.ts';
 import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
 import type { Template } from '../workflow/template.schema.ts';
@@ -9,9 +11,7 @@ import { validateWorkflow } from '../workflow/validate-workflow.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
 import { WORKFLOW_STATUSES, type WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
-import type { Clock, IdGenerator } from './clock.ts';
 import type { ListService, StoredWorkflow, TemplateCatalog, WorkflowService } from './crm-services.ts';
-import { PageRequestSchema } from './page.ts';
 import { criteriaEvaluator, type RecordContextReader, type RecordPager } from './review-criteria.ts';
 
 /** The executor ARN the embedded runtime compiles with: no Lambda is called, the local runner answers. */

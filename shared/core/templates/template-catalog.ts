@@ -1,5 +1,5 @@
 import { NotFoundError } from '../errors/app-error.ts';
-import type { TemplateCatalog, TemplateSummary } from '../services/crm-services.ts';
+import type { ObjectType } from '../records/object-types.ts';
 import { type Template, TemplateSchema } from '../workflow/template.schema.ts';
 import { CONTACT_TEMPLATES } from './contact-templates.ts';
 import { RECORD_TEMPLATES } from './record-templates.ts';
@@ -48,3 +48,18 @@ export const createTemplateCatalog = (
     },
   };
 };
+
+export interface TemplateSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly objectType: ObjectType;
+  readonly tags: readonly string[];
+}
+
+/** The built-in template catalogue. */
+export interface TemplateCatalog {
+  search(filter: { objectType?: ObjectType; q?: string }): TemplateSummary[];
+  /** NotFoundError when unknown. */
+  get(id: string): Template;
+}

@@ -1,6 +1,7 @@
+import type { Page, PageRequest } from '../ports/page.ts';
 import type { EnrollableObjectType } from '../records/object-types.ts';
-import type { RevisionSummary, StoredWorkflow, WorkflowStatus } from '../services/crm-services.ts';
-import type { Page, PageRequest } from '../services/page.ts';
+import type { RevisionSummary, StoredWorkflow } from './stored-workflow.ts';
+import type { WorkflowStatus } from './workflow.schema.ts';
 
 /** Which workflows a page holds: any combination of object type and status. */
 export interface WorkflowFilter {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/core/errors/app-error.ts';
+import type { PageRequest } from '../../../shared/core/ports/page.ts';
 import type { CustomProperties } from '../../../shared/core/records/builtin-properties.ts';
 import type { ObjectType } from '../../../shared/core/records/object-types.ts';
 import type { CrmRecord } from '../../../shared/core/records/record.schema.ts';
 import type { StaticList, WorkflowService } from '../../../shared/core/services/crm-services.ts';
-import type { PageRequest } from '../../../shared/core/services/page.ts';
 import {
   createWorkflowService,
   LOCAL_ACTION_FUNCTION_ARN,
