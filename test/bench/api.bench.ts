@@ -297,6 +297,16 @@ const runLoad = async (): Promise<LoadFigure[]> => {
     }
 
     let sequence = 0;
+    /** A request on the contacts, one after the other (round-robin), with the body `body` makes. */
+    const roundRobin = (method: string, body?: (n: number) => unknown): autocannon.Request => ({
+      method: method as autocannon.Request['method'],
+      path: '/objects/contacts/x',
+      setupRequest: (request) => {
+        sequence += 1;
+        const path = `/objects/contacts/${ids[sequence % ids.length]}`;
+        return { ...request, path, ...(body ? { body: JSON.stringify(body(sequence)) } : {}) };
+      },
+    });
     const routes: { route: string; request: autocannon.Request }[] = [
       {
         route: 'POST /objects/contacts (unique emails)',
@@ -312,28 +322,9 @@ const runLoad = async (): Promise<LoadFigure[]> => {
       },
       {
         route: `PATCH /objects/contacts/{id} (${LOAD_IDS} ids)`,
-        request: {
-          method: 'PATCH',
-          path: '/objects/contacts/x',
-          setupRequest: (request) => {
-            sequence += 1;
-            const id = ids[sequence % ids.length];
-            const body = JSON.stringify({ properties: { score: sequence % 100 } });
-            return { ...request, path: `/objects/contacts/${id}`, body };
-          },
-        },
+        request: roundRobin('PATCH', (n) => ({ properties: { score: n % 100 } })),
       },
-      {
-        route: `GET /objects/contacts/{id} (${LOAD_IDS} ids)`,
-        request: {
-          method: 'GET',
-          path: '/objects/contacts/x',
-          setupRequest: (request) => {
-            sequence += 1;
-            return { ...request, path: `/objects/contacts/${ids[sequence % ids.length]}` };
-          },
-        },
-      },
+      { route: `GET /objects/contacts/{id} (${LOAD_IDS} ids)`, request: roundRobin('GET') },
     ];
 
     const figures: LoadFigure[] = [];
