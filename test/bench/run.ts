@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: the figures of the filter engine and of the compiler, in one run.
- * Exits non-zero when a target is missed, so a regression is seen; tests never time anything.
+ * `npm run bench`: the figures of the filter engine, the compiler and the API, in one run.
+ * Exits non-zero when a target is missed (or a loaded API request failed), so a regression is seen;
+ * tests never time anything.
  */
+import { printApiBench, runApiBench } from './api.bench.ts';
 import { printCompilerBench, runCompilerBench } from './compiler.bench.ts';
 import { formatFilterBench, runFilterBench } from './filters.bench.ts';
 
@@ -10,7 +12,13 @@ const filters = await runFilterBench();
 console.log(formatFilterBench(filters));
 const compiler = await runCompilerBench();
 printCompilerBench(compiler);
+const api = await runApiBench();
+printApiBench(api);
 if (!filters.targetsMet || !compiler.targetsMet) {
   console.error('\nA benchmark target was missed.');
+  process.exitCode = 1;
+}
+if (!api.clean) {
+  console.error('\nA loaded API request failed: its figures measured errors.');
   process.exitCode = 1;
 }
