@@ -240,7 +240,18 @@ describe('POST /objects/{objectType}/upsert', () => {
     expect(emails).not.toContain('intruder@example.com');
   });
 
-  it('answers GET with 405 (the path is a record id for GET, but only POST upserts)', async () => {
+  it('answers 413 to a body over 1 MiB and writes nothing', async () => {
+    // Act
+    const response = await api.call('POST', '/objects/contacts/upsert', {
+      body: { idProperty: 'email', properties: { email: 'big@example.com', city: 'x'.repeat(1024 * 1024) } },
+    });
+    // Assess
+    expect(response.status).toBe(413);
+    const emails = (await allRecords('contacts')).map((record) => record.properties.email);
+    expect(emails).not.toContain('big@example.com');
+  });
+
+  it('answers PUT with 405 (for GET, PATCH and DELETE the path names a record)', async () => {
     // Act
     const response = await api.call('PUT', '/objects/contacts/upsert');
     // Assess

@@ -553,6 +553,18 @@ describe('POST /workflows/{id}/review', () => {
     expect((await walkPages(api, '/lists', 100)).ids).toEqual(before);
   });
 
+  it('answers 413 to a body over 1 MiB and creates no list', async () => {
+    // Prepare
+    const before = (await walkPages(api, '/lists', 100)).ids;
+    // Act
+    const response = await api.call('POST', `/workflows/${world.workflow.id}/review`, {
+      body: { createList: true, padding: 'x'.repeat(1024 * 1024) },
+    });
+    // Assess
+    expect(response.status).toBe(413);
+    expect((await walkPages(api, '/lists', 100)).ids).toEqual(before);
+  });
+
   it('answers GET with 405', async () => {
     // Act
     const response = await api.call('GET', `/workflows/${world.workflow.id}/review`);

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiError, startTestApi, type TestApi } from '../../../helpers/api-client.ts';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+});
+
+const TOKENS = [
+  ['the token', undefined],
+  ['no token', null],
+  ['a wrong token', 'not-the-token'],
+] as const;
+
+describe('GET /health', () => {
+  it.each(TOKENS)('answers ok with %s', async (_case, token) => {
+    // Act
+    const response = await api.call('GET', '/health', { token });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ status: 'ok' });
+    expect(response.headers['Content-Type']).toBe('application/json');
+  });
+
+  it('answers POST with 405 with the token (and 401 first without it)', async () => {
+    // Act
+    const response = await api.call('POST', '/health', { token: null });
+    // Assess
+    expect(response.status).toBe(401);
+    expect((await api.call('POST', '/health')).status).toBe(405);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it.each(TOKENS)('serves the OpenAPI 3.1 document with %s', async (_case, token) => {
+    // Act
+    const response = await api.call('GET', '/openapi.json', { token });
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.json).toMatchObject({ openapi: '3.1.0', info: { title: 'crm-workflows' } });
+  });
+
+  it('documents every route of the contract with its method', async () => {
+    // Act
+    const { json } = await api.call('GET', '/openapi.json');
+    // Assess
+    const operations = Object.entries(json.paths as Record<string, object>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(operations.sort()).toEqual(
+      [
+        'GET /properties/{objectType}',
+        'POST /properties/{objectType}',
+        'POST /objects/{objectType}',
+        'POST /objects/{objectType}/upsert',
+        'GET /objects/{objectType}',
+        'GET /objects/{objectType}/{id}',
+        'PATCH /objects/{objectType}/{id}',
+        'DELETE /objects/{objectType}/{id}',
+        'PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}',
+        'DELETE /objects/{objectType}/{id}/associations/{toObjectType}/{toId}',
+        'GET /objects/{objectType}/{id}/associations/{toObjectType}',
+        'GET /objects/{objectType}/{id}/workflow-history',
+        'POST /lists',
+        'GET /lists',
+        'GET /lists/{id}',
+        'DELETE /lists/{id}',
+        'PUT /lists/{id}/members/{recordId}',
+        'DELETE /lists/{id}/members/{recordId}',
+        'GET /lists/{id}/members',
+        'POST /workflows',
+        'GET /workflows',
+        'GET /workflows/{id}',
+        'PUT /workflows/{id}',
+        'DELETE /workflows/{id}',
+        'GET /workflows/{id}/revisions',
+        'GET /workflows/{id}/revisions/{n}',
+        'POST /workflows/{id}/review',
+        'GET /workflows/{id}/definition',
+        'GET /templates',
+        'GET /templates/{id}',
+        'GET /health',
+        'GET /openapi.json',
+      ].sort(),
+    );
+  });
+
+  it('documents the limits the services enforce (a list name is at most 200 characters)', async () => {
+    // Prepare
+    const { json } = await api.call('GET', '/openapi.json');
+    const schema = json.paths['/lists'].post.requestBody.content['application/json'].schema;
+    // Act
+    const refused = await api.call('POST', '/lists', {
+      body: { name: 'n'.repeat(schema.properties.name.maxLength + 1), objectType: 'contacts' },
+    });
+    const accepted = await api.call('POST', '/lists', {
+      body: { name: 'n'.repeat(schema.properties.name.maxLength), objectType: 'contacts' },
+    });
+    // Assess
+    expect(schema.properties.name.maxLength).toBe(200);
+    expect(refused.status).toBe(400);
+    expect(accepted.status).toBe(201);
+  });
+
+  it('marks only /health and /openapi.json as public', async () => {
+    // Act
+    const { json } = await api.call('GET', '/openapi.json');
+    // Assess
+    const publicOperations = Object.entries(json.paths as Record<string, Record<string, { security?: [] }>>)
+      .flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })))
+      .filter(({ op }) => Array.isArray(op.security) && op.security.length === 0)
+      .map(({ path }) => path);
+    expect(publicOperations.sort()).toEqual(['/health', '/openapi.json']);
+  });
+});
+
+describe('unknown paths', () => {
+  it.each([
+    ['/nowhere', 'GET'],
+    ['/objects', 'GET'],
+    ['/objects/contacts/a/b/c/d/e/f', 'GET'],
+  ])('answers %s with 404', async (path, method) => {
+    // Act
+    const response = await api.call(method, path);
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+  });
+
+  it('answers 401 before telling whether a path exists', async () => {
+    // Act
+    const response = await api.call('GET', '/nowhere', { token: null });
+    // Assess
+    expect(response.status).toBe(401);
+  });
+});
