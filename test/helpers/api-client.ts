@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../functions/api/api-handler.ts';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { matchPath } from '../../functions/api/http/router.ts';
@@ -161,3 +161,95 @@ export const walkPages = async (
 /** A cursor that decodes but names another list's partition, and one that does not decode. */
 export const FOREIGN_CURSOR = Buffer.from(JSON.stringify({ pk: 'elsewhere', sk: 'x' })).toString('base64url');
 export const GARBAGE_CURSOR = '%%%not-a-cursor';
+
+/**
+ * The test API of one test file: dynalite started in `beforeAll`, closed in `afterAll`. The object it returns
+ * reaches the started API, so tests use it as they would the API itself.
+ */
+export const useTestApi = (): TestApi => {
+  let started: TestApi | undefined;
+  beforeAll(async () => {
+    started = await startTestApi();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const current = (): TestApi => {
+    if (!started) throw new Error('the test API starts in beforeAll');
+    return started;
+  };
+  return {
+    call: (method, path, options) => current().call(method, path, options),
+    get services() {
+      return current().services;
+    },
+    get workflows() {
+      return current().workflows;
+    },
+    get clock() {
+      return current().clock;
+    },
+    get db() {
+      return current().db;
+    },
+    close: () => current().close(),
+  };
+};
+
+/** The callers every protected route refuses with 401: no Authorization header, a wrong token. */
+export const UNAUTHORIZED_TOKENS = [
+  ['no token', null],
+  ['a wrong token', 'not-the-token'],
+] as const;
+
+/** Asserts an error answer: its status, and the contract's body with that code (and those detail paths). */
+export const expectError = (
+  response: ApiResponse,
+  status: number,
+  code: string,
+  details?: readonly { path: string }[],
+): void => {
+  expect({ status: response.status, body: response.json }).toMatchObject({
+    status,
+    body: apiError(code, details),
+  });
+};
+
+/** Asserts a 405 that lists the methods the path allows in `Allow`. */
+export const expectMethodNotAllowed = (response: ApiResponse, allow: string): void => {
+  expectError(response, 405, 'METHOD_NOT_ALLOWED');
+  expect(response.headers.Allow).toBe(allow);
+};
+
+export interface RecordJson {
+  readonly id: string;
+  readonly version: number;
+  readonly properties: Record<string, unknown>;
+  readonly createdAt: string;
+}
+
+/** Creates a record through the API (the test fails here when the create does). */
+export const createRecord = async (
+  api: Pick<TestApi, 'call'>,
+  objectType: string,
+  properties: Record<string, unknown> = {},
+): Promise<RecordJson> => {
+  const response = await api.call('POST', `/objects/${objectType}`, { body: { properties } });
+  expect(response.status).toBe(201);
+  return response.json;
+};
+
+/** The 405 table of an area: each row a known path asked with a method it does not have, and its `Allow`. */
+export const describeWrongMethods = (
+  api: Pick<TestApi, 'call'>,
+  rows: readonly (readonly [method: string, path: string, allow: string])[],
+): void => {
+  describe('a known path with another method', () => {
+    it.each(rows)('answers %s %s with 405, allowing %s', async (method, path, allow) => {
+      // Act
+      const response = await api.call(method, path);
+      // Assess
+      expectMethodNotAllowed(response, allow);
+    });
+  });
+};

@@ -1,36 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  apiError,
+  createRecord,
+  describeWrongMethods,
+  expectError,
   GARBAGE_CURSOR,
-  startTestApi,
-  type TestApi,
+  UNAUTHORIZED_TOKENS,
+  useTestApi,
   walkPages,
 } from '../../../helpers/api-client.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestApi();
 
-const create = async (objectType: string, properties: Record<string, unknown> = {}) => {
-  const response = await api.call('POST', `/objects/${objectType}`, { body: { properties } });
-  expect(response.status).toBe(201);
-  return response.json.id as string;
-};
+const create = async (objectType: string, properties: Record<string, unknown> = {}) =>
+  (await createRecord(api, objectType, properties)).id;
 
 const associatedIds = async (objectType: string, id: string, toObjectType: string) => {
   const response = await api.call('GET', `/objects/${objectType}/${id}/associations/${toObjectType}`);
   expect(response.status).toBe(200);
   return (response.json.results as { id: string }[]).map((ref) => ref.id);
 };
-
-const UNAUTHORIZED = [
-  ['no token', null],
-  ['a wrong token', 'not-the-token'],
-] as const;
 
 describe('PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}', () => {
   it('associates two records (204), once however often it is asked, as a change of the first', async () => {
@@ -65,8 +53,7 @@ describe('PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}', ()
       `/objects/contacts/${ids[from]}/associations/companies/${ids[to]}`,
     );
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
     if (from === 'contact') expect(await associatedIds('contacts', ids.contact!, 'companies')).toEqual([]);
   });
 
@@ -78,12 +65,11 @@ describe('PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}', ()
     // Act
     const response = await api.call('PUT', path);
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(
-      apiError(
-        'VALIDATION_FAILED',
-        paths.map((at) => ({ path: at })),
-      ),
+    expectError(
+      response,
+      400,
+      'VALIDATION_FAILED',
+      paths.map((at) => ({ path: at })),
     );
   });
 
@@ -93,11 +79,10 @@ describe('PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}', ()
     // Act
     const response = await api.call('PUT', `/objects/contacts/${contact}/associations/contacts/${contact}`);
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'toId' }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'toId' }]);
   });
 
-  it.each(UNAUTHORIZED)('answers 401 to %s and associates nothing', async (_case, token) => {
+  it.each(UNAUTHORIZED_TOKENS)('answers 401 to %s and associates nothing', async (_case, token) => {
     // Prepare
     const contact = await create('contacts');
     const company = await create('companies');
@@ -106,18 +91,8 @@ describe('PUT /objects/{objectType}/{id}/associations/{toObjectType}/{toId}', ()
       token,
     });
     // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toMatchObject(apiError('UNAUTHORIZED'));
+    expectError(response, 401, 'UNAUTHORIZED');
     expect(await associatedIds('contacts', contact, 'companies')).toEqual([]);
-  });
-
-  it.each(['GET', 'POST', 'PATCH'])('answers %s with 405', async (method) => {
-    // Act
-    const response = await api.call(method, '/objects/contacts/a/associations/companies/b');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('PUT, DELETE');
-    expect(response.json).toMatchObject(apiError('METHOD_NOT_ALLOWED'));
   });
 });
 
@@ -142,19 +117,17 @@ describe('DELETE /objects/{objectType}/{id}/associations/{toObjectType}/{toId}',
     // Act
     const response = await api.call('DELETE', '/objects/deals/nope/associations/companies/x');
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
   it('refuses an unknown associated type at toObjectType', async () => {
     // Act
     const response = await api.call('DELETE', '/objects/deals/a/associations/planets/b');
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'toObjectType' }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'toObjectType' }]);
   });
 
-  it.each(UNAUTHORIZED)('answers 401 to %s and dissociates nothing', async (_case, token) => {
+  it.each(UNAUTHORIZED_TOKENS)('answers 401 to %s and dissociates nothing', async (_case, token) => {
     // Prepare
     const deal = await create('deals');
     const company = await create('companies');
@@ -204,8 +177,7 @@ describe('GET /objects/{objectType}/{id}/associations/{toObjectType}', () => {
     // Act
     const response = await api.call('GET', '/objects/tickets/nope/associations/quotes');
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
   it.each([
@@ -220,8 +192,7 @@ describe('GET /objects/{objectType}/{id}/associations/{toObjectType}', () => {
       query,
     });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: at }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: at }]);
   });
 
   it('refuses a cursor of another record at cursor', async () => {
@@ -240,22 +211,13 @@ describe('GET /objects/{objectType}/{id}/associations/{toObjectType}', () => {
     });
     // Assess
     expect(first.json.nextCursor).toEqual(expect.any(String));
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'cursor' }]));
-  });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/objects/tickets/a/associations/quotes', { token });
-    // Assess
-    expect(response.status).toBe(401);
-  });
-
-  it('answers DELETE with 405', async () => {
-    // Act
-    const response = await api.call('DELETE', '/objects/tickets/a/associations/quotes');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET');
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'cursor' }]);
   });
 });
+
+describeWrongMethods(api, [
+  ['GET', '/objects/contacts/a/associations/companies/b', 'PUT, DELETE'],
+  ['POST', '/objects/contacts/a/associations/companies/b', 'PUT, DELETE'],
+  ['PATCH', '/objects/contacts/a/associations/companies/b', 'PUT, DELETE'],
+  ['DELETE', '/objects/tickets/a/associations/quotes', 'GET'],
+]);

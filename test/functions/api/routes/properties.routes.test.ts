@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, startTestApi, type TestApi } from '../../../helpers/api-client.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  describeWrongMethods,
+  expectError,
+  UNAUTHORIZED_TOKENS,
+  useTestApi,
+} from '../../../helpers/api-client.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestApi();
 
 const names = (json: { results: { name: string }[] }) => json.results.map((property) => property.name);
 
@@ -30,19 +29,7 @@ describe('GET /properties/{objectType}', () => {
     // Act
     const response = await api.call('GET', '/properties/planets');
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'objectType' }]));
-  });
-
-  it.each([
-    ['no token', null],
-    ['a wrong token', 'not-the-token'],
-  ])('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/properties/contacts', { token });
-    // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toMatchObject(apiError('UNAUTHORIZED'));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'objectType' }]);
   });
 });
 
@@ -69,8 +56,7 @@ describe('POST /properties/{objectType}', () => {
     // Act
     const response = await api.call('POST', `/properties/${objectType}`, { body: { name, type: 'string' } });
     // Assess
-    expect(response.status).toBe(409);
-    expect(response.json).toMatchObject(apiError('CONFLICT'));
+    expectError(response, 409, 'CONFLICT');
   });
 
   it('keeps the same name apart per object type', async () => {
@@ -98,12 +84,11 @@ describe('POST /properties/{objectType}', () => {
     const response = await api.call('POST', '/properties/companies', { body });
     const listed = await api.call('GET', '/properties/companies');
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(
-      apiError(
-        'VALIDATION_FAILED',
-        paths.map((path) => ({ path })),
-      ),
+    expectError(
+      response,
+      400,
+      'VALIDATION_FAILED',
+      paths.map((path) => ({ path })),
     );
     expect(names(listed.json)).not.toContain('tier');
   });
@@ -116,22 +101,17 @@ describe('POST /properties/{objectType}', () => {
     // Act
     const response = await api.call('POST', '/properties/companies', { body });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'body' }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'body' }]);
   });
 
   it('refuses an unknown object type at objectType', async () => {
     // Act
     const response = await api.call('POST', '/properties/planets', { body: { name: 'x', type: 'string' } });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'objectType' }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'objectType' }]);
   });
 
-  it.each([
-    ['no token', null],
-    ['a wrong token', 'not-the-token'],
-  ])('answers 401 to %s and adds nothing', async (_case, token) => {
+  it.each(UNAUTHORIZED_TOKENS)('answers 401 to %s and adds nothing', async (_case, token) => {
     // Act
     const response = await api.call('POST', '/properties/quotes', {
       body: { name: 'secret', type: 'string' },
@@ -139,8 +119,7 @@ describe('POST /properties/{objectType}', () => {
     });
     const listed = await api.call('GET', '/properties/quotes');
     // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toMatchObject(apiError('UNAUTHORIZED'));
+    expectError(response, 401, 'UNAUTHORIZED');
     expect(names(listed.json)).not.toContain('secret');
   });
 
@@ -151,17 +130,13 @@ describe('POST /properties/{objectType}', () => {
     });
     const listed = await api.call('GET', '/properties/quotes');
     // Assess
-    expect(response.status).toBe(413);
-    expect(response.json).toMatchObject(apiError('PAYLOAD_TOO_LARGE'));
+    expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     expect(names(listed.json)).not.toContain('huge');
   });
-
-  it.each(['PUT', 'PATCH', 'DELETE'])('answers %s with 405 and the allowed methods', async (method) => {
-    // Act
-    const response = await api.call(method, '/properties/contacts');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET, POST');
-    expect(response.json).toMatchObject(apiError('METHOD_NOT_ALLOWED'));
-  });
 });
+
+describeWrongMethods(api, [
+  ['PUT', '/properties/contacts', 'GET, POST'],
+  ['PATCH', '/properties/contacts', 'GET, POST'],
+  ['DELETE', '/properties/contacts', 'GET, POST'],
+]);

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, startTestApi, type TestApi } from '../../../helpers/api-client.ts';
+import { describe, expect, it } from 'vitest';
+import { apiRoutes } from '../../../../functions/api/api-routes.ts';
+import { expectError, UNAUTHORIZED_TOKENS, useTestApi } from '../../../helpers/api-client.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestApi();
 
 const TOKENS = [
   ['the token', undefined],
@@ -117,6 +112,37 @@ describe('GET /openapi.json', () => {
   });
 });
 
+/** A path of each protected route, its parameters filled in with values of the right shape. */
+const PROTECTED_CALLS = apiRoutes()
+  .filter((route) => !route.public)
+  .map(
+    (route) =>
+      [
+        route.method,
+        route.path.replace(/\{(\w+)\}/g, (_match, name: string) =>
+          name === 'n' ? '1' : name.endsWith('bjectType') ? 'contacts' : `x-${name}`,
+        ),
+      ] as const,
+  );
+
+describe('every protected route', () => {
+  it('is every route but /health and /openapi.json', () => {
+    expect(PROTECTED_CALLS).toHaveLength(apiRoutes().length - 2);
+  });
+
+  it.each(
+    PROTECTED_CALLS.flatMap(([method, path]) =>
+      UNAUTHORIZED_TOKENS.map(([who, token]) => [method, path, who, token] as const),
+    ),
+  )('%s %s answers 401 to %s, before anything is read', async (method, path, _who, token) => {
+    // Act
+    const response = await api.call(method, path, { token, body: '{not json' });
+    // Assess
+    expectError(response, 401, 'UNAUTHORIZED');
+    expect(response.json.error.message).toBe('authentication is missing or wrong');
+  });
+});
+
 describe('unknown paths', () => {
   it.each([
     ['/nowhere', 'GET'],
@@ -126,8 +152,7 @@ describe('unknown paths', () => {
     // Act
     const response = await api.call(method, path);
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
   it('answers 401 before telling whether a path exists', async () => {

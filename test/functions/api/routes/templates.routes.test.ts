@@ -1,20 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiError, startTestApi, type TestApi } from '../../../helpers/api-client.ts';
+import { describe, expect, it } from 'vitest';
+import { describeWrongMethods, expectError, useTestApi } from '../../../helpers/api-client.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestApi();
 
 const ids = (json: { results: { id: string }[] }) => json.results.map((template) => template.id);
-
-const UNAUTHORIZED = [
-  ['no token', null],
-  ['a wrong token', 'not-the-token'],
-] as const;
 
 describe('GET /templates', () => {
   it('lists every template as a summary', async () => {
@@ -59,24 +48,7 @@ describe('GET /templates', () => {
     // Act
     const response = await api.call('GET', '/templates', { query });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path }]));
-  });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/templates', { token });
-    // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toMatchObject(apiError('UNAUTHORIZED'));
-  });
-
-  it('answers POST with 405', async () => {
-    // Act
-    const response = await api.call('POST', '/templates', { body: {} });
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET');
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path }]);
   });
 });
 
@@ -97,31 +69,19 @@ describe('GET /templates/{id}', () => {
     // Act
     const response = await api.call('GET', '/templates/no-such-template');
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
   it('refuses an id over 256 characters at id', async () => {
     // Act
     const response = await api.call('GET', `/templates/${'t'.repeat(257)}`);
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'id' }]));
-  });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/templates/quote-expiry-reminder', { token });
-    // Assess
-    expect(response.status).toBe(401);
-    expect(JSON.stringify(response.json)).not.toContain('actions');
-  });
-
-  it.each(['PUT', 'DELETE'])('answers %s with 405', async (method) => {
-    // Act
-    const response = await api.call(method, '/templates/quote-expiry-reminder');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET');
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'id' }]);
   });
 });
+
+describeWrongMethods(api, [
+  ['POST', '/templates', 'GET'],
+  ['PUT', '/templates/quote-expiry-reminder', 'GET'],
+  ['DELETE', '/templates/quote-expiry-reminder', 'GET'],
+]);

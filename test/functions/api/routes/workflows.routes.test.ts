@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../../../shared/core/services/workflow-service.ts';
 import { loadWorkflowFixture } from '../../../fixtures/workflows/workflow-fixtures.ts';
 import {
-  apiError,
+  createRecord,
+  describeWrongMethods,
+  expectError,
   FOREIGN_CURSOR,
   GARBAGE_CURSOR,
-  startTestApi,
-  type TestApi,
+  UNAUTHORIZED_TOKENS,
+  useTestApi,
   walkPages,
 } from '../../../helpers/api-client.ts';
 
-let api: TestApi;
-beforeAll(async () => {
-  api = await startTestApi();
-});
-afterAll(async () => {
-  await api.close();
-});
+const api = useTestApi();
 
 type Json = Record<string, unknown>;
 
@@ -47,11 +43,6 @@ const setStatus = async (id: string, status: 'active' | 'inactive') => {
   const current = await api.workflows.get(id);
   await api.workflows.setStatus(current!, status, api.clock.now().toISOString());
 };
-
-const UNAUTHORIZED = [
-  ['no token', null],
-  ['a wrong token', 'not-the-token'],
-] as const;
 
 describe('POST /workflows', () => {
   it('creates a draft at revision 1 from a definition, as GET then returns it', async () => {
@@ -126,18 +117,14 @@ describe('POST /workflows', () => {
     // Act
     const response = await api.call('POST', '/workflows', { body });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(
-      apiError('VALIDATION_FAILED', [{ path: 'enrollment.criteria[0].filters[0].property' }]),
-    );
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'enrollment.criteria[0].filters[0].property' }]);
   });
 
-  it.each(UNAUTHORIZED)('answers 401 to %s and creates nothing', async (_case, token) => {
+  it.each(UNAUTHORIZED_TOKENS)('answers 401 to %s and creates nothing', async (_case, token) => {
     // Act
     const response = await api.call('POST', '/workflows', { body: nurture('Intruder'), token });
     // Assess
-    expect(response.status).toBe(401);
-    expect(response.json).toMatchObject(apiError('UNAUTHORIZED'));
+    expectError(response, 401, 'UNAUTHORIZED');
     expect(await allWorkflowNames()).not.toContain('Intruder');
   });
 
@@ -149,14 +136,6 @@ describe('POST /workflows', () => {
     // Assess
     expect(response.status).toBe(413);
     expect(await allWorkflowNames()).not.toContain('Huge');
-  });
-
-  it.each(['PUT', 'DELETE', 'PATCH'])('answers %s /workflows with 405', async (method) => {
-    // Act
-    const response = await api.call(method, '/workflows');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('POST, GET');
   });
 });
 
@@ -200,8 +179,7 @@ describe('GET /workflows', () => {
     // Act
     const response = await api.call('GET', '/workflows', { query });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path }]);
   });
 
   it('refuses a cursor of another filter at cursor', async () => {
@@ -215,15 +193,7 @@ describe('GET /workflows', () => {
     });
     // Assess
     expect(first.json.nextCursor).toEqual(expect.any(String));
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'cursor' }]));
-  });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/workflows', { token });
-    // Assess
-    expect(response.status).toBe(401);
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'cursor' }]);
   });
 });
 
@@ -262,8 +232,7 @@ describe('GET, PUT and DELETE /workflows/{id}', () => {
       body: { ...created, name: 'Late edit' },
     });
     // Assess
-    expect(response.status).toBe(409);
-    expect(response.json).toMatchObject(apiError('CONFLICT'));
+    expectError(response, 409, 'CONFLICT');
     expect((await api.call('GET', `/workflows/${created.id}`)).json).toMatchObject({
       name: 'First edit',
       revision: 2,
@@ -303,8 +272,7 @@ describe('GET, PUT and DELETE /workflows/{id}', () => {
       body: { ...dealsHandoff('Live'), revision: 1 },
     });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path: 'objectType' }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path: 'objectType' }]);
   });
 
   it('DELETE removes a draft (204) with its revisions; it is then 404', async () => {
@@ -327,8 +295,7 @@ describe('GET, PUT and DELETE /workflows/{id}', () => {
     // Act
     const response = await api.call('DELETE', `/workflows/${created.id}`);
     // Assess
-    expect(response.status).toBe(409);
-    expect(response.json).toMatchObject(apiError('CONFLICT'));
+    expectError(response, 409, 'CONFLICT');
     expect((await api.call('GET', `/workflows/${created.id}`)).json.status).toBe('active');
   });
 
@@ -340,24 +307,26 @@ describe('GET, PUT and DELETE /workflows/{id}', () => {
     // Act
     const response = await api.call(method, '/workflows/wf_nope', { body });
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
-  it.each(UNAUTHORIZED)('answers 401 to %s on PUT and DELETE, changing nothing', async (_case, token) => {
-    // Prepare
-    const created = await createWorkflow(nurture('Protected'));
-    // Act
-    const put = await api.call('PUT', `/workflows/${created.id}`, {
-      body: { ...created, name: 'Hacked' },
-      token,
-    });
-    const deleted = await api.call('DELETE', `/workflows/${created.id}`, { token });
-    const read = await api.call('GET', `/workflows/${created.id}`, { token });
-    // Assess
-    expect([put.status, deleted.status, read.status]).toEqual([401, 401, 401]);
-    expect((await api.call('GET', `/workflows/${created.id}`)).json).toEqual(created);
-  });
+  it.each(UNAUTHORIZED_TOKENS)(
+    'answers 401 to %s on PUT and DELETE, changing nothing',
+    async (_case, token) => {
+      // Prepare
+      const created = await createWorkflow(nurture('Protected'));
+      // Act
+      const put = await api.call('PUT', `/workflows/${created.id}`, {
+        body: { ...created, name: 'Hacked' },
+        token,
+      });
+      const deleted = await api.call('DELETE', `/workflows/${created.id}`, { token });
+      const read = await api.call('GET', `/workflows/${created.id}`, { token });
+      // Assess
+      expect([put.status, deleted.status, read.status]).toEqual([401, 401, 401]);
+      expect((await api.call('GET', `/workflows/${created.id}`)).json).toEqual(created);
+    },
+  );
 
   it('answers 413 to a PUT over 1 MiB and changes nothing', async () => {
     // Prepare
@@ -369,14 +338,6 @@ describe('GET, PUT and DELETE /workflows/{id}', () => {
     // Assess
     expect(response.status).toBe(413);
     expect((await api.call('GET', `/workflows/${created.id}`)).json.revision).toBe(1);
-  });
-
-  it.each(['PATCH', 'POST'])('answers %s with 405', async (method) => {
-    // Act
-    const response = await api.call(method, '/workflows/wf_1');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET, PUT, DELETE');
   });
 });
 
@@ -412,8 +373,7 @@ describe('GET /workflows/{id}/revisions and /revisions/{n}', () => {
     // Act
     const response = await api.call('GET', `/workflows/wf_any/revisions/${n}`);
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path }]);
   });
 
   it.each([
@@ -423,8 +383,7 @@ describe('GET /workflows/{id}/revisions and /revisions/{n}', () => {
     // Act
     const response = await api.call('GET', path);
     // Assess
-    expect(response.status).toBe(404);
-    expect(response.json).toMatchObject(apiError('NOT_FOUND'));
+    expectError(response, 404, 'NOT_FOUND');
   });
 
   it('answers 404 for a revision the workflow does not have yet', async () => {
@@ -435,38 +394,13 @@ describe('GET /workflows/{id}/revisions and /revisions/{n}', () => {
     // Assess
     expect(response.status).toBe(404);
   });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const responses = [
-      await api.call('GET', '/workflows/wf_1/revisions', { token }),
-      await api.call('GET', '/workflows/wf_1/revisions/1', { token }),
-    ];
-    // Assess
-    expect(responses.map((response) => response.status)).toEqual([401, 401]);
-  });
-
-  it.each([
-    ['POST', '/workflows/wf_1/revisions'],
-    ['DELETE', '/workflows/wf_1/revisions/1'],
-  ])('answers %s %s with 405', async (method, path) => {
-    // Act
-    const response = await api.call(method, path);
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET');
-  });
 });
 
 describe('POST /workflows/{id}/review', () => {
   /** 13 French leads (the matches), 3 German leads, 2 French customers; the workflow enrolls French leads. */
   const reviewWorld = async () => {
     const leads: string[] = [];
-    const create = async (properties: Json) => {
-      const response = await api.call('POST', '/objects/contacts', { body: { properties } });
-      expect(response.status).toBe(201);
-      return response.json.id as string;
-    };
+    const create = async (properties: Json) => (await createRecord(api, 'contacts', properties)).id;
     for (let index = 0; index < 13; index += 1) {
       leads.push(await create({ lifecyclestage: 'lead', country: 'FR', firstname: `lead ${index}` }));
       if (index < 3) await create({ lifecyclestage: 'lead', country: 'DE' });
@@ -525,8 +459,7 @@ describe('POST /workflows/{id}/review', () => {
     // Act
     const response = await api.call('POST', `/workflows/${world.workflow.id}/review`, { body });
     // Assess
-    expect(response.status).toBe(400);
-    expect(response.json).toMatchObject(apiError('VALIDATION_FAILED', [{ path }]));
+    expectError(response, 400, 'VALIDATION_FAILED', [{ path }]);
     expect((await walkPages(api, '/lists', 100)).ids).toEqual(before);
   });
 
@@ -540,7 +473,7 @@ describe('POST /workflows/{id}/review', () => {
     expect((await walkPages(api, '/lists', 100)).ids).toEqual(before);
   });
 
-  it.each(UNAUTHORIZED)('answers 401 to %s and creates no list', async (_case, token) => {
+  it.each(UNAUTHORIZED_TOKENS)('answers 401 to %s and creates no list', async (_case, token) => {
     // Prepare
     const before = (await walkPages(api, '/lists', 100)).ids;
     // Act
@@ -564,14 +497,6 @@ describe('POST /workflows/{id}/review', () => {
     expect(response.status).toBe(413);
     expect((await walkPages(api, '/lists', 100)).ids).toEqual(before);
   });
-
-  it('answers GET with 405', async () => {
-    // Act
-    const response = await api.call('GET', `/workflows/${world.workflow.id}/review`);
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('POST');
-  });
 });
 
 describe('GET /workflows/{id}/definition', () => {
@@ -593,19 +518,16 @@ describe('GET /workflows/{id}/definition', () => {
     // Assess
     expect(response.status).toBe(404);
   });
-
-  it.each(UNAUTHORIZED)('answers 401 to %s', async (_case, token) => {
-    // Act
-    const response = await api.call('GET', '/workflows/wf_1/definition', { token });
-    // Assess
-    expect(response.status).toBe(401);
-  });
-
-  it('answers PUT with 405', async () => {
-    // Act
-    const response = await api.call('PUT', '/workflows/wf_1/definition');
-    // Assess
-    expect(response.status).toBe(405);
-    expect(response.headers.Allow).toBe('GET');
-  });
 });
+
+describeWrongMethods(api, [
+  ['PUT', '/workflows', 'POST, GET'],
+  ['DELETE', '/workflows', 'POST, GET'],
+  ['PATCH', '/workflows', 'POST, GET'],
+  ['PATCH', '/workflows/wf_1', 'GET, PUT, DELETE'],
+  ['POST', '/workflows/wf_1', 'GET, PUT, DELETE'],
+  ['POST', '/workflows/wf_1/revisions', 'GET'],
+  ['DELETE', '/workflows/wf_1/revisions/1', 'GET'],
+  ['GET', '/workflows/wf_1/review', 'POST'],
+  ['PUT', '/workflows/wf_1/definition', 'GET'],
+]);
