@@ -1,4 +1,9 @@
-import { AppError, toErrorBody, ValidationError } from '../../../shared/core/errors/app-error.ts';
+import {
+  AppError,
+  type ErrorBody,
+  toErrorBody,
+  ValidationError,
+} from '../../../shared/core/errors/app-error.ts';
 
 /** The shape middy's http-error-handler reads: a status, whether to show the message, and the message. */
 export interface HttpError extends Error {
@@ -27,13 +32,25 @@ const fromMiddy = (
   return undefined;
 };
 
+/** A service validating a raw body names the body itself with the empty path: the API calls it `body`. */
+const rootAsBody = (body: ErrorBody): ErrorBody => {
+  const { details } = body.error;
+  if (!details?.some((issue) => issue.path === '')) return body;
+  return {
+    error: {
+      ...body.error,
+      details: details.map((issue) => (issue.path === '' ? { ...issue, path: 'body' } : issue)),
+    },
+  };
+};
+
 /**
  * Any thrown value as the error middy's http-error-handler turns into the response: the contract's
  * `{ error: { code, message, details? } }` as a JSON message, 5xx never showing what happened inside.
  */
 export const toHttpError = (error: unknown): HttpError => {
   const known = error instanceof AppError ? error : isMiddyError(error) ? fromMiddy(error) : undefined;
-  const body = toErrorBody(known ?? error);
+  const body = rootAsBody(toErrorBody(known ?? error));
   const statusCode = known?.statusCode ?? 500;
   const headers = (known as { headers?: Record<string, string> } | undefined)?.headers;
   return Object.assign(new Error(JSON.stringify(body)), {

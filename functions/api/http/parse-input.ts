@@ -5,32 +5,39 @@ import type { ValidationIssue } from '../../../shared/core/errors/validation-iss
 import { formatPath } from '../../../shared/core/errors/validation-issue.ts';
 import type { Route } from './route.ts';
 
-/** The issues of a failed parse, each at its path (the body's paths as written: `properties.email`). */
-const issuesOf = (error: z.ZodError, prefix: readonly PropertyKey[]): ValidationIssue[] =>
-  error.issues.map((issue) => ({
-    path: formatPath([...prefix, ...issue.path]) || (prefix.length > 0 ? formatPath(prefix) : 'body'),
-    message: issue.message,
-  }));
+/**
+ * The issues of a failed parse, each at its path (the body's paths as written: `properties.email`); an unknown
+ * field or query parameter is named by its own path, one issue each.
+ */
+const issuesOf = (error: z.ZodError, part: 'params' | 'query' | 'body'): ValidationIssue[] =>
+  error.issues.flatMap((issue) => {
+    const paths =
+      issue.code === 'unrecognized_keys' ? issue.keys.map((key) => [...issue.path, key]) : [issue.path];
+    return paths.map((path) => ({
+      path: formatPath(path) || part,
+      message: issue.code === 'unrecognized_keys' ? `unknown field "${String(path.at(-1))}"` : issue.message,
+    }));
+  });
 
 const parsePart = <T>(
   schema: z.ZodType<T> | undefined,
   value: unknown,
-  prefix: readonly PropertyKey[],
+  part: 'params' | 'query' | 'body',
   issues: ValidationIssue[],
 ): T | undefined => {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  issues.push(...issuesOf(result.error, prefix));
+  issues.push(...issuesOf(result.error, part));
   return undefined;
 };
 
 /** Parses a route's path parameters, query and body with its schemas: one 400 naming every problem. */
 export const parseRouteInput = (route: Route, event: APIGatewayProxyEvent) => {
   const issues: ValidationIssue[] = [];
-  const params = parsePart(route.params, event.pathParameters ?? {}, [], issues);
-  const query = parsePart(route.query, event.queryStringParameters ?? {}, [], issues);
-  const body = parsePart(route.body, event.body ?? undefined, [], issues);
+  const params = parsePart(route.params, event.pathParameters ?? {}, 'params', issues);
+  const query = parsePart(route.query, event.queryStringParameters ?? {}, 'query', issues);
+  const body = parsePart(route.body, event.body ?? undefined, 'body', issues);
   if (issues.length > 0) throw new ValidationError(issues);
   return { params, query, body };
 };

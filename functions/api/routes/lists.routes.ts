@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
-import { ObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
+import { CreateListSchema } from '../../../shared/core/services/list-service.ts';
 import { defineRoute } from '../http/route.ts';
 import { IdParams, IdSchema } from './path-params.ts';
 
-const CreateListBody = z.strictObject({
-  name: z.string().trim().min(1).max(256),
-  objectType: ObjectTypeSchema,
-});
 const MemberParams = z.strictObject({ id: IdSchema, recordId: IdSchema });
 
 export const listRoutes = [
@@ -15,7 +11,7 @@ export const listRoutes = [
     method: 'POST',
     path: '/lists',
     summary: 'Creates a static list',
-    bodyDoc: CreateListBody,
+    bodyDoc: CreateListSchema,
     status: 201,
     handle: async ({ services, event }) => ({ status: 201, body: await services.lists.create(event.body) }),
   }),

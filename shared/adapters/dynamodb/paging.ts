@@ -38,10 +38,16 @@ export const queryPage = async <T>(
 ): Promise<{ results: T[]; nextCursor: string | null }> => {
   const results: T[] = [];
   let start = page.cursor ? decodeCursor(page.cursor, partition) : undefined;
+  let fromCursor = start !== undefined;
   do {
-    const output = await client.send(
-      new QueryCommand({ ...input, Limit: page.limit - results.length, ExclusiveStartKey: start }),
-    );
+    const output = await client
+      .send(new QueryCommand({ ...input, Limit: page.limit - results.length, ExclusiveStartKey: start }))
+      .catch((error: unknown) => {
+        // A decoded cursor of the right partition may still lack the index's other key attributes.
+        if (fromCursor && error instanceof Error && error.name === 'ValidationException') throw badCursor();
+        throw error;
+      });
+    fromCursor = false;
     results.push(...((output.Items ?? []) as T[]));
     start = output.LastEvaluatedKey;
   } while (start && results.length < page.limit);

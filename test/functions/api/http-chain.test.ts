@@ -119,7 +119,7 @@ describe('the API chain', () => {
     const paths = (result.json as { error: { details: { path: string }[] } }).error.details.map(
       (d) => d.path,
     );
-    expect(paths).toEqual(expect.arrayContaining(['objectType', 'properties.a', 'body']));
+    expect(paths).toEqual(expect.arrayContaining(['objectType', 'properties.a', 'extra']));
   });
 
   it('refuses a limit out of 1–100', async () => {
