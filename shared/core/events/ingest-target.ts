@@ -41,8 +41,7 @@ const parseDetail = <T>(schema: z.ZodType<T>, event: EventEnvelope): T => {
     path: issue.path === '' ? 'detail' : `detail.${issue.path}`,
     message: issue.message,
   }));
-  const summary = details.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
-  throw new ValidationError(details, `the ${event['detail-type']} detail is not valid: ${summary}`);
+  throw new ValidationError(details, `the ${event['detail-type']} detail is not valid`);
 };
 
 /**

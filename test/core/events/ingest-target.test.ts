@@ -110,7 +110,7 @@ describe('createIngestTarget', () => {
       'detail.objectType',
       'detail.properties.a',
     ]);
-    expect((error as Error).message).toMatch(/^the Record Upsert detail is not valid: detail\.objectType: /);
+    expect((error as Error).message).toBe('the Record Upsert detail is not valid');
     expect(records.create).not.toHaveBeenCalled();
   });
 
