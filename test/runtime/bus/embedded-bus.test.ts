@@ -277,6 +277,27 @@ describe('createEmbeddedBus', () => {
     expect(queueFiles(dataDir)).toEqual([]);
   });
 
+  it('closes once the deliveries in flight have finished and been recorded', async () => {
+    // Prepare
+    const dataDir = tempDir();
+    let finished = false;
+    const ingest = () =>
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          finished = true;
+          resolve();
+        }, 20),
+      );
+    const bus = await openBus({ dataDir, targets: { ingest }, closeGraceMs: 5_000 });
+    await bus.putEvents([upsert('a@x.io')]);
+    // Act
+    await bus.close();
+    // Assess
+    expect(finished).toBe(true);
+    expect(queueFiles(dataDir)).toEqual([]);
+    await expect(bus.putEvents([upsert('b@x.io')])).rejects.toThrow(/closed/);
+  });
+
   it('publishes the system’s own events and refuses a batch with an invalid one', async () => {
     // Prepare
     const enrollment = vi.fn(async () => undefined);
