@@ -27,6 +27,10 @@ export {
   WorkflowUnknownResumeAction,
 } from './contract/task-errors.ts';
 export type { ValidationIssue } from './errors/validation-issue.ts';
+export type { EventEnvelope } from './events/event-envelope.ts';
+export { DEFAULT_EVENT_BUS_NAME } from './events/event-names.ts';
+export { type EventPattern, matchesEventPattern } from './events/event-pattern.ts';
+export { EVENT_RULES, type EventRule, type EventTargetName } from './events/event-rules.ts';
 export type { Filter, FilterGroup, FilterGroups } from './filters/filter.schema.ts';
 export {
   type CriteriaExplanation,

@@ -6,8 +6,11 @@ import type { HttpHandler } from '../../functions/api/http/create-http-handler.t
 import { hasBearerToken } from '../../functions/api/http/middlewares.ts';
 import type { Route } from '../../functions/api/http/route.ts';
 import { matchPath } from '../../functions/api/http/router.ts';
-import { AppError, toErrorBody, UnauthorizedError } from '../core/errors/app-error.ts';
+import { AppError, MethodNotAllowedError, toErrorBody, UnauthorizedError } from '../core/errors/app-error.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
+import type { DeadLetter } from './bus/embedded-bus.ts';
+import { type AwsJsonResponse, isAwsJsonRequest } from './bus/put-events-endpoint.ts';
+import type { ReceivedRequest } from './bus/sigv4-verifier.ts';
 import type { RuntimeClock } from './runtime-clock.ts';
 
 /** API Gateway refuses payloads over 10 MB before the Lambda runs; the handler's own limit (1 MiB) is lower. */
@@ -18,6 +21,10 @@ export interface EmbeddedServerOptions {
   readonly routes: readonly Route[];
   readonly clock: RuntimeClock;
   readonly token: string;
+  /** `POST /` with `X-Amz-Target` (EventBridge's PutEvents), authenticated by its SigV4 signature. */
+  readonly putEvents?: (request: ReceivedRequest) => Promise<AwsJsonResponse>;
+  /** `GET /_local/dead-letters`: events that failed for good, newest first. */
+  readonly deadLetters?: () => Promise<readonly DeadLetter[]>;
 }
 
 export interface EmbeddedServer {
@@ -91,6 +98,10 @@ const localRoute = async (
   path: string,
   body: Buffer,
 ): Promise<APIGatewayProxyResult | undefined> => {
+  if (path === '/_local/dead-letters' && options.deadLetters) {
+    if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
+    return json(200, { results: await options.deadLetters() });
+  }
   if (path !== '/_local/clock') return undefined;
   if (method === 'GET')
     return json(200, { now: options.clock.now().toISOString(), kind: options.clock.kind });
@@ -132,6 +143,10 @@ export const startEmbeddedServer = async (
         if (!hasBearerToken(request.headers as Record<string, string>, options.token))
           throw new UnauthorizedError();
         throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${GATEWAY_MAX_BODY_BYTES} bytes`);
+      }
+      if (options.putEvents && isAwsJsonRequest(method, path, request.headers)) {
+        const { url = '/', headers } = request;
+        return send(response, await options.putEvents({ method, url, headers, body }));
       }
       if (path.startsWith('/_local/')) {
         if (!hasBearerToken(request.headers as Record<string, string>, options.token))

@@ -1,4 +1,12 @@
 /** The embedded runtime's entry (`crm-workflows/runtime`): compiled workflows run on one machine. */
+
+export {
+  type BusEvent,
+  createEmbeddedBus,
+  type DeadLetter,
+  type EmbeddedBus,
+  type EmbeddedBusOptions,
+} from './bus/embedded-bus.ts';
 export {
   type ExecutionEvent,
   type ExecutionOutcome,

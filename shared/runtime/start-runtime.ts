@@ -4,7 +4,10 @@ import { join } from 'node:path';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
 import { createDynamoDBCrmServices } from '../adapters/dynamodb/crm-services.dynamodb.ts';
+import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
+import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
+import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
 import type { RuntimeConfig } from './config.ts';
 import { startEmbeddedServer } from './embedded-server.ts';
 import { startLocalDynamoDB } from './local-dynamodb.ts';
@@ -16,8 +19,20 @@ export interface RunningRuntime {
   readonly clock: RuntimeClock;
   /** How many record changes a previous run left pending and this start completed. */
   readonly recovered: number;
+  /** The embedded EventBridge: `bus.publish(events)` for the system's own events, `settle()`, the dead letters. */
+  readonly bus: EmbeddedBus;
   /** Stops taking requests, answers those in flight, then closes the store: nothing is left half-written. */
   readonly close: () => Promise<void>;
+}
+
+/** What other parts plug into the runtime (each optional until it exists). */
+export interface RuntimeExtensions {
+  /** Manual enrollment (`Workflow Enroll`); without it such events are dead-lettered ("enrollment is not available yet"). */
+  readonly enroll?: EnrollPort;
+  /** The `enrollment` target (record changes); without it the rule is not active. */
+  readonly enrollment?: EventHandler;
+  /** Retry settings of the bus (tests shorten them). */
+  readonly bus?: Pick<EmbeddedBusOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'closeGraceMs'>;
 }
 
 /** Logs a system fault as one JSON line on stderr (never in an answer). */
@@ -28,15 +43,20 @@ const logError = (error: unknown): void => {
 
 /**
  * Starts the embedded runtime: dynalite on disk in the data directory (the table created on first start),
- * the record changes a crash left pending completed, then the API on 127.0.0.1 through the Lambda's handler.
+ * the record changes a crash left pending completed, the event bus (its queue in the data directory, what a
+ * previous run left undelivered delivered), then the API and EventBridge's PutEvents on 127.0.0.1.
  */
-export const startRuntime = async (config: RuntimeConfig): Promise<RunningRuntime> => {
+export const startRuntime = async (
+  config: RuntimeConfig,
+  extensions: RuntimeExtensions = {},
+): Promise<RunningRuntime> => {
   mkdirSync(config.dataDir, { recursive: true });
   const clock =
     config.clock.kind === 'manual'
       ? manualClock(config.dataDir, config.clock.start, () => new Date())
       : systemClock();
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
+  let bus: EmbeddedBus | undefined;
   try {
     const { services, completePendingChanges } = createDynamoDBCrmServices({
       client: db.client,
@@ -46,21 +66,48 @@ export const startRuntime = async (config: RuntimeConfig): Promise<RunningRuntim
       actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
     });
     const recovered = await completePendingChanges();
+    bus = await createEmbeddedBus({
+      ...extensions.bus,
+      dataDir: config.dataDir,
+      clock,
+      targets: {
+        ingest: createIngestTarget({
+          records: services.records,
+          ...(extensions.enroll ? { enroll: extensions.enroll } : {}),
+        }),
+        ...(extensions.enrollment ? { enrollment: extensions.enrollment } : {}),
+      },
+    });
+    const events = bus;
     const routes = apiRoutes();
     const auth = { kind: 'bearer', token: config.token } as const;
     const handler = createHttpHandler({ routes, services, auth, logError });
-    const server = await startEmbeddedServer({ handler, routes, clock, token: config.token }, config.port);
+    const server = await startEmbeddedServer(
+      {
+        handler,
+        routes,
+        clock,
+        token: config.token,
+        putEvents: createPutEventsEndpoint({ bus: events, token: config.token, logError }),
+        deadLetters: () => events.deadLetters(),
+      },
+      config.port,
+    );
     return {
       url: server.url,
       token: config.token,
       clock,
       recovered,
+      bus: events,
       close: async () => {
         await server.close();
+        // Deliveries in flight finish (they write through the store), then the store closes.
+        await events.close();
         await db.close();
       },
     };
   } catch (error) {
+    await bus?.close();
     await db.close();
     throw error;
   }
