@@ -26,6 +26,7 @@ export {
   WorkflowStopped,
   WorkflowUnknownResumeAction,
 } from './contract/task-errors.ts';
+export * from './enrollment/index.ts';
 export type { ValidationIssue } from './errors/validation-issue.ts';
 export type { Filter, FilterGroup, FilterGroups } from './filters/filter.schema.ts';
 export {
