@@ -17,7 +17,7 @@ import {
   workflowEnrollmentsSort,
 } from './enrollment-keys.ts';
 import { queryAll, queryPage } from './paging.ts';
-import { conditionally } from './store-options.ts';
+import { conditionally, pickDefined } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
 /*
@@ -51,10 +51,7 @@ const ENROLLMENT_FIELDS = [
   'failedActionId',
 ] as const;
 
-const toEnrollment = (item: Item): Enrollment =>
-  Object.fromEntries(
-    ENROLLMENT_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
-  ) as unknown as Enrollment;
+const toEnrollment = (item: Item): Enrollment => pickDefined(item, ENROLLMENT_FIELDS);
 
 /** The latest enrollment a state item holds. */
 const enrollmentOfState = (state: Item): Enrollment => toEnrollment({ ...state, id: state.enrollmentId });

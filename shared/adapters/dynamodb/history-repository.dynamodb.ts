@@ -20,7 +20,7 @@ import {
   workflowRecordHistoryPartition,
 } from './enrollment-keys.ts';
 import { queryPage } from './paging.ts';
-import { conditionally } from './store-options.ts';
+import { conditionally, pickDefined } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
 /*
@@ -49,10 +49,7 @@ const LINE_FIELDS = [
   'details',
 ] as const;
 
-const toLine = (item: Item): HistoryLine =>
-  Object.fromEntries(
-    LINE_FIELDS.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
-  ) as unknown as HistoryLine;
+const toLine = (item: Item): HistoryLine => pickDefined(item, LINE_FIELDS);
 
 /**
  * The history repository over the single table, through a DocumentClient.
