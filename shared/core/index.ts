@@ -26,6 +26,7 @@ export {
   WorkflowStopped,
   WorkflowUnknownResumeAction,
 } from './contract/task-errors.ts';
+export * from './enrollment/index.ts';
 export type { ValidationIssue } from './errors/validation-issue.ts';
 export type { EventEnvelope } from './events/event-envelope.ts';
 export { DEFAULT_EVENT_BUS_NAME } from './events/event-names.ts';

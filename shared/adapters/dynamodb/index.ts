@@ -11,6 +11,8 @@ import { DynamoDBUniqueClaims } from './unique-claims.dynamodb.ts';
 
 export { DynamoDBAssociationRepository } from './association-repository.dynamodb.ts';
 export { DynamoDBChangeLog } from './change-log.dynamodb.ts';
+export { createDynamoDBEnrollmentRepository } from './enrollment-repository.dynamodb.ts';
+export { createDynamoDBHistoryRepository } from './history-repository.dynamodb.ts';
 export { DynamoDBListRepository } from './list-repository.dynamodb.ts';
 export { DynamoDBPropertyRepository } from './property-repository.dynamodb.ts';
 export { DynamoDBRecordRepository } from './record-repository.dynamodb.ts';

@@ -20,3 +20,9 @@ export const conditionally = async (write: () => Promise<unknown>): Promise<bool
     throw error;
   }
 };
+
+/** The attributes `fields` names that `item` holds: an entity read back without its keys and bookkeeping. */
+export const pickDefined = <T>(item: Record<string, unknown>, fields: readonly string[]): T =>
+  Object.fromEntries(
+    fields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
+  ) as T;

@@ -1,0 +1,163 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type HistoryLine,
+  type HistoryQuery,
+  type HistoryRepository,
+  historyLineKey,
+} from '../../core/enrollment/history-repository.ts';
+import type { PageRequest } from '../../core/ports/page.ts';
+import {
+  HISTORY_KEY_SK,
+  historyKeyPk,
+  historyPk,
+  historySk,
+  recordHistoryPartition,
+  workflowRecordHistoryPartition,
+} from './enrollment-keys.ts';
+import { queryPage } from './paging.ts';
+import { conditionally, pickDefined } from './store-options.ts';
+import { TABLE_KEYS } from './table.ts';
+
+/*
+ * History in the single table (docs/storage.md, "Enrollments and history"):
+ *   line      pk HIST#<workflowId>            sk <at>#<key>   gsi1 HISTREC#<type>#<recordId> / <at>#<workflowId>#<key>
+ *                                                             gsi2 HISTWF#<workflowId>#<recordId> / <at>#<key>
+ *   line key  pk HISTKEY#<workflowId>#<key>   sk #KEY         the `at` of the first append of that key
+ */
+
+export interface DynamoDBHistoryRepositoryOptions {
+  readonly tableName: string;
+}
+
+type Item = Record<string, unknown>;
+
+const LINE_FIELDS = [
+  'at',
+  'workflowId',
+  'revision',
+  'enrollmentId',
+  'recordId',
+  'objectType',
+  'event',
+  'actionId',
+  'reason',
+  'details',
+] as const;
+
+const toLine = (item: Item): HistoryLine => pickDefined(item, LINE_FIELDS);
+
+/**
+ * The history repository over the single table, through a DocumentClient.
+ * @example createDynamoDBHistoryRepository(DynamoDBDocumentClient.from(client), { tableName: 'crm-workflows' })
+ */
+export const createDynamoDBHistoryRepository = (
+  documents: DynamoDBDocumentClient,
+  options: DynamoDBHistoryRepositoryOptions,
+): HistoryRepository => {
+  const { tableName } = options;
+
+  /** The instant the first append of `key` chose: the line's sort key, the same for every retry. */
+  const instantOf = async (line: HistoryLine, key: string): Promise<string> => {
+    const keyItem = { [TABLE_KEYS.pk]: historyKeyPk(line.workflowId, key), [TABLE_KEYS.sk]: HISTORY_KEY_SK };
+    const claimed = await conditionally(() =>
+      documents.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keyItem, at: line.at },
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
+        }),
+      ),
+    );
+    if (claimed) return line.at;
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: tableName, Key: keyItem, ConsistentRead: true }),
+    );
+    return (Item?.at as string | undefined) ?? line.at;
+  };
+
+  const page = async (
+    input: Omit<QueryCommandInput, 'TableName'>,
+    partition: readonly [string, string],
+    request: PageRequest,
+  ) => {
+    const { results, nextCursor } = await queryPage<Item>(
+      documents,
+      { ...input, TableName: tableName, ScanIndexForward: false },
+      request,
+      partition,
+    );
+    return { results: results.map(toLine), nextCursor };
+  };
+
+  return {
+    async append(line, key = historyLineKey(line)) {
+      const at = await instantOf(line, key);
+      // A crash between the two writes leaves the key without its line: the retry finds the key and writes it.
+      await conditionally(() =>
+        documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: {
+              [TABLE_KEYS.pk]: historyPk(line.workflowId),
+              [TABLE_KEYS.sk]: historySk(at, key),
+              [TABLE_KEYS.gsi1.pk]: recordHistoryPartition(line.objectType, line.recordId),
+              [TABLE_KEYS.gsi1.sk]: `${at}#${line.workflowId}#${key}`,
+              [TABLE_KEYS.gsi2.pk]: workflowRecordHistoryPartition(line.workflowId, line.recordId),
+              [TABLE_KEYS.gsi2.sk]: historySk(at, key),
+              entity: 'history',
+              ...toLine(line as unknown as Item),
+              at,
+            },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
+          }),
+        ),
+      );
+    },
+
+    ofWorkflow(workflowId, query: HistoryQuery, request) {
+      const byRecord = query.recordId !== undefined;
+      const partitionKey = byRecord ? TABLE_KEYS.gsi2.pk : TABLE_KEYS.pk;
+      const partition = byRecord
+        ? workflowRecordHistoryPartition(workflowId, query.recordId as string)
+        : historyPk(workflowId);
+      return page(
+        {
+          ...(byRecord ? { IndexName: TABLE_KEYS.gsi2.name } : {}),
+          KeyConditionExpression: '#pk = :pk',
+          ...(query.event === undefined ? {} : { FilterExpression: '#event = :event' }),
+          ExpressionAttributeNames: {
+            '#pk': partitionKey,
+            ...(query.event === undefined ? {} : { '#event': 'event' }),
+          },
+          ExpressionAttributeValues: {
+            ':pk': partition,
+            ...(query.event === undefined ? {} : { ':event': query.event }),
+          },
+        },
+        [partitionKey, partition],
+        request,
+      );
+    },
+
+    ofRecord(objectType, recordId, request) {
+      const partition = recordHistoryPartition(objectType, recordId);
+      return page(
+        {
+          IndexName: TABLE_KEYS.gsi1.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.pk },
+          ExpressionAttributeValues: { ':pk': partition },
+        },
+        [TABLE_KEYS.gsi1.pk, partition],
+        request,
+      );
+    },
+  };
+};

@@ -1,0 +1,104 @@
+import type { Page, PageRequest } from '../ports/page.ts';
+import type { EnrollmentState } from './enrollment-decision.ts';
+
+/** An enrollment's status (api.md `GET /workflows/{id}/enrollments`; `goal_met` is its own outcome). */
+export const ENROLLMENT_STATUSES = ['active', 'completed', 'unenrolled', 'goal_met', 'failed'] as const;
+export type EnrollmentStatus = (typeof ENROLLMENT_STATUSES)[number];
+export type EndStatus = Exclude<EnrollmentStatus, 'active'>;
+
+/** One enrollment of one record in one workflow. */
+export interface Enrollment {
+  readonly id: string;
+  readonly workflowId: string;
+  /** The revision it started on. */
+  readonly revision: number;
+  readonly objectType: string;
+  readonly recordId: string;
+  /** 1 for the record's first enrollment in the workflow, 2 for the next, … */
+  readonly count: number;
+  readonly status: EnrollmentStatus;
+  /** Why it enrolled: `criteria`, `reenrollment`, `manual`, `existing`, `workflow:<id>`. */
+  readonly enrolledBecause: string;
+  readonly enrolledAt: string;
+  /** Why it ended (unenrolled, failed): the history's reason. */
+  readonly reason?: string;
+  readonly endedAt?: string;
+  /** The action it failed at (status `failed`), where a retry resumes. */
+  readonly failedActionId?: string;
+}
+
+/** The record's enrollment in one workflow now: how many times it enrolled and the latest enrollment. */
+export interface CurrentEnrollment {
+  readonly workflowId: string;
+  readonly objectType: string;
+  readonly recordId: string;
+  readonly count: number;
+  readonly latest: Enrollment;
+  /** `delayUntilEvent` actions the active enrollment waits at. */
+  readonly waitingActionIds: readonly string[];
+}
+
+/** What starts an enrollment. `trigger` names what asked (the change `<type>#<id>#<version>`, a request id). */
+export interface StartEnrollment {
+  readonly workflowId: string;
+  readonly revision: number;
+  readonly objectType: string;
+  readonly recordId: string;
+  readonly enrolledBecause: string;
+  readonly at: string;
+  readonly trigger: string;
+}
+
+/**
+ * `started`: this call (or, `replayed`, an earlier one with the same trigger) started it — start its execution
+ * named by its id. Not started: the record is enrolled now (`active`) by another trigger.
+ */
+export type StartResult =
+  | { readonly started: true; readonly replayed: boolean; readonly enrollment: Enrollment }
+  | { readonly started: false; readonly active: Enrollment };
+
+export interface EndEnrollment {
+  readonly workflowId: string;
+  readonly objectType: string;
+  readonly recordId: string;
+  readonly enrollmentId: string;
+  readonly status: EndStatus;
+  readonly reason?: string;
+  readonly failedActionId?: string;
+  readonly at: string;
+}
+
+/** Where enrollments are kept (docs/storage.md, "Enrollments and history"). */
+export interface EnrollmentRepository {
+  /** The record's enrollment in the workflow, undefined when it never enrolled. */
+  current(workflowId: string, objectType: string, recordId: string): Promise<CurrentEnrollment | undefined>;
+  /** The record's enrollment in every workflow it ever enrolled in, by workflow id. */
+  ofRecord(objectType: string, recordId: string): Promise<Record<string, CurrentEnrollment>>;
+  /** A workflow's enrollments, newest first, of one status or all; ValidationError (`cursor`) for a foreign cursor. */
+  page(
+    workflowId: string,
+    status: EnrollmentStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<Enrollment>>;
+  /** Starts an enrollment unless the record is enrolled in the workflow now: never two at once. */
+  start(input: StartEnrollment): Promise<StartResult>;
+  /** Ends the active enrollment `enrollmentId`; false when it had already ended (or is unknown). */
+  end(input: EndEnrollment): Promise<boolean>;
+  /** Notes (or forgets) that the active enrollment waits at a `delayUntilEvent` action. */
+  setWaiting(input: EndEnrollmentRef, actionId: string, waiting: boolean): Promise<void>;
+}
+
+export type EndEnrollmentRef = Pick<EndEnrollment, 'workflowId' | 'objectType' | 'recordId' | 'enrollmentId'>;
+
+/** The state the enrollment decisions read. */
+export const enrollmentState = (current: CurrentEnrollment | undefined): EnrollmentState => {
+  if (!current) return { status: 'none' };
+  const { latest } = current;
+  if (latest.status !== 'active') return { status: 'ended' };
+  return {
+    status: 'enrolled',
+    enrollmentId: latest.id,
+    revision: latest.revision,
+    waitingActionIds: current.waitingActionIds,
+  };
+};
