@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ERROR_CODES } from '../../shared/core/errors/app-error.ts';
 import type { Route } from './http/route.ts';
 
 type JsonSchema = Record<string, unknown>;
@@ -32,17 +33,7 @@ const ERROR_SCHEMA: JsonSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: {
-          enum: [
-            'VALIDATION_FAILED',
-            'UNAUTHORIZED',
-            'NOT_FOUND',
-            'METHOD_NOT_ALLOWED',
-            'CONFLICT',
-            'PAYLOAD_TOO_LARGE',
-            'INTERNAL',
-          ],
-        },
+        code: { enum: [...ERROR_CODES] },
         message: { type: 'string' },
         details: {
           type: 'array',

@@ -35,9 +35,13 @@ const multiHeaders = (headers: IncomingHttpHeaders): Record<string, string[]> =>
   return multi;
 };
 
+/**
+ * The query as API Gateway passes it. The maps have no prototype: a parameter is data whatever its name, so
+ * `?__proto__=x` or `?constructor=x` is one more key for the route's schema to refuse, never an inherited member.
+ */
 const queryOf = (search: URLSearchParams) => {
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
+  const single: Record<string, string> = Object.create(null);
+  const multi: Record<string, string[]> = Object.create(null);
   for (const [name, value] of search) {
     single[name] = value;
     multi[name] = [...(multi[name] ?? []), value];

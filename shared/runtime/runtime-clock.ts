@@ -32,8 +32,26 @@ export const systemClock = (): RuntimeClock => ({
 
 const invalid = (path: string, message: string) => new ValidationError([{ path, message }], message);
 
+/**
+ * The last instant the system can write: every timestamp is stored as `toISOString()`, whose years past 9999
+ * (`+010000-…`) are no datetime the time module reads.
+ */
+const LAST_INSTANT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 /** The instant a move asks for, checked: an ISO duration forward, or a later datetime. */
 const targetOf = (request: unknown, current: Date): Date => {
+  const target = requestedTarget(request, current);
+  if (!(target.getTime() <= LAST_INSTANT_MS)) {
+    const path = Object.keys(request as object)[0] as string;
+    throw invalid(
+      path,
+      `moves the clock past ${new Date(LAST_INSTANT_MS).toISOString()}, the last instant it can hold`,
+    );
+  }
+  return target;
+};
+
+const requestedTarget = (request: unknown, current: Date): Date => {
   const body = (request ?? {}) as { advance?: unknown; to?: unknown };
   const keys = Object.keys(body);
   if (keys.length !== 1 || !(keys[0] === 'advance' || keys[0] === 'to')) {

@@ -12,6 +12,9 @@ const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
+/** Every error code, in the order of the table above (the OpenAPI document's enum). */
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as readonly ErrorCode[];
+
 /** What every error response carries: `{ error: { code, message, details? } }`. */
 export interface ErrorBody {
   readonly error: {
