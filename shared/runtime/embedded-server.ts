@@ -25,6 +25,8 @@ export interface EmbeddedServerOptions {
   readonly putEvents?: (request: ReceivedRequest) => Promise<AwsJsonResponse>;
   /** `GET /_local/dead-letters`: events that failed for good, newest first. */
   readonly deadLetters?: () => Promise<readonly DeadLetter[]>;
+  /** Where system faults are logged (never in an answer). */
+  readonly logError: (error: unknown) => void;
 }
 
 export interface EmbeddedServer {
@@ -60,10 +62,22 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult): void => 
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 };
 
+/** What the API's chain adds to its answers, for the answers the server gives before the chain runs. */
+const SECURITY_HEADERS = {
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains; preload',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** AWS refuses PutEvents requests over 1 MB (256 KB of entries): the signature is checked after reading it. */
+const PUT_EVENTS_MAX_BODY_BYTES = 1024 * 1024;
+
 const sendError = (response: ServerResponse, error: AppError): void =>
   send(response, {
     statusCode: error.statusCode,
     headers: {
+      ...SECURITY_HEADERS,
       'Content-Type': 'application/json',
       ...((error as { headers?: Record<string, string> }).headers ?? {}),
     },
@@ -130,27 +144,32 @@ export const startEmbeddedServer = async (
   port: number,
 ): Promise<EmbeddedServer> => {
   const inFlight = new Set<Promise<void>>();
+  const publicRoutes = options.routes.filter((route) => route.public);
   const serve = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const method = request.method ?? 'GET';
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     try {
+      const signed = options.putEvents !== undefined && isAwsJsonRequest(method, path, request.headers);
+      // The token is checked before the body is read: an unknown caller holds no memory of ours.
+      const trusted = hasBearerToken(request.headers as Record<string, string>, options.token);
+      if (!signed && !trusted && matchPath(publicRoutes, method, path) === undefined) {
+        request.resume();
+        throw new UnauthorizedError();
+      }
+      const limit = signed ? PUT_EVENTS_MAX_BODY_BYTES : GATEWAY_MAX_BODY_BYTES;
       let body: Buffer;
       try {
-        body = await readBody(request, GATEWAY_MAX_BODY_BYTES);
+        body = await readBody(request, limit);
       } catch (error) {
         if (!(error instanceof BodyTooLarge)) throw error;
-        // The token is checked before anything else is said about the request.
-        if (!hasBearerToken(request.headers as Record<string, string>, options.token))
-          throw new UnauthorizedError();
-        throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${GATEWAY_MAX_BODY_BYTES} bytes`);
+        throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`);
       }
-      if (options.putEvents && isAwsJsonRequest(method, path, request.headers)) {
+      if (signed && options.putEvents) {
         const { url = '/', headers } = request;
         return send(response, await options.putEvents({ method, url, headers, body }));
       }
       if (path.startsWith('/_local/')) {
-        if (!hasBearerToken(request.headers as Record<string, string>, options.token))
-          throw new UnauthorizedError();
+        if (!trusted) throw new UnauthorizedError();
         const result = await localRoute(options, method, path, body);
         if (result) return send(response, result);
       }
@@ -170,13 +189,7 @@ export const startEmbeddedServer = async (
       send(response, await options.handler(event, lambdaContext(requestId)));
     } catch (error) {
       if (error instanceof AppError && error.expose) return sendError(response, error);
-      console.error(
-        JSON.stringify({
-          level: 'ERROR',
-          message: 'request failed',
-          error: String((error as Error)?.stack ?? error),
-        }),
-      );
+      options.logError(error);
       sendError(response, new AppError('INTERNAL', 'an internal error occurred'));
     }
   };

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
+import { logger } from '../../functions/commons/logger.ts';
 import { createDynamoDBCrmServices } from '../adapters/dynamodb/crm-services.dynamodb.ts';
 import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
@@ -35,11 +36,8 @@ export interface RuntimeExtensions {
   readonly bus?: Pick<EmbeddedBusOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'closeGraceMs'>;
 }
 
-/** Logs a system fault as one JSON line on stderr (never in an answer). */
-const logError = (error: unknown): void => {
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  console.error(JSON.stringify({ level: 'ERROR', message: 'request failed', error: detail }));
-};
+/** Logs a system fault with the functions' logger (JSON, with the request's correlation id when there is one). */
+const logError = (error: unknown): void => logger.error('request failed', error as Error);
 
 /**
  * Starts the embedded runtime: dynalite on disk in the data directory (the table created on first start),
@@ -90,6 +88,7 @@ export const startRuntime = async (
         token: config.token,
         putEvents: createPutEventsEndpoint({ bus: events, token: config.token, logError }),
         deadLetters: () => events.deadLetters(),
+        logError,
       },
       config.port,
     );

@@ -30,16 +30,23 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpHandler => {
   const publicRoutes = options.routes.filter((route) => route.public);
   const isPublic = (event: APIGatewayProxyEvent) =>
     matchPath(publicRoutes, event.httpMethod, event.path) !== undefined;
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-    .use(
-      injectLambdaContext(logger, { correlationIdPath: correlationPaths.API_GATEWAY_REST, resetKeys: true }),
-    )
-    .use(httpErrorHandler({ logger: false }))
-    .use(contractErrors(options.logError ?? ((error) => logger.error('request failed', error as Error))))
-    .use(httpSecurityHeaders())
-    .use(httpHeaderNormalizer())
-    .use(authenticate(options.auth, isPublic))
-    .use(limitBody())
-    .use(parseJsonBody())
-    .handler(createRouter(options.routes, options.services) as never) as unknown as HttpHandler;
+  return (
+    middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+      .use(
+        injectLambdaContext(logger, {
+          correlationIdPath: correlationPaths.API_GATEWAY_REST,
+          resetKeys: true,
+        }),
+      )
+      // Registered before the error handler: middy runs `onError` in reverse order, so the headers are added
+      // to error answers too, after the error handler has built them.
+      .use(httpSecurityHeaders())
+      .use(httpErrorHandler({ logger: false }))
+      .use(contractErrors(options.logError ?? ((error) => logger.error('request failed', error as Error))))
+      .use(httpHeaderNormalizer())
+      .use(authenticate(options.auth, isPublic))
+      .use(limitBody())
+      .use(parseJsonBody())
+      .handler(createRouter(options.routes, options.services) as never) as unknown as HttpHandler
+  );
 };

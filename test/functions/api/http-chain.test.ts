@@ -148,8 +148,14 @@ describe('the API chain', () => {
     expect(logError).toHaveBeenCalledOnce();
   });
 
-  it('adds security headers to every answer', async () => {
-    const result = await call(request('GET', '/health'));
+  it.each([
+    ['a success', request('GET', '/health')],
+    ['a 401', request('GET', '/objects/contacts', { headers: { Authorization: '' } })],
+    ['a 400', request('GET', '/objects/contacts', { query: { limit: '0' } })],
+    ['a 404', request('GET', '/nowhere')],
+    ['a 405', request('PUT', '/objects/contacts')],
+  ])('adds security headers to every answer: %s', async (_case, event) => {
+    const result = await call(event);
     expect(result.headers).toMatchObject({
       'Strict-Transport-Security': expect.any(String),
       'X-Content-Type-Options': 'nosniff',
