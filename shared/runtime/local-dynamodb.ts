@@ -1,12 +1,22 @@
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent } from 'node:http';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.ts';
 
-/** DynamoDB on this machine: dynalite behind 127.0.0.1, reached through the real SDK client. */
+/**
+ * DynamoDB on this machine: dynalite, reached through the real SDK client. dynalite checks no signature, so it
+ * listens on no TCP port: on a Unix socket in a directory only this user can enter, where no other process
+ * (nor a web page through the browser) can reach it past the API's token.
+ */
 export interface LocalDynamoDB {
   readonly client: DynamoDBClient;
-  readonly endpoint: string;
+  /** The Unix socket dynalite listens on. */
+  readonly socketPath: string;
   readonly tableName: string;
   /** Stops the server once the requests in flight are answered; the data stays on disk. */
   readonly close: () => Promise<void>;
@@ -29,28 +39,34 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  // mkdtemp creates the directory with mode 0700.
+  const socketDir = mkdtempSync(join(tmpdir(), 'crm-dynalite-'));
+  const socketPath = join(socketDir, 'dynamodb.sock');
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(socketPath, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  // dynalite checks no signature: any credentials do, and none are read from the machine.
+  const agent = new Agent({ keepAlive: true });
+  // Every connection of the SDK's HTTP handler goes to the socket, whatever host the endpoint names.
+  agent.createConnection = () => createConnection(socketPath);
   const client = new DynamoDBClient({
-    endpoint,
+    endpoint: 'http://dynalite.local',
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: 3,
+    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
   });
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   await ensureTable(client, tableName);
   return {
     client,
-    endpoint,
+    socketPath,
     tableName,
     close: async () => {
       client.destroy();
+      agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(socketDir, { recursive: true, force: true });
     },
   };
 };

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
@@ -20,6 +20,21 @@ describe('startLocalDynamoDB', () => {
       // Assess
       expect(Table?.TableName).toBe('crm-workflows');
       expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(['gsi1', 'gsi2']);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('listens on a Unix socket only its user can reach, not on a TCP port', async () => {
+    // Prepare
+    const db = await startLocalDynamoDB();
+    try {
+      // Act
+      const socket = statSync(db.socketPath);
+      const directory = statSync(dirname(db.socketPath));
+      // Assess
+      expect(socket.isSocket()).toBe(true);
+      expect(directory.mode & 0o077).toBe(0);
     } finally {
       await db.close();
     }
