@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { isDateTimeText } from '../core/time/date-value.ts';
+import { isDateTimeText, parseInstant } from '../core/time/date-value.ts';
 
 /** The embedded runtime's settings (local.md, "Environment"), read once from the environment. */
 const EnvSchema = z.object({
@@ -42,7 +42,10 @@ export const readRuntimeConfig = (env: Record<string, string | undefined>): Runt
     dataDir: WORKFLOWS_DATA_DIR,
     clock:
       WORKFLOWS_CLOCK === 'manual'
-        ? { kind: 'manual', ...(WORKFLOWS_CLOCK_START ? { start: new Date(WORKFLOWS_CLOCK_START) } : {}) }
+        ? {
+            kind: 'manual',
+            ...(WORKFLOWS_CLOCK_START ? { start: new Date(parseInstant(WORKFLOWS_CLOCK_START)) } : {}),
+          }
         : { kind: 'system' },
   };
 };

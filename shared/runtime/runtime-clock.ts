@@ -2,7 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '../core/errors/app-error.ts';
 import type { Clock } from '../core/ports/clock.ts';
-import { isDateTimeText } from '../core/time/date-value.ts';
+import { isDateTimeText, parseInstant } from '../core/time/date-value.ts';
 import { addDuration } from '../core/time/duration-math.ts';
 import { parseIsoDuration } from '../core/time/iso-duration.ts';
 import { UTC_ZONE } from '../core/time/time-zone.ts';
@@ -66,7 +66,7 @@ const requestedTarget = (request: unknown, current: Date): Date => {
   }
   if (!isDateTimeText(body.to))
     throw invalid('to', 'must be a datetime with an offset, such as 2027-01-04T08:00:00Z');
-  const to = new Date(body.to);
+  const to = new Date(parseInstant(body.to));
   if (to.getTime() < current.getTime()) {
     throw invalid(
       'to',
@@ -83,7 +83,7 @@ const requestedTarget = (request: unknown, current: Date): Date => {
 export const manualClock = (dataDir: string, start: Date | undefined, fallback: () => Date): RuntimeClock => {
   const file = join(dataDir, 'clock.json');
   const saved = existsSync(file)
-    ? new Date((JSON.parse(readFileSync(file, 'utf8')) as { now: string }).now)
+    ? new Date(parseInstant((JSON.parse(readFileSync(file, 'utf8')) as { now: string }).now))
     : undefined;
   const first = start ?? fallback();
   let current = saved && saved.getTime() > first.getTime() ? saved : first;

@@ -1,7 +1,7 @@
 import type { Zone } from 'luxon';
 import { DAY_MS, dayOf } from '../time/calendar-day.ts';
 import { dayOfIsoDate, parseDateValue } from '../time/date-value.ts';
-import { addDurationToWall, clockMs } from '../time/duration-math.ts';
+import { addDurationToWall, addMonthsToWall, clockMs } from '../time/duration-math.ts';
 import { durationOf } from '../time/iso-duration.ts';
 import { msOfTime } from '../time/time-of-day.ts';
 import { zoneOf } from '../time/time-zone.ts';
@@ -15,13 +15,6 @@ const anchorDay = (anchor: Anchor, ctx: DelayContext, zone: Zone): number | unde
   const value = parseDateValue(ctx.properties?.[anchor.property]);
   if (!value) return undefined;
   return value.kind === 'date' ? value.day : dayOf(toWall(zone, value.instant));
-};
-
-/** The same month and day in `year`; 29 February becomes 28 February in a common year. */
-const sameDateIn = (year: number, base: number): number => {
-  const date = new Date(base * DAY_MS);
-  const lastDay = new Date(Date.UTC(year, date.getUTCMonth() + 1, 0)).getUTCDate();
-  return Date.UTC(year, date.getUTCMonth(), Math.min(date.getUTCDate(), lastDay)) / DAY_MS;
 };
 
 /**
@@ -50,7 +43,8 @@ export const anchorDueAt = (action: DelaySpecOf<'delayUntilAnchor'>, ctx: DelayC
     const reach = offset.years + Math.ceil(offset.months / 12) + Math.ceil(offsetDays / 365) + 1;
     const first = Math.max(baseYear, reachedYear - reach);
     for (let year = first; year <= first + 2 * reach + 1; year++) {
-      const instant = instantOn(sameDateIn(year, base));
+      // The same month and day that year: 29 February becomes 28 February in a common year.
+      const instant = instantOn(dayOf(addMonthsToWall(base * DAY_MS, 12 * (year - baseYear))));
       if (instant >= reached) return { kind: 'at', at: new Date(instant) };
     }
     throw new Error(`no yearly occurrence of the anchor near ${ctx.reachedAt.toISOString()}`);

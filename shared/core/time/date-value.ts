@@ -13,12 +13,19 @@ import { UTC_ZONE } from './time-zone.ts';
 const SHAPE =
   /^\d{4}-\d\d-\d\d(?:[Tt ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d))?$/;
 
+/** 0000-01-01T00:00Z and 9999-12-31T23:59:59.999Z: an instant outside could not be written back as `YYYY-…`. */
+const EARLIEST = new Date('0000-01-01T00:00:00.000Z').getTime();
+const LATEST = new Date('9999-12-31T23:59:59.999Z').getTime();
+
 const parseUncached = (text: string): number => {
   if (!SHAPE.test(text)) return Number.NaN;
   // luxon reads a `T` only; a space is RFC 3339's other separator. A date alone is 00:00 UTC.
   const iso = text.length > 10 ? `${text.slice(0, 10)}T${text.slice(11)}` : text;
   const parsed = DateTime.fromISO(iso, { zone: UTC_ZONE, setZone: true });
-  return parsed.isValid ? parsed.toMillis() : Number.NaN;
+  if (!parsed.isValid) return Number.NaN;
+  // An offset can carry a datetime of year 9999 into year 10000 (or 0000 into −1) in UTC.
+  const millis = parsed.toMillis();
+  return millis >= EARLIEST && millis <= LATEST ? millis : Number.NaN;
 };
 
 // One record is evaluated against many workflows, so the same few strings are parsed over and over: a

@@ -24,6 +24,9 @@ const READINGS: Reading[] = [
   ['20260301', undefined, undefined],
   ['2026-W09-1', undefined, undefined],
   ['2026-060', undefined, undefined],
+  ['9999-12-31T23:59:59Z', 'datetime', '9999-12-31T23:59:59.000Z'],
+  ['9999-12-31T23:59:59-23:59', undefined, undefined],
+  ['0000-01-01T00:00:00+01:00', undefined, undefined],
 ];
 
 const REACHED = new Date('2020-01-01T00:00:00Z');
