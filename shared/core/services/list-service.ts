@@ -9,9 +9,12 @@ import type { ListService, StaticList } from './crm-services.ts';
 import type { CrmRecordService } from './record-service.ts';
 import type { RecordStores } from './record-stores.ts';
 
+/** The longest list name. */
+export const MAX_LIST_NAME_LENGTH = 200;
+
 /** `POST /lists` body. */
 export const CreateListSchema = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(MAX_LIST_NAME_LENGTH),
   objectType: ObjectTypeSchema,
 });
 

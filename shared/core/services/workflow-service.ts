@@ -12,6 +12,7 @@ import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts
 import { WORKFLOW_STATUSES, type WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
 import type { ListService, StoredWorkflow, TemplateCatalog, WorkflowService } from './crm-services.ts';
+import { MAX_LIST_NAME_LENGTH } from './list-service.ts';
 import { criteriaEvaluator, type RecordContextReader, type RecordPager } from './review-criteria.ts';
 
 /** The executor ARN the embedded runtime compiles with: no Lambda is called, the local runner answers. */
@@ -56,6 +57,12 @@ const FromTemplateSchema = z.strictObject({
   templateId: z.string().min(1).max(64),
   name: z.string().trim().min(1, 'a workflow needs a name').max(256),
 });
+
+/** `<workflow name> — review <instant>`, the name cut short so that the whole fits a list's name. */
+const reviewListName = (workflowName: string, now: Date): string => {
+  const suffix = ` — review ${now.toISOString()}`;
+  return `${workflowName.slice(0, MAX_LIST_NAME_LENGTH - suffix.length).trimEnd()}${suffix}`;
+};
 
 const RevisionSchema = z.object({ revision: z.number().int().min(1) });
 
@@ -208,7 +215,7 @@ export const createWorkflowService = (
       // The list is created first and filled page by page: no set of matching ids is ever held in memory.
       const list = createList
         ? await dependencies.lists.create({
-            name: `${workflow.name} — review ${now.toISOString()}`,
+            name: reviewListName(workflow.name, now),
             objectType: workflow.objectType,
           })
         : undefined;

@@ -449,6 +449,21 @@ describe('POST /workflows/{id}/review', () => {
     expect([...ids].sort()).toEqual([...world.leads].sort());
   });
 
+  it('names the list after a workflow whose name is as long as a workflow name may be', async () => {
+    // Prepare
+    const body = nurture('W'.repeat(256));
+    const workflow = await createWorkflow(body);
+    // Act
+    const response = await api.call('POST', `/workflows/${workflow.id}/review`, {
+      body: { createList: true },
+    });
+    // Assess
+    expect(response.status).toBe(200);
+    const list = await api.call('GET', `/lists/${response.json.listId}`);
+    expect(list.json.name).toMatch(/^W+ — review \d{4}-/);
+    expect(list.json.name.length).toBeLessThanOrEqual(200);
+  });
+
   it.each([
     ['createList that is not a boolean', { createList: 'yes' }, 'createList'],
     ['an unknown field', { createList: true, limit: 5 }, 'limit'],
