@@ -119,15 +119,14 @@ export const recordRoutes = [
   defineRoute({
     method: 'GET',
     path: '/objects/{objectType}/{id}/workflow-history',
-    summary:
-      "The record's history across all workflows (enrollment comes with its own issue: empty until then)",
+    summary: "The record's history across all workflows, newest first",
     params: RecordParams,
     query: PageRequestSchema,
     status: 200,
-    handle: async ({ params, services }) => {
+    handle: async ({ params, query, services }) => {
       // The record must exist: an unknown one is a 404, not an empty history.
       await services.records.get(params.objectType, params.id);
-      return { status: 200, body: { results: [], nextCursor: null } };
+      return { status: 200, body: await services.history.ofRecord(params.objectType, params.id, query) };
     },
   }),
 ];

@@ -6,6 +6,7 @@ import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
+import { createDynamoDBHistoryRepository } from './history-repository.dynamodb.ts';
 import { createDynamoDBRepositories, toDocumentClient } from './index.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
 import { createDynamoDBWorkflowRepository } from './workflow-repository.dynamodb.ts';
@@ -52,5 +53,6 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     },
     { actionFunctionArn: options.actionFunctionArn },
   );
-  return { services: { properties, records, lists, workflows, templates }, completePendingChanges };
+  const history = createDynamoDBHistoryRepository(client, { tableName });
+  return { services: { properties, records, lists, workflows, templates, history }, completePendingChanges };
 };

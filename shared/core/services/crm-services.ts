@@ -1,4 +1,5 @@
 import type { StateMachineDefinition } from '../compiler/asl.types.ts';
+import type { HistoryLine } from '../enrollment/history-repository.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { PropertyDefinition } from '../records/property.schema.ts';
 import type { CrmRecord, Properties } from '../records/record.schema.ts';
@@ -108,6 +109,11 @@ export interface WorkflowService {
   definition(id: string): Promise<StateMachineDefinition>;
 }
 
+/** The workflow history (api.md, "History events"), newest first. */
+export interface HistoryService {
+  ofRecord(objectType: ObjectType, recordId: string, page: PageRequest): Promise<Page<HistoryLine>>;
+}
+
 /** Everything the API's handlers call. */
 export interface CrmServices {
   readonly properties: PropertyService;
@@ -115,4 +121,5 @@ export interface CrmServices {
   readonly lists: ListService;
   readonly workflows: WorkflowService;
   readonly templates: TemplateCatalog;
+  readonly history: HistoryService;
 }

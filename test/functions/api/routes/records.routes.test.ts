@@ -1,4 +1,6 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createDynamoDBHistoryRepository } from '../../../../shared/adapters/dynamodb/history-repository.dynamodb.ts';
 import {
   createRecord,
   describeWrongMethods,
@@ -430,7 +432,7 @@ describe('DELETE /objects/{objectType}/{id}', () => {
 });
 
 describe('GET /objects/{objectType}/{id}/workflow-history', () => {
-  it('answers an empty page for a record (enrollment comes later)', async () => {
+  it('answers an empty page for a record no workflow has touched', async () => {
     // Prepare
     const contact = await create('contacts', { firstname: 'Historic' });
     // Act
@@ -438,6 +440,42 @@ describe('GET /objects/{objectType}/{id}/workflow-history', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ results: [], nextCursor: null });
+  });
+
+  it("answers the record's lines across workflows, newest first, paged", async () => {
+    // Prepare
+    const contact = await create('contacts', { firstname: 'Enrolled' });
+    const history = createDynamoDBHistoryRepository(DynamoDBDocumentClient.from(api.db.client), {
+      tableName: api.db.tableName,
+    });
+    const line = (workflowId: string, at: string, event: 'enrolled' | 'completed') => ({
+      at,
+      workflowId,
+      revision: 1,
+      enrollmentId: `enr_${workflowId}`,
+      recordId: contact.id,
+      objectType: 'contacts',
+      event,
+      ...(event === 'enrolled' ? { reason: 'criteria' } : {}),
+    });
+    await history.append(line('wf_a', '2027-01-04T08:00:00.000Z', 'enrolled'));
+    await history.append(line('wf_b', '2027-01-05T08:00:00.000Z', 'enrolled'));
+    await history.append(line('wf_a', '2027-01-06T08:00:00.000Z', 'completed'));
+    // Act
+    const first = await api.call('GET', `/objects/contacts/${contact.id}/workflow-history`, {
+      query: { limit: '2' },
+    });
+    const second = await api.call('GET', `/objects/contacts/${contact.id}/workflow-history`, {
+      query: { limit: '2', cursor: first.json.nextCursor },
+    });
+    // Assess
+    expect(first.status).toBe(200);
+    expect(
+      first.json.results.map((l: { workflowId: string; event: string }) => `${l.workflowId}:${l.event}`),
+    ).toEqual(['wf_a:completed', 'wf_b:enrolled']);
+    expect(second.json.results).toMatchObject([
+      { workflowId: 'wf_a', event: 'enrolled', reason: 'criteria' },
+    ]);
   });
 
   it('answers 404 for an unknown record', async () => {
