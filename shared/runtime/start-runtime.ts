@@ -9,6 +9,7 @@ import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
 import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
 import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
+import { type ChangeFeed, startChangeFeed } from './change-feed.ts';
 import type { RuntimeConfig } from './config.ts';
 import { startEmbeddedServer } from './embedded-server.ts';
 import { startLocalDynamoDB } from './local-dynamodb.ts';
@@ -22,6 +23,8 @@ export interface RunningRuntime {
   readonly recovered: number;
   /** The embedded EventBridge: `bus.publish(events)` for the system's own events, `settle()`, the dead letters. */
   readonly bus: EmbeddedBus;
+  /** The change feed: `drain()` resolves once every committed change is on the bus. */
+  readonly changes: ChangeFeed;
   /** Stops taking requests, answers those in flight, then closes the store: nothing is left half-written. */
   readonly close: () => Promise<void>;
 }
@@ -56,7 +59,7 @@ export const startRuntime = async (
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
   let bus: EmbeddedBus | undefined;
   try {
-    const { services, completePendingChanges } = createDynamoDBCrmServices({
+    const { services, completePendingChanges, changeLog } = createDynamoDBCrmServices({
       client: db.client,
       tableName: db.tableName,
       clock,
@@ -77,9 +80,16 @@ export const startRuntime = async (
       },
     });
     const events = bus;
+    const feed = startChangeFeed({ changeLog, bus: events, logError });
     const routes = apiRoutes();
     const auth = { kind: 'bearer', token: config.token } as const;
-    const handler = createHttpHandler({ routes, services, auth, logError });
+    const api = createHttpHandler({ routes, services, auth, logError });
+    // A write through the API is published at once; other writers (events) are caught by the feed's interval.
+    const handler: typeof api = async (event, context) => {
+      const result = await api(event, context);
+      if (event.httpMethod !== 'GET') feed.poke();
+      return result;
+    };
     const server = await startEmbeddedServer(
       {
         handler,
@@ -98,9 +108,12 @@ export const startRuntime = async (
       clock,
       recovered,
       bus: events,
+      changes: feed,
       close: async () => {
         await server.close();
-        // Deliveries in flight finish (they write through the store), then the store closes.
+        // The feed's run in progress ends, deliveries in flight finish (they write through the store), then
+        // the store closes.
+        await feed.close();
         await events.close();
         await db.close();
       },

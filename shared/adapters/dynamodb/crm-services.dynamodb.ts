@@ -1,6 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
+import type { ChangeLog } from '../../core/records/change-log.ts';
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
@@ -24,6 +25,8 @@ export interface DynamoDBCrmServices {
   readonly services: CrmServices;
   /** Completes the record changes a crash left pending (at start, or on a schedule); returns how many. */
   readonly completePendingChanges: () => Promise<number>;
+  /** Every committed change, and the feed of those not yet published. */
+  readonly changeLog: ChangeLog;
 }
 
 /**
@@ -54,5 +57,9 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     { actionFunctionArn: options.actionFunctionArn },
   );
   const history = createDynamoDBHistoryRepository(client, { tableName });
-  return { services: { properties, records, lists, workflows, templates, history }, completePendingChanges };
+  return {
+    services: { properties, records, lists, workflows, templates, history },
+    completePendingChanges,
+    changeLog: stores.changeLog,
+  };
 };
