@@ -9,7 +9,12 @@ import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
 import type { RecordService, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
 import type { CrmPropertyService } from './property-service.ts';
-import { applyProperties, canonicalProperties, propertyIssues } from './property-values.ts';
+import {
+  applyProperties,
+  canonicalProperties,
+  propertiesSizeIssue,
+  propertyIssues,
+} from './property-values.ts';
 import { type RecordChanges, uniquePropertyNames, uniqueValues } from './record-changes.ts';
 import type { RecordStores } from './record-stores.ts';
 
@@ -67,9 +72,15 @@ export class CrmRecordService implements RecordService {
       updatedAt: now,
       version: 1,
     };
-    await this.#claimAll(objectType, id, 1, new Map(), record.properties);
+    assertStorable(record.properties);
+    const taken = await this.#claimAll(objectType, id, 1, new Map(), record.properties);
     const change = this.#change(record, 'created', null, options);
-    await this.#changes.commit({ record, change, expectedVersion: null });
+    try {
+      await this.#changes.commit({ record, change, expectedVersion: null });
+    } catch (error) {
+      await this.#releaseUnwritten(record, taken);
+      throw error;
+    }
     return record;
   }
 
@@ -140,6 +151,7 @@ export class CrmRecordService implements RecordService {
         updatedAt: now,
         version: current.version + 1,
       };
+      assertStorable(record.properties);
       const before = uniqueValues(objectType, current.properties);
       await this.#claimAll(objectType, id, record.version, before, record.properties);
       const change = this.#change(record, 'updated', current, options);
@@ -335,10 +347,31 @@ export class CrmRecordService implements RecordService {
     return false;
   }
 
+  /**
+   * After a failed create: the claims it took go, unless its record item was written after all (then the record
+   * holds them, and its completion or the recovery finishes the change). A failing read keeps them: stale after
+   * the grace period, as when the process dies.
+   */
+  async #releaseUnwritten(record: CrmRecord, taken: UniqueKey[]): Promise<void> {
+    if (taken.length === 0) return;
+    try {
+      if (await this.#stores.records.get(record.objectType, record.id)) return;
+      await this.#releaseAll(record.objectType, record.id, record.version + 1, taken);
+    } catch {
+      // The original error is the one to report.
+    }
+  }
+
   async #releaseAll(objectType: ObjectType, id: string, version: number, keys: UniqueKey[]): Promise<void> {
     for (const key of keys) await this.#stores.claims.release({ ...key, objectType }, id, version);
   }
 }
+
+/** ValidationError at `properties` when a record's properties are too heavy for its item (step (a)). */
+const assertStorable = (properties: Properties): void => {
+  const issue = propertiesSizeIssue(properties);
+  if (issue) throw new ValidationError([issue]);
+};
 
 const holds = (stored: StoredRecord, key: UniqueKey): boolean => {
   const value = stored.record.properties[key.property];
