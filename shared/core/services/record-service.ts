@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '../errors/app-error.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Page, PageRequest } from '../ports/page.ts';
 import type { ObjectType } from '../records/object-types.ts';
@@ -106,11 +106,18 @@ export class CrmRecordService implements RecordService {
     await this.#validated(objectType, properties);
     for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
       const holder = await this.#holder(uniqueKey(objectType, idProperty, value));
-      if (holder)
-        return {
-          record: await this.update(objectType, holder.record.id, properties, options),
-          created: false,
-        };
+      if (holder) {
+        try {
+          return {
+            record: await this.update(objectType, holder.record.id, properties, options),
+            created: false,
+          };
+        } catch (error) {
+          // The holder was deleted in between: the value is free (or about to be), so create.
+          if (!(error instanceof NotFoundError)) throw error;
+          continue;
+        }
+      }
       try {
         return { record: await this.create(objectType, properties, options), created: true };
       } catch (error) {
@@ -243,11 +250,25 @@ export class CrmRecordService implements RecordService {
     }
     const from = { objectType, id };
     const to = { objectType: toObjectType, id: toId };
+    const association = { association: { toObjectType, toId } };
     if (kind === 'associated') await this.#changes.loadLive(toObjectType, toId);
-    await this.changeMembership(objectType, id, kind, { association: { toObjectType, toId } }, async () => {
+    await this.changeMembership(objectType, id, kind, association, async () => {
       const exists = await this.#stores.associations.exists(from, to);
       return kind === 'associated' ? !exists : exists;
     });
+    if (kind === 'dissociated' || (await this.#isLive(toObjectType, toId))) return;
+    // The far record was deleted between the check and the commit: its cleanup may have run before the far edge
+    // was written. Undo through a dissociation (logged like any), so that no edge names a deleted record.
+    await this.changeMembership(objectType, id, 'dissociated', association, () =>
+      this.#stores.associations.exists(from, to),
+    );
+    throw new NotFoundError(`${toObjectType} record ${toId} not found`);
+  }
+
+  /** Whether the record exists and is not being deleted (a pending change completed first). */
+  async #isLive(objectType: ObjectType, id: string): Promise<boolean> {
+    const stored = await this.#changes.load(objectType, id);
+    return stored !== undefined && stored.deleted !== true;
   }
 
   /** Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). */

@@ -446,3 +446,61 @@ describe('CrmRecordService, the size of a record', () => {
     expect(again.properties.email).toBe(email);
   });
 });
+
+describe('CrmRecordService, racing a deletion', () => {
+  it('does not leave an association to a record deleted while it was being associated', async () => {
+    // Prepare: the company is deleted (cleanup included) after the associate checked it, before its commit.
+    const { records, stores } = fresh();
+    const contact = await records.create('contacts', {});
+    const company = await records.create('companies', {});
+    const exists = stores.associations.exists.bind(stores.associations);
+    let raced = false;
+    stores.associations.exists = async (from, to) => {
+      if (!raced) {
+        raced = true;
+        await records.delete('companies', company.id);
+      }
+      return exists(from, to);
+    };
+    // Act
+    const error = await rejection(records.associate('contacts', contact.id, 'companies', company.id));
+    // Assess
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((await records.associations('contacts', contact.id, 'companies', { limit: 10 })).results).toEqual(
+      [],
+    );
+    expect(
+      await stores.associations.exists(
+        { objectType: 'companies', id: company.id },
+        {
+          objectType: 'contacts',
+          id: contact.id,
+        },
+      ),
+    ).toBe(false);
+    const log = await stores.changeLog.history('contacts', contact.id, { limit: 10 });
+    expect(log.results.map((change) => change.change)).toEqual(['created', 'associated', 'dissociated']);
+  });
+
+  it('creates on an upsert whose holder is deleted in between', async () => {
+    // Prepare: the holder of the email is deleted after the upsert found it, before it updates it.
+    const { records } = fresh();
+    const email = `gone-${table}@x.io`;
+    const holder = await records.create('contacts', { email, firstname: 'Old' });
+    const update = records.update.bind(records);
+    let raced = false;
+    records.update = async (...args: Parameters<typeof records.update>) => {
+      if (!raced) {
+        raced = true;
+        await records.delete('contacts', holder.id);
+      }
+      return update(...args);
+    };
+    // Act
+    const result = await records.upsert('contacts', 'email', { email, firstname: 'New' });
+    // Assess
+    expect(result.created).toBe(true);
+    expect(result.record.id).not.toBe(holder.id);
+    expect(result.record.properties).toMatchObject({ email, firstname: 'New' });
+  });
+});
