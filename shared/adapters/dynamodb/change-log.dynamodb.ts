@@ -4,7 +4,7 @@ import type { ChangeLog } from '../../core/records/change-log.ts';
 import type { ObjectType } from '../../core/records/object-types.ts';
 import type { RecordChange } from '../../core/records/record-change.ts';
 import { CHANGE_PREFIX, changeSk, recordPk, UNPUBLISHED_PARTITION } from './keys.ts';
-import { queryPage } from './paging.ts';
+import { indexPage, queryPage } from './paging.ts';
 import { conditionally, type StoreOptions } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
@@ -62,17 +62,11 @@ export class DynamoDBChangeLog implements ChangeLog {
   }
 
   async unpublished(page: PageRequest): Promise<Page<RecordChange>> {
-    const found = await queryPage<Record<string, unknown>>(
-      this.#options.client,
-      {
-        TableName: this.#options.tableName,
-        IndexName: TABLE_KEYS.gsi2.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi2.pk },
-        ExpressionAttributeValues: { ':pk': UNPUBLISHED_PARTITION },
-      },
+    const found = await indexPage<Record<string, unknown>>(
+      this.#options,
+      'gsi2',
+      UNPUBLISHED_PARTITION,
       page,
-      [TABLE_KEYS.gsi2.pk, UNPUBLISHED_PARTITION],
     );
     return { results: found.results.map(stripKeys), nextCursor: found.nextCursor };
   }

@@ -3,7 +3,8 @@ import type { UniqueKey } from '../../core/records/unique-claims.ts';
 
 /**
  * Keys of the records slice's items in the single table (docs/storage.md, "Items"). Every prefix is this
- * file's: `REC#`, `UNIQ#`, `PROP#`, `LIST#` and the index partitions `TYPE#`, `LISTS`, `PENDING`, `UNPUBLISHED`.
+ * file's: `REC#`, `UNIQ#`, `PROP#`, `LIST#` and the index partitions `TYPE#`, `LISTS`, `PENDING`, `UNPUBLISHED`,
+ * `DELETEDLISTS`.
  */
 export const recordPk = (objectType: ObjectType, id: string) => `REC#${objectType}#${id}`;
 export const RECORD_SK = '#RECORD';
@@ -32,6 +33,8 @@ export const LISTS_PARTITION = 'LISTS';
 /** gsi2 partitions (sparse): record items holding a pending change, change-log entries not yet published. */
 export const PENDING_PARTITION = 'PENDING';
 export const UNPUBLISHED_PARTITION = 'UNPUBLISHED';
+/** gsi2 partition (sparse): tombstoned lists whose deletion is not finished. */
+export const DELETED_LISTS_PARTITION = 'DELETEDLISTS';
 
 /** The attribute keeping, on an effect item, the version of the last change of `objectType`/`id` applied to it. */
 export const guardAttribute = (objectType: ObjectType, id: string) => `v#${objectType}#${id}`;

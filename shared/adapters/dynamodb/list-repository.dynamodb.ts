@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { ListItem, ListRepository } from '../../core/lists/list-repository.ts';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ListItem, ListRepository, MemberItem } from '../../core/lists/list-repository.ts';
 import type { Page, PageRequest } from '../../core/ports/page.ts';
 import type { RecordRef } from '../../core/records/association-repository.ts';
 import { setGuardedFlag } from './guarded-flag.ts';
 import {
+  DELETED_LISTS_PARTITION,
   IN_LIST_PREFIX,
   inListSk,
   LIST_SK,
@@ -13,8 +14,8 @@ import {
   memberSk,
   recordPk,
 } from './keys.ts';
-import { queryAll, queryCount, queryPage } from './paging.ts';
-import type { StoreOptions } from './store-options.ts';
+import { indexPage, queryAll, queryCount, queryPage } from './paging.ts';
+import { conditionally, type StoreOptions } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
 const toList = (item: Record<string, unknown>): ListItem => ({
@@ -22,12 +23,14 @@ const toList = (item: Record<string, unknown>): ListItem => ({
   name: item.name as string,
   objectType: item.objectType as ListItem['objectType'],
   createdAt: item.createdAt as string,
+  ...(item.deleted === true ? { deleted: true } : {}),
 });
 
 /**
  * Static lists: the list item (`LIST#<id>`, `#LIST`, in gsi1's `LISTS` partition) and each membership twice —
  * `MEM#<recordId>` in the list's partition and `INLIST#<listId>` in the record's — both soft-deleted and
- * guarded by the member's version. The size is counted from the list's partition.
+ * guarded by the member's version. The size is counted from the list's partition. A deleted list is first a
+ * tombstone (`deleted`, out of `LISTS`, in gsi2's `DELETEDLISTS` until its memberships are removed).
  */
 export class DynamoDBListRepository implements ListRepository {
   readonly #options: StoreOptions;
@@ -65,39 +68,79 @@ export class DynamoDBListRepository implements ListRepository {
   }
 
   async page(page: PageRequest): Promise<Page<ListItem>> {
-    const found = await queryPage<Record<string, unknown>>(
-      this.#options.client,
-      {
-        TableName: this.#options.tableName,
-        IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.pk },
-        ExpressionAttributeValues: { ':pk': LISTS_PARTITION },
-      },
+    const found = await indexPage<Record<string, unknown>>(this.#options, 'gsi1', LISTS_PARTITION, page);
+    // The index may lag behind a tombstone for a moment.
+    const live = found.results.map(toList).filter((list) => !list.deleted);
+    return { results: live, nextCursor: found.nextCursor };
+  }
+
+  async markDeleted(id: string): Promise<void> {
+    await conditionally(() =>
+      this.#options.client.send(
+        new UpdateCommand({
+          TableName: this.#options.tableName,
+          Key: { pk: listPk(id), sk: LIST_SK },
+          UpdateExpression: 'SET deleted = :deleted, #g2pk = :g2pk, #g2sk = #g1sk REMOVE #g1pk, #g1sk',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deleted)',
+          ExpressionAttributeNames: {
+            '#g1pk': TABLE_KEYS.gsi1.pk,
+            '#g1sk': TABLE_KEYS.gsi1.sk,
+            '#g2pk': TABLE_KEYS.gsi2.pk,
+            '#g2sk': TABLE_KEYS.gsi2.sk,
+          },
+          ExpressionAttributeValues: { ':deleted': true, ':g2pk': DELETED_LISTS_PARTITION },
+        }),
+      ),
+    );
+  }
+
+  async deleting(page: PageRequest): Promise<Page<ListItem>> {
+    const found = await indexPage<Record<string, unknown>>(
+      this.#options,
+      'gsi2',
+      DELETED_LISTS_PARTITION,
       page,
-      [TABLE_KEYS.gsi1.pk, LISTS_PARTITION],
     );
     return { results: found.results.map(toList), nextCursor: found.nextCursor };
   }
 
-  /** The list item first (the list is gone at once), then its member items. */
-  async delete(id: string): Promise<void> {
+  async remove(id: string): Promise<void> {
+    await this.#options.client.send(
+      new DeleteCommand({ TableName: this.#options.tableName, Key: { pk: listPk(id), sk: LIST_SK } }),
+    );
+  }
+
+  async memberItems(listId: string, page: PageRequest): Promise<Page<MemberItem>> {
+    const pk = listPk(listId);
+    const found = await queryPage<{ recordId: string; present?: boolean }>(
+      this.#options.client,
+      {
+        TableName: this.#options.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': MEMBER_PREFIX },
+        ConsistentRead: true,
+      },
+      page,
+      ['pk', pk],
+    );
+    return {
+      results: found.results.map((item) => ({ id: item.recordId, present: item.present === true })),
+      nextCursor: found.nextCursor,
+    };
+  }
+
+  /** The record's item first, so that a removal cut short still finds the list's item (`memberItems`). */
+  async removeMember(listId: string, member: RecordRef): Promise<void> {
     const { client, tableName } = this.#options;
-    await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: listPk(id), sk: LIST_SK } }));
-    const members = await queryAll<{ pk: string; sk: string; recordPk?: string }>(client, {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': listPk(id), ':prefix': MEMBER_PREFIX },
-      ConsistentRead: true,
-    });
-    for (const member of members) {
-      if (member.recordPk) {
-        await client.send(
-          new DeleteCommand({ TableName: tableName, Key: { pk: member.recordPk, sk: inListSk(id) } }),
-        );
-      }
-      await client.send(new DeleteCommand({ TableName: tableName, Key: { pk: member.pk, sk: member.sk } }));
-    }
+    await client.send(
+      new DeleteCommand({
+        TableName: tableName,
+        Key: { pk: recordPk(member.objectType, member.id), sk: inListSk(listId) },
+      }),
+    );
+    await client.send(
+      new DeleteCommand({ TableName: tableName, Key: { pk: listPk(listId), sk: memberSk(member.id) } }),
+    );
   }
 
   async isMember(listId: string, recordId: string): Promise<boolean> {
@@ -144,7 +187,8 @@ export class DynamoDBListRepository implements ListRepository {
       },
       ConsistentRead: true,
     });
-    return items.map((item) => item.listId);
+    const lists = await Promise.all(items.map((item) => this.get(item.listId)));
+    return items.map((item) => item.listId).filter((_, index) => lists[index] && !lists[index].deleted);
   }
 
   #members(listId: string) {

@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../core/errors/app-error.ts';
 import type { PageRequest } from '../../core/ports/page.ts';
+import type { StoreOptions } from './store-options.ts';
+import { TABLE_KEYS } from './table.ts';
 
 type Key = Record<string, unknown>;
 
@@ -82,3 +84,23 @@ export const queryCount = async (
   } while (start);
   return count;
 };
+
+/** One page of one partition of a global secondary index (`gsi1`, `gsi2`), in its sort key's order. */
+export const indexPage = <T>(
+  options: StoreOptions,
+  index: 'gsi1' | 'gsi2',
+  partition: string,
+  page: PageRequest,
+): Promise<{ results: T[]; nextCursor: string | null }> =>
+  queryPage<T>(
+    options.client,
+    {
+      TableName: options.tableName,
+      IndexName: TABLE_KEYS[index].name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS[index].pk },
+      ExpressionAttributeValues: { ':pk': partition },
+    },
+    page,
+    [TABLE_KEYS[index].pk, partition],
+  );

@@ -5,7 +5,7 @@ import type { CrmRecord } from '../../core/records/record.schema.ts';
 import type { RecordChange } from '../../core/records/record-change.ts';
 import type { RecordRepository, RecordWrite, StoredRecord } from '../../core/records/record-repository.ts';
 import { PENDING_PARTITION, RECORD_SK, recordPk, typePartition } from './keys.ts';
-import { queryPage } from './paging.ts';
+import { indexPage } from './paging.ts';
 import { conditionally, type StoreOptions } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
@@ -51,18 +51,7 @@ export class DynamoDBRecordRepository implements RecordRepository {
 
   async page(objectType: ObjectType, page: PageRequest): Promise<Page<CrmRecord>> {
     const partition = typePartition(objectType);
-    const found = await queryPage<RecordItem>(
-      this.#options.client,
-      {
-        TableName: this.#options.tableName,
-        IndexName: TABLE_KEYS.gsi1.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi1.pk },
-        ExpressionAttributeValues: { ':pk': partition },
-      },
-      page,
-      [TABLE_KEYS.gsi1.pk, partition],
-    );
+    const found = await indexPage<RecordItem>(this.#options, 'gsi1', partition, page);
     return { results: found.results.map((item) => toStored(item).record), nextCursor: found.nextCursor };
   }
 
@@ -133,18 +122,7 @@ export class DynamoDBRecordRepository implements RecordRepository {
   }
 
   async pending(page: PageRequest): Promise<Page<StoredRecord>> {
-    const found = await queryPage<RecordItem>(
-      this.#options.client,
-      {
-        TableName: this.#options.tableName,
-        IndexName: TABLE_KEYS.gsi2.name,
-        KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': TABLE_KEYS.gsi2.pk },
-        ExpressionAttributeValues: { ':pk': PENDING_PARTITION },
-      },
-      page,
-      [TABLE_KEYS.gsi2.pk, PENDING_PARTITION],
-    );
+    const found = await indexPage<RecordItem>(this.#options, 'gsi2', PENDING_PARTITION, page);
     return { results: found.results.map(toStored), nextCursor: found.nextCursor };
   }
 }

@@ -18,7 +18,10 @@ export interface RecordServices {
   readonly properties: CrmPropertyService;
   readonly records: CrmRecordService;
   readonly lists: CrmListService;
-  /** Completes every pending change (call at start, or on a schedule); returns how many it completed. */
+  /**
+   * Completes every pending change, then every list deletion cut short (call at start, or on a schedule); returns
+   * how many it completed.
+   */
   readonly completePendingChanges: () => Promise<number>;
 }
 
@@ -38,5 +41,8 @@ export const createRecordServices = (options: RecordServicesOptions): RecordServ
     ...(options.claimGraceMs === undefined ? {} : { claimGraceMs: options.claimGraceMs }),
   });
   const lists = new CrmListService({ stores, records, clock, ids });
-  return { properties, records, lists, completePendingChanges: () => changes.completePendingChanges() };
+  // Pending record changes first, then the list deletions a crash cut short (their cleanup makes changes).
+  const completePendingChanges = async () =>
+    (await changes.completePendingChanges()) + (await lists.completeDeletions());
+  return { properties, records, lists, completePendingChanges };
 };

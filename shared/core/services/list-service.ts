@@ -58,9 +58,35 @@ export class CrmListService implements ListService {
     return this.#sized(await this.#list(id));
   }
 
+  /**
+   * Tombstones the list, removes its memberships page by page — each member gets its `unlisted` change — then
+   * deletes the list item. Cut short (a crash, a timeout), it is resumed by the same call on the tombstone (204)
+   * or by `completeDeletions`.
+   */
   async delete(id: string): Promise<void> {
-    await this.#list(id);
-    await this.#lists.delete(id);
+    const list = await this.#lists.get(id);
+    if (!list) throw new NotFoundError(`list ${id} not found`);
+    if (!list.deleted) await this.#lists.markDeleted(id);
+    await this.#removeMemberships(list);
+    await this.#lists.remove(id);
+  }
+
+  /** Finishes the deletions a crash or a timeout cut short (the recovery at start); returns how many. */
+  async completeDeletions(): Promise<number> {
+    let completed = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await this.#lists.deleting({ limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const found of page.results) {
+        // The index is eventually consistent: only a list that is still a tombstone is finished.
+        const list = await this.#lists.get(found.id);
+        if (!list?.deleted) continue;
+        await this.delete(list.id);
+        completed += 1;
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return completed;
   }
 
   async addMember(id: string, recordId: string): Promise<void> {
@@ -80,10 +106,43 @@ export class CrmListService implements ListService {
     return this.#options.stores.lists;
   }
 
+  /** A live list: a tombstoned one is as absent. */
   async #list(id: string): Promise<ListItem> {
     const list = await this.#lists.get(id);
-    if (!list) throw new NotFoundError(`list ${id} not found`);
+    if (!list || list.deleted) throw new NotFoundError(`list ${id} not found`);
     return list;
+  }
+
+  /**
+   * Every membership of a tombstoned list, 100 at a time: a present one through the member's `unlisted` change
+   * (its effect removes the items, the list being deleted), then both items removed in any case (a soft-deleted
+   * membership, a member deleted meanwhile). Repeatable: a member already unlisted is not a member any more.
+   */
+  async #removeMemberships(list: ListItem): Promise<void> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.#lists.memberItems(list.id, { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const member of page.results) {
+        if (member.present) await this.#unlist(list, member.id);
+        await this.#lists.removeMember(list.id, { objectType: list.objectType, id: member.id });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  async #unlist(list: ListItem, recordId: string): Promise<void> {
+    try {
+      await this.#options.records.changeMembership(
+        list.objectType,
+        recordId,
+        'unlisted',
+        { listId: list.id },
+        () => this.#lists.isMember(list.id, recordId),
+      );
+    } catch (error) {
+      // The member is gone: its deletion said it all.
+      if (!(error instanceof NotFoundError)) throw error;
+    }
   }
 
   async #sized(list: ListItem): Promise<StaticList> {

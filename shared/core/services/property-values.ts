@@ -7,6 +7,25 @@ import { isDateText, isDateTimeText } from '../time/date-value.ts';
 /** The longest text a string property holds. */
 export const MAX_TEXT_LENGTH = 65_536;
 
+/**
+ * The most a record's properties may weigh, as UTF-8 bytes of their JSON. Step (a) of the write protocol puts
+ * them in one item up to three times (the record, the pending change's `before` and `after`), with the names of
+ * the changed properties and the keys: 3 × 100,000 bytes plus at most one more image of names stays under
+ * DynamoDB's 400 KB item limit (docs/storage.md, "Choices").
+ */
+export const MAX_PROPERTIES_BYTES = 100_000;
+
+/** The problem of properties too heavy to store, at `properties`, or undefined. */
+export const propertiesSizeIssue = (properties: Properties): ValidationIssue | undefined => {
+  const bytes = new TextEncoder().encode(JSON.stringify(properties)).length;
+  return bytes > MAX_PROPERTIES_BYTES
+    ? {
+        path: 'properties',
+        message: `the properties take ${bytes} bytes as JSON; a record holds at most ${MAX_PROPERTIES_BYTES}`,
+      }
+    : undefined;
+};
+
 /** What is wrong with one value of a property, or undefined. `null` (clearing) always fits. */
 const valueProblem = (definition: PropertyDefinition, value: PropertyValue): string | undefined => {
   if (value === null) return undefined;

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors/app-error.ts';
+import type { RecordRef } from '../records/association-repository.ts';
 import { BUILTIN_PROPERTIES } from '../records/builtin-properties.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { Properties } from '../records/record.schema.ts';
@@ -102,15 +103,14 @@ export class RecordChanges {
         if (change.association) await associations.delete(ref, toRef(change.association), guard);
         return;
       case 'listed':
-        if (change.listId) await lists.putMember(change.listId, ref, change.version);
-        return;
       case 'unlisted':
-        if (change.listId) await lists.deleteMember(change.listId, ref, change.version);
+        if (change.listId)
+          await this.#setMembership(change.listId, ref, change.version, change.change === 'listed');
         return;
       case 'deleted':
         for (const other of await associations.all(ref)) await associations.delete(ref, other, guard);
         for (const listId of await lists.listsOf(ref)) {
-          await lists.deleteMember(listId, ref, change.version);
+          await this.#setMembership(listId, ref, change.version, false);
         }
         break;
       case 'created':
@@ -124,6 +124,26 @@ export class RecordChanges {
         await claims.release(uniqueKey(change.objectType, property, value), change.id, change.version);
       }
     }
+  }
+
+  /**
+   * A membership effect. On a deleted (tombstoned or gone) list it removes the membership's items instead, so that
+   * a change completed late never brings a membership of a deleted list back; and it checks the list again after
+   * writing, because the deletion's cleanup may have passed this member between the check and the write.
+   */
+  async #setMembership(listId: string, ref: RecordRef, version: number, present: boolean): Promise<void> {
+    const { lists } = this.#stores;
+    if (await this.#listLive(listId)) {
+      if (present) await lists.putMember(listId, ref, version);
+      else await lists.deleteMember(listId, ref, version);
+      if (await this.#listLive(listId)) return;
+    }
+    await lists.removeMember(listId, ref);
+  }
+
+  async #listLive(listId: string): Promise<boolean> {
+    const list = await this.#stores.lists.get(listId);
+    return list !== undefined && list.deleted !== true;
   }
 }
 

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from '../errors/app-error.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Page, PageRequest } from '../ports/page.ts';
 import type { ObjectType } from '../records/object-types.ts';
@@ -9,7 +9,12 @@ import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
 import type { RecordService, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
 import type { CrmPropertyService } from './property-service.ts';
-import { applyProperties, canonicalProperties, propertyIssues } from './property-values.ts';
+import {
+  applyProperties,
+  canonicalProperties,
+  propertiesSizeIssue,
+  propertyIssues,
+} from './property-values.ts';
 import { type RecordChanges, uniquePropertyNames, uniqueValues } from './record-changes.ts';
 import type { RecordStores } from './record-stores.ts';
 
@@ -67,9 +72,15 @@ export class CrmRecordService implements RecordService {
       updatedAt: now,
       version: 1,
     };
-    await this.#claimAll(objectType, id, 1, new Map(), record.properties);
+    assertStorable(record.properties);
+    const taken = await this.#claimAll(objectType, id, 1, new Map(), record.properties);
     const change = this.#change(record, 'created', null, options);
-    await this.#changes.commit({ record, change, expectedVersion: null });
+    try {
+      await this.#changes.commit({ record, change, expectedVersion: null });
+    } catch (error) {
+      await this.#releaseUnwritten(record, taken);
+      throw error;
+    }
     return record;
   }
 
@@ -95,11 +106,18 @@ export class CrmRecordService implements RecordService {
     await this.#validated(objectType, properties);
     for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
       const holder = await this.#holder(uniqueKey(objectType, idProperty, value));
-      if (holder)
-        return {
-          record: await this.update(objectType, holder.record.id, properties, options),
-          created: false,
-        };
+      if (holder) {
+        try {
+          return {
+            record: await this.update(objectType, holder.record.id, properties, options),
+            created: false,
+          };
+        } catch (error) {
+          // The holder was deleted in between: the value is free (or about to be), so create.
+          if (!(error instanceof NotFoundError)) throw error;
+          continue;
+        }
+      }
       try {
         return { record: await this.create(objectType, properties, options), created: true };
       } catch (error) {
@@ -140,6 +158,7 @@ export class CrmRecordService implements RecordService {
         updatedAt: now,
         version: current.version + 1,
       };
+      assertStorable(record.properties);
       const before = uniqueValues(objectType, current.properties);
       await this.#claimAll(objectType, id, record.version, before, record.properties);
       const change = this.#change(record, 'updated', current, options);
@@ -231,11 +250,25 @@ export class CrmRecordService implements RecordService {
     }
     const from = { objectType, id };
     const to = { objectType: toObjectType, id: toId };
+    const association = { association: { toObjectType, toId } };
     if (kind === 'associated') await this.#changes.loadLive(toObjectType, toId);
-    await this.changeMembership(objectType, id, kind, { association: { toObjectType, toId } }, async () => {
+    await this.changeMembership(objectType, id, kind, association, async () => {
       const exists = await this.#stores.associations.exists(from, to);
       return kind === 'associated' ? !exists : exists;
     });
+    if (kind === 'dissociated' || (await this.#isLive(toObjectType, toId))) return;
+    // The far record was deleted between the check and the commit: its cleanup may have run before the far edge
+    // was written. Undo through a dissociation (logged like any), so that no edge names a deleted record.
+    await this.changeMembership(objectType, id, 'dissociated', association, () =>
+      this.#stores.associations.exists(from, to),
+    );
+    throw new NotFoundError(`${toObjectType} record ${toId} not found`);
+  }
+
+  /** Whether the record exists and is not being deleted (a pending change completed first). */
+  async #isLive(objectType: ObjectType, id: string): Promise<boolean> {
+    const stored = await this.#changes.load(objectType, id);
+    return stored !== undefined && stored.deleted !== true;
   }
 
   /** Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). */
@@ -335,10 +368,31 @@ export class CrmRecordService implements RecordService {
     return false;
   }
 
+  /**
+   * After a failed create: the claims it took go, unless its record item was written after all (then the record
+   * holds them, and its completion or the recovery finishes the change). A failing read keeps them: stale after
+   * the grace period, as when the process dies.
+   */
+  async #releaseUnwritten(record: CrmRecord, taken: UniqueKey[]): Promise<void> {
+    if (taken.length === 0) return;
+    try {
+      if (await this.#stores.records.get(record.objectType, record.id)) return;
+      await this.#releaseAll(record.objectType, record.id, record.version + 1, taken);
+    } catch {
+      // The original error is the one to report.
+    }
+  }
+
   async #releaseAll(objectType: ObjectType, id: string, version: number, keys: UniqueKey[]): Promise<void> {
     for (const key of keys) await this.#stores.claims.release({ ...key, objectType }, id, version);
   }
 }
+
+/** ValidationError at `properties` when a record's properties are too heavy for its item (step (a)). */
+const assertStorable = (properties: Properties): void => {
+  const issue = propertiesSizeIssue(properties);
+  if (issue) throw new ValidationError([issue]);
+};
 
 const holds = (stored: StoredRecord, key: UniqueKey): boolean => {
   const value = stored.record.properties[key.property];

@@ -1,5 +1,7 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toDocumentClient } from '../../../shared/adapters/dynamodb/index.ts';
 import { NotFoundError } from '../../../shared/core/errors/app-error.ts';
 import type { ObjectType } from '../../../shared/core/records/object-types.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
@@ -178,4 +180,85 @@ describe('the change log across crashes', () => {
       { numRuns: 60 },
     );
   }, 120_000);
+});
+
+/** Items of a partition whose sort key begins with `prefix`, read raw (soft-deleted ones included). */
+const rawItems = async (pk: string, prefix: string) => {
+  const output = await toDocumentClient(db.client).send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    }),
+  );
+  return output.Items ?? [];
+};
+
+/** A list of 3 contacts, deleted by a process that dies before write `crashAt`, then recovered. */
+const deleteListCrashing = async (crashAt: number) => {
+  run += 1;
+  const prefix = `d${run}`;
+  const setup = recordWorld(db.client, db.tableName, { ids: sequentialIds(prefix) });
+  const list = await setup.lists.create({ name: prefix, objectType: 'contacts' });
+  const members: string[] = [];
+  for (let n = 0; n < 3; n += 1) {
+    const member = await setup.records.create('contacts', { firstname: `m${n}` });
+    await setup.lists.addMember(list.id, member.id);
+    members.push(member.id);
+  }
+  const crashing = crashingClient(db.client, crashAt);
+  const dying = recordWorld(crashing.client, db.tableName, { ids: sequentialIds(`${prefix}-dying`) });
+  await dying.lists.delete(list.id).catch((error: unknown) => {
+    if (!(error instanceof Crash)) throw error;
+  });
+  const healthy = recordWorld(db.client, db.tableName, { ids: sequentialIds(`${prefix}-after`) });
+  await healthy.lists.delete(list.id).catch((error: unknown) => {
+    if (!(error instanceof NotFoundError)) throw error; // the dying process finished it
+  });
+  await healthy.completePendingChanges();
+  return { healthy, list, members, writes: crashing.state.writes };
+};
+
+describe('deleting a list across crashes', () => {
+  it('removes every membership and logs one unlisted change per member, whatever write it dies before', async () => {
+    // Prepare
+    const total = (await deleteListCrashing(Number.POSITIVE_INFINITY)).writes;
+    // Act
+    for (let crashAt = 0; crashAt <= total; crashAt += 1) {
+      const { healthy, list, members } = await deleteListCrashing(crashAt);
+      // Assess
+      expect(await healthy.stores.lists.get(list.id)).toBeUndefined();
+      expect(await rawItems(`LIST#${list.id}`, '')).toEqual([]);
+      for (const id of members) {
+        expect(await rawItems(`REC#contacts#${id}`, `INLIST#${list.id}`)).toEqual([]);
+        expect(await healthy.stores.lists.listsOf({ objectType: 'contacts', id })).toEqual([]);
+        const history = await historyOf(healthy, 'contacts', id);
+        expect(history.map((change) => change.change)).toEqual(['created', 'listed', 'unlisted']);
+        expect(history.at(-1)?.listId).toBe(list.id);
+        expect((await healthy.stores.records.get('contacts', id))?.pending).toBeUndefined();
+      }
+    }
+    expect(total).toBeGreaterThan(10);
+  }, 120_000);
+
+  it('does not bring a membership back when a listed change pending at the deletion completes after it', async () => {
+    // Prepare: the membership's record write (a) lands, then the process dies before its effects.
+    run += 1;
+    const prefix = `p${run}`;
+    const setup = recordWorld(db.client, db.tableName, { ids: sequentialIds(prefix) });
+    const list = await setup.lists.create({ name: prefix, objectType: 'contacts' });
+    const member = await setup.records.create('contacts', {});
+    const dying = recordWorld(crashingClient(db.client, 1).client, db.tableName);
+    await dying.lists.addMember(list.id, member.id).catch((error: unknown) => {
+      if (!(error instanceof Crash)) throw error;
+    });
+    // Act
+    await setup.lists.delete(list.id);
+    await setup.completePendingChanges();
+    // Assess
+    expect(await rawItems(`REC#contacts#${member.id}`, `INLIST#${list.id}`)).toEqual([]);
+    expect(await rawItems(`LIST#${list.id}`, '')).toEqual([]);
+    expect(await setup.stores.lists.listsOf({ objectType: 'contacts', id: member.id })).toEqual([]);
+  });
 });

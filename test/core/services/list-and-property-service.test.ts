@@ -91,6 +91,69 @@ describe('CrmListService', () => {
     expect(first.nextCursor).not.toBeNull();
     await expect(lists.get(created[0]!.id)).rejects.toBeInstanceOf(NotFoundError);
   });
+
+  it('answers a list whose deletion was cut short as absent, and finishes it on the next DELETE', async () => {
+    // Prepare: a deletion that got as far as the tombstone.
+    const { lists, records, stores } = fresh();
+    const list = await lists.create({ name: 'Cut', objectType: 'contacts' });
+    const member = await records.create('contacts', {});
+    await lists.addMember(list.id, member.id);
+    await stores.lists.markDeleted(list.id);
+    // Act
+    const outcomes = await Promise.all([
+      settle(lists.get(list.id)),
+      settle(lists.members(list.id, { limit: 10 })),
+      settle(lists.addMember(list.id, member.id)),
+      settle(lists.removeMember(list.id, member.id)),
+    ]);
+    const listed = (await lists.page({ limit: 100 })).results.map((found) => found.id);
+    const listsOf = await stores.lists.listsOf({ objectType: 'contacts', id: member.id });
+    await lists.delete(list.id);
+    // Assess
+    for (const outcome of outcomes) expect(outcome.error).toBeInstanceOf(NotFoundError);
+    expect(listed).not.toContain(list.id);
+    expect(listsOf).toEqual([]);
+    expect(await stores.lists.get(list.id)).toBeUndefined();
+    expect(await stores.lists.isMember(list.id, member.id)).toBe(false);
+    const history = await stores.changeLog.history('contacts', member.id, { limit: 10 });
+    expect(history.results.map((change) => change.change)).toEqual(['created', 'listed', 'unlisted']);
+    await expect(lists.delete(list.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('finishes a deletion cut short when the pending changes are completed', async () => {
+    // Prepare
+    const { lists, records, stores, completePendingChanges } = fresh();
+    const list = await lists.create({ name: 'Resume', objectType: 'contacts' });
+    const member = await records.create('contacts', {});
+    await lists.addMember(list.id, member.id);
+    await stores.lists.markDeleted(list.id);
+    // Act
+    await completePendingChanges();
+    // Assess
+    expect(await stores.lists.get(list.id)).toBeUndefined();
+    const history = await stores.changeLog.history('contacts', member.id, { limit: 10 });
+    expect(history.results.map((change) => change.change)).toEqual(['created', 'listed', 'unlisted']);
+  });
+
+  it('deletes a list of more than one page of members, each member unlisted once', async () => {
+    // Prepare
+    const { lists, records, stores } = fresh();
+    const list = await lists.create({ name: 'Big', objectType: 'companies' });
+    const ids: string[] = [];
+    for (let n = 0; n < 105; n += 1) {
+      const record = await records.create('companies', {});
+      await lists.addMember(list.id, record.id);
+      ids.push(record.id);
+    }
+    // Act
+    await lists.delete(list.id);
+    // Assess
+    expect(await stores.lists.get(list.id)).toBeUndefined();
+    for (const id of [ids[0]!, ids[99]!, ids[104]!]) {
+      const history = await stores.changeLog.history('companies', id, { limit: 10 });
+      expect(history.results.map((change) => change.change)).toEqual(['created', 'listed', 'unlisted']);
+    }
+  }, 60_000);
 });
 
 describe('CrmPropertyService', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/core/errors/app-error.ts';
 import type { ObjectType } from '../../../shared/core/records/object-types.ts';
+import { MAX_PROPERTIES_BYTES } from '../../../shared/core/services/property-values.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
 import { type RecordWorld, recordWorld, sequentialIds } from '../../helpers/record-world.ts';
 
@@ -353,5 +354,153 @@ describe('CrmRecordService', () => {
     // Assess
     const history = await stores.changeLog.history('deals', record.id, { limit: 1 });
     expect(history.results[0]?.cause).toEqual(cause);
+  });
+});
+
+describe('CrmRecordService, the size of a record', () => {
+  const text = (length: number, letter = 'x') => letter.repeat(length);
+  const big = (size: number) => ({
+    firstname: text(size),
+    lastname: text(size),
+    phone: text(size),
+    city: text(size),
+    country: text(size),
+    jobtitle: text(size),
+  });
+
+  it('refuses a create over the bound with a 400 at properties, and leaves no claim behind', async () => {
+    // Prepare
+    const { records, stores } = fresh();
+    const email = `big-${table}@x.io`;
+    // Act
+    const error = await rejection(records.create('contacts', { email, ...big(60_000) }));
+    const claim = await stores.claims.get({ objectType: 'contacts', property: 'email', value: email });
+    const again = await records.create('contacts', { email, firstname: 'A' });
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).details).toMatchObject([{ path: 'properties' }]);
+    expect(claim).toBeUndefined();
+    expect(again.properties.email).toBe(email);
+  });
+
+  it('refuses a record that could be created but never changed again (150 KB)', async () => {
+    // Prepare
+    const { records } = fresh();
+    // Act
+    const error = await rejection(
+      records.create('contacts', {
+        firstname: text(50_000),
+        ...{ lastname: text(50_000), city: text(50_000) },
+      }),
+    );
+    // Assess
+    expect((error as ValidationError).details).toMatchObject([{ path: 'properties' }]);
+  });
+
+  it('refuses an update whose merged properties go over the bound, and keeps the record', async () => {
+    // Prepare
+    const { records } = fresh();
+    const created = await records.create('contacts', { firstname: text(60_000) });
+    // Act
+    const error = await rejection(records.update('contacts', created.id, { lastname: text(60_000) }));
+    const upserted = await rejection(
+      records.upsert('contacts', 'email', { email: `u-${table}@x.io`, ...big(20_000) }),
+    );
+    // Assess
+    expect((error as ValidationError).details).toMatchObject([{ path: 'properties' }]);
+    expect((upserted as ValidationError).details).toMatchObject([{ path: 'properties' }]);
+    expect(await records.get('contacts', created.id)).toEqual(created);
+  });
+
+  it('still changes a record just under the bound', async () => {
+    // Prepare
+    const { records } = fresh();
+    const created = await records.create('contacts', {
+      firstname: text(60_000),
+      lastname: text(MAX_PROPERTIES_BYTES - 61_000),
+    });
+    // Act
+    const updated = await records.update('contacts', created.id, { firstname: text(60_000, 'y') });
+    // Assess
+    expect(updated.version).toBe(2);
+    expect(Buffer.byteLength(JSON.stringify(updated.properties))).toBeLessThanOrEqual(MAX_PROPERTIES_BYTES);
+  });
+
+  it('releases the claims of a create whose record write fails', async () => {
+    // Prepare
+    const { records, stores } = fresh();
+    const email = `fails-${table}@x.io`;
+    const write = stores.records.write.bind(stores.records);
+    let failures = 1;
+    stores.records.write = async (input) => {
+      if (failures-- > 0) throw new Error('injected: the record write failed');
+      return write(input);
+    };
+    // Act
+    const error = await rejection(records.create('contacts', { email }));
+    const claim = await stores.claims.get({ objectType: 'contacts', property: 'email', value: email });
+    const again = await records.create('contacts', { email });
+    // Assess
+    expect((error as Error).message).toContain('injected');
+    expect(claim).toBeUndefined();
+    expect(again.properties.email).toBe(email);
+  });
+});
+
+describe('CrmRecordService, racing a deletion', () => {
+  it('does not leave an association to a record deleted while it was being associated', async () => {
+    // Prepare: the company is deleted (cleanup included) after the associate checked it, before its commit.
+    const { records, stores } = fresh();
+    const contact = await records.create('contacts', {});
+    const company = await records.create('companies', {});
+    const exists = stores.associations.exists.bind(stores.associations);
+    let raced = false;
+    stores.associations.exists = async (from, to) => {
+      if (!raced) {
+        raced = true;
+        await records.delete('companies', company.id);
+      }
+      return exists(from, to);
+    };
+    // Act
+    const error = await rejection(records.associate('contacts', contact.id, 'companies', company.id));
+    // Assess
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((await records.associations('contacts', contact.id, 'companies', { limit: 10 })).results).toEqual(
+      [],
+    );
+    expect(
+      await stores.associations.exists(
+        { objectType: 'companies', id: company.id },
+        {
+          objectType: 'contacts',
+          id: contact.id,
+        },
+      ),
+    ).toBe(false);
+    const log = await stores.changeLog.history('contacts', contact.id, { limit: 10 });
+    expect(log.results.map((change) => change.change)).toEqual(['created', 'associated', 'dissociated']);
+  });
+
+  it('creates on an upsert whose holder is deleted in between', async () => {
+    // Prepare: the holder of the email is deleted after the upsert found it, before it updates it.
+    const { records } = fresh();
+    const email = `gone-${table}@x.io`;
+    const holder = await records.create('contacts', { email, firstname: 'Old' });
+    const update = records.update.bind(records);
+    let raced = false;
+    records.update = async (...args: Parameters<typeof records.update>) => {
+      if (!raced) {
+        raced = true;
+        await records.delete('contacts', holder.id);
+      }
+      return update(...args);
+    };
+    // Act
+    const result = await records.upsert('contacts', 'email', { email, firstname: 'New' });
+    // Assess
+    expect(result.created).toBe(true);
+    expect(result.record.id).not.toBe(holder.id);
+    expect(result.record.properties).toMatchObject({ email, firstname: 'New' });
   });
 });
