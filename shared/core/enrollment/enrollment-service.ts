@@ -111,8 +111,25 @@ export interface EnrollmentService {
 const isEnrollable = (objectType: string): objectType is EnrollableObjectType =>
   (ENROLLABLE_OBJECT_TYPES as readonly string[]).includes(objectType);
 
-const statesOf = (current: Readonly<Record<string, CurrentEnrollment>>): Record<string, EnrollmentState> =>
-  Object.fromEntries(Object.entries(current).map(([id, enrollment]) => [id, enrollmentState(enrollment)]));
+/**
+ * The states the decisions read. A workflow whose latest enrollment `trigger` started (a redelivered change) is
+ * read as it was before that enrollment — never enrolled (the first) or ended (a later one: a start needs the
+ * previous one ended) — so the change decides the same again and its start replays, instead of `already_enrolled`.
+ */
+const statesOf = (
+  current: Readonly<Record<string, CurrentEnrollment>>,
+  trigger?: string,
+): Record<string, EnrollmentState> =>
+  Object.fromEntries(
+    Object.entries(current).map(([id, enrollment]) => [
+      id,
+      trigger !== undefined && enrollment.trigger === trigger
+        ? enrollment.count > 1
+          ? { status: 'ended' }
+          : { status: 'none' }
+        : enrollmentState(enrollment),
+    ]),
+  );
 
 /** The message of a manual enrollment's 409, per reason. */
 const REFUSALS: Record<SkipReason, string> = {
@@ -232,6 +249,7 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
       const workflows = await options.active.of(objectType);
       if (workflows.length === 0) return [];
       const at = clock.now();
+      const trigger = `${objectType}#${recordId}#${change.version}`;
       const current = await enrollments.ofRecord(objectType, recordId);
       const needs = surroundingsNeeds(workflows);
       const surroundings =
@@ -247,14 +265,14 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
       const decisions = decider.decide({
         change,
         workflows,
-        states: statesOf(current),
+        states: statesOf(current, trigger),
         ...(surroundings ? { surroundings } : {}),
         now: at,
       });
       await apply(decisions, {
         objectType,
         recordId,
-        trigger: `${objectType}#${recordId}#${change.version}`,
+        trigger,
         at,
         workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
         current,
