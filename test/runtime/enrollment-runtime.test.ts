@@ -111,7 +111,7 @@ describe('enrollment through the embedded runtime', () => {
     expect(await runtime.bus.deadLetters()).toEqual([]);
   });
 
-  it('enrolls by hand a record named by an application's Workflow Enroll event', async () => {
+  it('enrolls by hand a record named by an application Workflow Enroll event', async () => {
     // Prepare
     const workflowId = await activeLeadsWorkflow();
     const cy = await call('POST', '/objects/contacts', { properties: { email: 'cy@example.com' } });
