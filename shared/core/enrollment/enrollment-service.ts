@@ -208,17 +208,12 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
           await effects.skip({ ...context, ...decision });
           break;
         case 'exitGoal':
-          await effects.end({
-            target: targetIn(context, decision.workflowId, decision.enrollmentId, decision.revision),
-            status: 'goal_met',
-            at: context.at,
-          });
-          break;
         case 'unenroll':
           await effects.end({
             target: targetIn(context, decision.workflowId, decision.enrollmentId, decision.revision),
-            status: 'unenrolled',
-            reason: decision.reason,
+            ...(decision.kind === 'exitGoal'
+              ? { status: 'goal_met' as const }
+              : { status: 'unenrolled' as const, reason: decision.reason }),
             at: context.at,
           });
           break;
