@@ -1,4 +1,5 @@
 import type { Route } from './http/route.ts';
+import { enrollmentRoutes } from './routes/enrollments.routes.ts';
 import { listRoutes } from './routes/lists.routes.ts';
 import { propertyRoutes } from './routes/properties.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
@@ -18,6 +19,7 @@ export const apiRoutes = (): readonly Route[] => {
     ...recordRoutes,
     ...listRoutes,
     ...workflowRoutes,
+    ...enrollmentRoutes,
     ...templateRoutes,
   );
   return routes;

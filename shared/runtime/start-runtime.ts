@@ -5,8 +5,11 @@ import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
 import { logger } from '../../functions/commons/logger.ts';
 import { createDynamoDBCrmServices } from '../adapters/dynamodb/crm-services.dynamodb.ts';
+import type { ExecutionPorts } from '../core/enrollment/enrollment-effects.ts';
+import { createEnrollmentTarget, enrollPort } from '../core/events/enrollment-target.ts';
 import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
+import type { WorkflowRepository } from '../core/workflow/workflow-repository.ts';
 import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
 import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
 import { type ChangeFeed, startChangeFeed } from './change-feed.ts';
@@ -25,16 +28,23 @@ export interface RunningRuntime {
   readonly bus: EmbeddedBus;
   /** The change feed: `drain()` resolves once every committed change is on the bus. */
   readonly changes: ChangeFeed;
+  /**
+   * The workflow store the API writes through (a write refreshes enrollment's cache). Until activation lands,
+   * setting a workflow `active` with its `setStatus` is how a workflow starts enrolling (tests do).
+   */
+  readonly workflows: WorkflowRepository;
   /** Stops taking requests, answers those in flight, then closes the store: nothing is left half-written. */
   readonly close: () => Promise<void>;
 }
 
-/** What other parts plug into the runtime (each optional until it exists). */
+/** What other parts plug into the runtime, or replace (tests). */
 export interface RuntimeExtensions {
-  /** Manual enrollment (`Workflow Enroll`); without it such events are dead-lettered ("enrollment is not available yet"). */
+  /** Manual enrollment (`Workflow Enroll`); by default the enrollment service's. */
   readonly enroll?: EnrollPort;
-  /** The `enrollment` target (record changes); without it the rule is not active. */
+  /** The `enrollment` target (record changes); by default the enrollment service's. */
   readonly enrollment?: EventHandler;
+  /** What runs enrollments' actions; without it an enrollment is recorded and stays active (no execution). */
+  readonly executions?: ExecutionPorts;
   /** Retry settings of the bus (tests shorten them). */
   readonly bus?: Pick<EmbeddedBusOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'closeGraceMs'>;
 }
@@ -59,13 +69,20 @@ export const startRuntime = async (
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
   let bus: EmbeddedBus | undefined;
   try {
-    const { services, completePendingChanges, changeLog } = createDynamoDBCrmServices({
-      client: db.client,
-      tableName: db.tableName,
-      clock,
-      newId: randomUUID,
-      actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
-    });
+    const { services, completePendingChanges, changeLog, enrollment, workflowRepository } =
+      createDynamoDBCrmServices({
+        client: db.client,
+        tableName: db.tableName,
+        clock,
+        newId: randomUUID,
+        actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
+        // Enrollment events go on the embedded bus (created below, before any event is delivered).
+        publish: async (events) => {
+          if (!bus) throw new Error('the event bus is not started');
+          await bus.publish(events);
+        },
+        ...(extensions.executions ? { executions: extensions.executions } : {}),
+      });
     const recovered = await completePendingChanges();
     bus = await createEmbeddedBus({
       ...extensions.bus,
@@ -74,9 +91,9 @@ export const startRuntime = async (
       targets: {
         ingest: createIngestTarget({
           records: services.records,
-          ...(extensions.enroll ? { enroll: extensions.enroll } : {}),
+          enroll: extensions.enroll ?? enrollPort(enrollment),
         }),
-        ...(extensions.enrollment ? { enrollment: extensions.enrollment } : {}),
+        enrollment: extensions.enrollment ?? createEnrollmentTarget(enrollment),
       },
     });
     const events = bus;
@@ -109,6 +126,7 @@ export const startRuntime = async (
       recovered,
       bus: events,
       changes: feed,
+      workflows: workflowRepository,
       close: async () => {
         await server.close();
         // The feed's run in progress ends, deliveries in flight finish (they write through the store), then

@@ -144,6 +144,7 @@ const runRequestCounts = async (): Promise<RouteCount[]> => {
       clock: { now: () => new Date() },
       newId: randomUUID,
       actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
+      publish: async () => {},
     });
     const handler = createApiHandler({ services, auth: { kind: 'gateway' } });
 

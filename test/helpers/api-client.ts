@@ -6,6 +6,7 @@ import { matchPath } from '../../functions/api/http/router.ts';
 import { createDynamoDBCrmServices } from '../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
 import { createDynamoDBWorkflowRepository } from '../../shared/adapters/dynamodb/workflow-repository.dynamodb.ts';
+import type { WorkflowEvent } from '../../shared/core/enrollment/enrollment-effects.ts';
 import type { CrmServices } from '../../shared/core/services/crm-services.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-service.ts';
 import type { WorkflowRepository } from '../../shared/core/workflow/workflow-repository.ts';
@@ -100,6 +101,8 @@ export interface TestApi {
   readonly workflows: WorkflowRepository;
   readonly clock: ReturnType<typeof manualClock>;
   readonly db: LocalDynamoDB;
+  /** The `crm.workflows` events the services published, oldest first. */
+  readonly published: WorkflowEvent[];
   readonly close: () => Promise<void>;
 }
 
@@ -108,12 +111,14 @@ export const startTestApi = async (): Promise<TestApi> => {
   const db = await startLocalDynamoDB();
   const clock = manualClock();
   const documents = toDocumentClient(db.client);
+  const published: WorkflowEvent[] = [];
   const { services } = createDynamoDBCrmServices({
     client: documents,
     tableName: db.tableName,
     clock,
     newId: counterIds(),
     actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
+    publish: async (events) => void published.push(...events),
   });
   const handler = createApiHandler({
     services,
@@ -134,6 +139,7 @@ export const startTestApi = async (): Promise<TestApi> => {
     workflows: createDynamoDBWorkflowRepository(documents, { tableName: db.tableName }),
     clock,
     db,
+    published,
     close: () => db.close(),
   };
 };
@@ -191,6 +197,9 @@ export const useTestApi = (): TestApi => {
     },
     get db() {
       return current().db;
+    },
+    get published() {
+      return current().published;
     },
     close: () => current().close(),
   };

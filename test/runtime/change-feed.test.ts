@@ -78,6 +78,7 @@ describe('the embedded change feed', () => {
       clock: { now: () => new Date() },
       newId: randomUUID,
       actionFunctionArn: 'arn:aws:lambda:local:000000000000:function:x',
+      publish: async () => {},
     });
     const bob = await services.records.create('contacts', { email: 'bob@example.com' });
     await db.close();

@@ -1,5 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { invalidatingWorkflowRepository } from '../../core/enrollment/active-workflows.ts';
+import type { ExecutionPorts, PublishWorkflowEvents } from '../../core/enrollment/enrollment-effects.ts';
+import type { EnrollmentService } from '../../core/enrollment/enrollment-service.ts';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import type { ChangeLog } from '../../core/records/change-log.ts';
 import { createRecordServices } from '../../core/services/create-record-services.ts';
@@ -7,6 +10,8 @@ import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
+import type { WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
+import { createDynamoDBEnrollmentService } from './enrollment-service.dynamodb.ts';
 import { createDynamoDBHistoryRepository } from './history-repository.dynamodb.ts';
 import { createDynamoDBRepositories, toDocumentClient } from './index.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
@@ -19,6 +24,12 @@ export interface DynamoDBCrmServicesOptions {
   readonly newId: IdGenerator;
   /** The executor function compiled definitions call. */
   readonly actionFunctionArn: string;
+  /** Where enrollment events go (`Enrollment Started`, `Enrollment Ended`, `Goal Met`): the bus. */
+  readonly publish: PublishWorkflowEvents;
+  /** Optional until executions exist: without them an enrollment is recorded and stays active. */
+  readonly executions?: ExecutionPorts;
+  /** How long the enrollment engine keeps the active workflows of a type (default 10 s on `clock`). */
+  readonly activeWorkflowsTtlMs?: number;
 }
 
 export interface DynamoDBCrmServices {
@@ -27,6 +38,10 @@ export interface DynamoDBCrmServices {
   readonly completePendingChanges: () => Promise<number>;
   /** Every committed change, and the feed of those not yet published. */
   readonly changeLog: ChangeLog;
+  /** The enrollment engine over the same stores: the `enrollment` target and the `Workflow Enroll` port use it. */
+  readonly enrollment: EnrollmentService;
+  /** The workflow store the services write through (a write refreshes the enrollment engine's cache). */
+  readonly workflowRepository: WorkflowRepository;
 }
 
 /**
@@ -43,9 +58,29 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     ids: options.newId,
   });
   const templates = createTemplateCatalog();
+  // One workflow store for the API and enrollment: a write through it refreshes enrollment's cache at once.
+  let enrollment: EnrollmentService | undefined;
+  const workflowRepository = invalidatingWorkflowRepository(
+    createDynamoDBWorkflowRepository(client, { tableName }),
+    (objectType) => enrollment?.invalidate(objectType),
+  );
+  enrollment = createDynamoDBEnrollmentService({
+    client,
+    tableName,
+    clock: options.clock,
+    newId: options.newId,
+    publish: options.publish,
+    ...(options.executions ? { executions: options.executions } : {}),
+    ...(options.activeWorkflowsTtlMs === undefined
+      ? {}
+      : { activeWorkflowsTtlMs: options.activeWorkflowsTtlMs }),
+    stores,
+    records,
+    workflows: workflowRepository,
+  });
   const workflows = createWorkflowService(
     {
-      repository: createDynamoDBWorkflowRepository(client, { tableName }),
+      repository: workflowRepository,
       clock: options.clock,
       newId: options.newId,
       templates,
@@ -58,8 +93,10 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
   );
   const history = createDynamoDBHistoryRepository(client, { tableName });
   return {
-    services: { properties, records, lists, workflows, templates, history },
+    services: { properties, records, lists, workflows, templates, history, enrollments: enrollment },
     completePendingChanges,
     changeLog: stores.changeLog,
+    enrollment,
+    workflowRepository,
   };
 };

@@ -63,6 +63,7 @@ const toCurrent = (state: Item): CurrentEnrollment => ({
   count: state.count as number,
   latest: enrollmentOfState(state),
   waitingActionIds: Object.keys((state.waits as Record<string, unknown> | undefined) ?? {}).sort(),
+  ...(typeof state.trigger === 'string' ? { trigger: state.trigger } : {}),
 });
 
 const stateItem = (enrollment: Enrollment, trigger: string): Item => {

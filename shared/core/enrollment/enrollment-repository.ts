@@ -36,6 +36,8 @@ export interface CurrentEnrollment {
   readonly latest: Enrollment;
   /** `delayUntilEvent` actions the active enrollment waits at. */
   readonly waitingActionIds: readonly string[];
+  /** What started the latest enrollment (`StartEnrollment.trigger`): a redelivered request recognises itself. */
+  readonly trigger?: string;
 }
 
 /** What starts an enrollment. `trigger` names what asked (the change `<type>#<id>#<version>`, a request id). */

@@ -61,6 +61,11 @@ export const RecordChangedDetailSchema = z
     after: RecordImageSchema,
     changedProperties: z.array(z.string()),
     cause: ChangeCauseSchema.optional().describe('set when a workflow action made the change'),
+    association: z
+      .object({ toObjectType: ObjectTypeSchema, toId: Id })
+      .optional()
+      .describe('the record an `associated` or `dissociated` change touched'),
+    listId: Id.optional().describe('the static list a `listed` or `unlisted` change touched'),
   })
   .describe('A committed change of a record');
 

@@ -15,8 +15,15 @@ import {
 /** A consumer of the bus: resolves once the event is applied; throws to have it retried or dead-lettered. */
 export type EventHandler = (event: EventEnvelope) => Promise<void>;
 
-/** Manual enrollment (`Workflow Enroll`), provided by the enrollment engine. */
-export type EnrollPort = (workflowId: string, recordId: string) => Promise<void>;
+/**
+ * Manual enrollment (`Workflow Enroll`), provided by the enrollment engine. `trigger` names the event
+ * (`event#<id>`): its redelivery answers the enrollment it started instead of a conflict.
+ */
+export type EnrollPort = (
+  workflowId: string,
+  recordId: string,
+  options: { readonly trigger: string },
+) => Promise<void>;
 
 export const ENROLLMENT_NOT_AVAILABLE = 'enrollment is not available yet';
 
@@ -34,7 +41,7 @@ const isInbound = (detailType: string): detailType is InboundDetailType =>
   (INBOUND_DETAIL_TYPES as readonly string[]).includes(detailType);
 
 /** The detail checked against its schema; a ValidationError (never retried) names each problem under `detail`. */
-const parseDetail = <T>(schema: z.ZodType<T>, event: EventEnvelope): T => {
+export const parseDetail = <T>(schema: z.ZodType<T>, event: EventEnvelope): T => {
   const parsed = schema.safeParse(event.detail, { error: zodErrorMap, reportInput: true });
   if (parsed.success) return parsed.data;
   const details = issuesFromZod(parsed.error.issues, 'the detail').map((issue) => ({
@@ -88,7 +95,7 @@ export const createIngestTarget = (options: IngestTargetOptions): EventHandler =
       case 'Workflow Enroll': {
         const { workflowId, recordId } = parseDetail(WorkflowEnrollDetailSchema, event);
         if (!options.enroll) throw new EventRejectedError(ENROLLMENT_NOT_AVAILABLE);
-        await options.enroll(workflowId, recordId);
+        await options.enroll(workflowId, recordId, { trigger: `event#${event.id}` });
         return;
       }
     }

@@ -1,5 +1,5 @@
 /** The events of a workflow's history (api.md, "History events"). */
-const HISTORY_EVENTS = [
+export const HISTORY_EVENTS = [
   'enrolled',
   'enrollment.skipped',
   'action.scheduled',

@@ -45,6 +45,9 @@ export const recordChangedDetail = (change: RecordChange) => ({
   after: change.after,
   changedProperties: change.changedProperties,
   ...(change.cause ? { cause: change.cause } : {}),
+  // What an association or membership change touched: enrollment rebuilds the record as it was before from it.
+  ...(change.association ? { association: change.association } : {}),
+  ...(change.listId === undefined ? {} : { listId: change.listId }),
 });
 
 /** Names of the properties whose values differ between two images (a missing value and `null` are the same). */

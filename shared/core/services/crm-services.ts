@@ -1,4 +1,5 @@
 import type { StateMachineDefinition } from '../compiler/asl.types.ts';
+import type { EnrollmentService } from '../enrollment/enrollment-service.ts';
 import type { HistoryLine } from '../enrollment/history-repository.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { PropertyDefinition } from '../records/property.schema.ts';
@@ -114,6 +115,12 @@ export interface HistoryService {
   ofRecord(objectType: ObjectType, recordId: string, page: PageRequest): Promise<Page<HistoryLine>>;
 }
 
+/** A workflow's enrollments and history (api.md `/workflows/{id}/enrollments`, `/history`). */
+export type EnrollmentApi = Pick<
+  EnrollmentService,
+  'page' | 'enrollManually' | 'unenrollManually' | 'history'
+>;
+
 /** Everything the API's handlers call. */
 export interface CrmServices {
   readonly properties: PropertyService;
@@ -122,4 +129,5 @@ export interface CrmServices {
   readonly workflows: WorkflowService;
   readonly templates: TemplateCatalog;
   readonly history: HistoryService;
+  readonly enrollments: EnrollmentApi;
 }

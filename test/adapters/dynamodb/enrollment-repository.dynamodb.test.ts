@@ -66,6 +66,7 @@ describe('DynamoDB enrollment repository', () => {
       revision: 2,
       waitingActionIds: [],
     });
+    expect(current?.trigger).toBe(`contacts#${recordId}#1`);
   });
 
   it('of 50 concurrent starts of one workflow and record, exactly one starts', async () => {

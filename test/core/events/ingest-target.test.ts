@@ -93,7 +93,7 @@ describe('createIngestTarget', () => {
     await createIngestTarget({ records: fakeRecords(), enroll })(envelope('Workflow Enroll', detail));
     const without = createIngestTarget({ records: fakeRecords() })(envelope('Workflow Enroll', detail));
     // Assess
-    expect(enroll).toHaveBeenCalledWith('wf_1', 'c1');
+    expect(enroll).toHaveBeenCalledWith('wf_1', 'c1', { trigger: expect.stringMatching(/^event#.+/) });
     await expect(without).rejects.toThrow(new EventRejectedError(ENROLLMENT_NOT_AVAILABLE));
   });
 

@@ -1,0 +1,4 @@
+export {
+  type EventBridgePublisherOptions,
+  publishToEventBridge,
+} from './workflow-events.eventbridge.ts';

@@ -1,0 +1,366 @@
+import { ConflictError, NotFoundError } from '../errors/app-error.ts';
+import type { Clock, IdGenerator } from '../ports/clock.ts';
+import type { Page, PageRequest } from '../ports/page.ts';
+import {
+  ENROLLABLE_OBJECT_TYPES,
+  type EnrollableObjectType,
+  type ObjectType,
+} from '../records/object-types.ts';
+import type { StoredWorkflow } from '../workflow/stored-workflow.ts';
+import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
+import type { ActiveWorkflows } from './active-workflows.ts';
+import type { EnrollmentChange } from './change-views.ts';
+import { decideManualEnrollment } from './decide-manual.ts';
+import { createEnrollmentDecider } from './enrollment-decider.ts';
+import type { EnrollmentDecision, EnrollmentState, SkipReason } from './enrollment-decision.ts';
+import {
+  type EnrollmentTarget,
+  type ExecutionPorts,
+  enrollmentEffects,
+  type PublishWorkflowEvents,
+} from './enrollment-effects.ts';
+import {
+  type CurrentEnrollment,
+  type Enrollment,
+  type EnrollmentRepository,
+  type EnrollmentStatus,
+  enrollmentState,
+} from './enrollment-repository.ts';
+import type { HistoryLine, HistoryQuery, HistoryRepository } from './history-repository.ts';
+import type { EvaluationOptions } from './part-reader.ts';
+import {
+  needsNothing,
+  type RecordReader,
+  type SurroundingsReader,
+  surroundingsNeeds,
+} from './record-surroundings.ts';
+
+/** An enrollment as the API answers it (api.md, `GET /workflows/{id}/enrollments`). */
+export interface EnrollmentView {
+  readonly id: string;
+  readonly recordId: string;
+  readonly revision: number;
+  readonly status: EnrollmentStatus;
+  readonly reason?: string;
+  readonly enrolledAt: string;
+  readonly endedAt?: string;
+  readonly currentActionId?: string;
+}
+
+export const toEnrollmentView = (enrollment: Enrollment & { currentActionId?: string }): EnrollmentView => ({
+  id: enrollment.id,
+  recordId: enrollment.recordId,
+  revision: enrollment.revision,
+  status: enrollment.status,
+  ...(enrollment.reason === undefined ? {} : { reason: enrollment.reason }),
+  enrolledAt: enrollment.enrolledAt,
+  ...(enrollment.endedAt === undefined ? {} : { endedAt: enrollment.endedAt }),
+  ...(enrollment.currentActionId === undefined ? {} : { currentActionId: enrollment.currentActionId }),
+});
+
+export interface EnrollmentServiceOptions {
+  readonly workflows: Pick<WorkflowRepository, 'get'>;
+  /** The active workflows by type, cached (`createActiveWorkflows`). */
+  readonly active: ActiveWorkflows;
+  readonly enrollments: EnrollmentRepository;
+  readonly history: HistoryRepository;
+  readonly records: RecordReader;
+  readonly surroundings: SurroundingsReader;
+  /** `Enrollment Started`, `Enrollment Ended`, `Goal Met` (source `crm.workflows`). */
+  readonly publish: PublishWorkflowEvents;
+  readonly clock: Clock;
+  /** Names a manual enrollment's request when the caller gives no trigger. */
+  readonly newId: IdGenerator;
+  /** Optional until executions exist: without them enrollments are recorded and stay active. */
+  readonly executions?: ExecutionPorts;
+  readonly evaluation?: EvaluationOptions;
+}
+
+export interface ManualEnrollmentOptions {
+  /**
+   * What asked (a `Workflow Enroll` event's id): the same trigger again answers the enrollment it started instead
+   * of a 409, so a redelivered event enrolls once. Without it each call is a request of its own.
+   */
+  readonly trigger?: string;
+}
+
+/** The enrollment engine short of executions: record changes, manual enrollment and unenrollment, their reads. */
+export interface EnrollmentService {
+  /** Decides what a `Record Changed` does to every active workflow of its type and applies it; returns the decisions. */
+  onRecordChanged(change: EnrollmentChange): Promise<readonly EnrollmentDecision[]>;
+  /** Manual enrollment: 404 unknown workflow or record; 409 not active, enrolled now, re-enrollment off, or a gate. */
+  enrollManually(
+    workflowId: string,
+    recordId: string,
+    options?: ManualEnrollmentOptions,
+  ): Promise<EnrollmentView>;
+  /** Ends the active enrollment with reason `manual`: 404 unknown workflow or not enrolled now. */
+  unenrollManually(workflowId: string, recordId: string): Promise<void>;
+  /** A workflow's enrollments, newest first (404 unknown workflow). */
+  page(
+    workflowId: string,
+    status: EnrollmentStatus | undefined,
+    page: PageRequest,
+  ): Promise<Page<EnrollmentView>>;
+  /** A workflow's history, newest first, by record and event (404 unknown workflow). */
+  history(workflowId: string, query: HistoryQuery, page: PageRequest): Promise<Page<HistoryLine>>;
+  /** Reads the active workflows again at the next change (all types, or one). */
+  invalidate(objectType?: EnrollableObjectType): void;
+}
+
+const isEnrollable = (objectType: string): objectType is EnrollableObjectType =>
+  (ENROLLABLE_OBJECT_TYPES as readonly string[]).includes(objectType);
+
+/**
+ * The states the decisions read. A workflow whose latest enrollment `trigger` started (a redelivered change) is
+ * read as it was before that enrollment — never enrolled (the first) or ended (a later one: a start needs the
+ * previous one ended) — so the change decides the same again and its start replays, instead of `already_enrolled`.
+ */
+const statesOf = (
+  current: Readonly<Record<string, CurrentEnrollment>>,
+  trigger?: string,
+): Record<string, EnrollmentState> =>
+  Object.fromEntries(
+    Object.entries(current).map(([id, enrollment]) => [
+      id,
+      trigger !== undefined && enrollment.trigger === trigger
+        ? enrollment.count > 1
+          ? { status: 'ended' }
+          : { status: 'none' }
+        : enrollmentState(enrollment),
+    ]),
+  );
+
+/** The message of a manual enrollment's 409, per reason. */
+const REFUSALS: Record<SkipReason, string> = {
+  already_enrolled: 'is enrolled in it now',
+  reenrollment_off: 'was enrolled in it before and re-enrollment is off',
+  suppressed: 'is in one of its suppression lists',
+  unenrollment_criteria: 'meets its unenrollment criteria',
+  goal_already_met: 'meets its goal already',
+  loop_guard: 'was changed by too deep a chain of workflows',
+};
+
+/**
+ * The enrollment service over its ports.
+ * @example createEnrollmentService({ workflows, active, enrollments, history, records, surroundings, publish, clock, newId })
+ */
+export const createEnrollmentService = (options: EnrollmentServiceOptions): EnrollmentService => {
+  const { clock, enrollments } = options;
+  const decider = createEnrollmentDecider(options.evaluation);
+  const effects = enrollmentEffects({
+    enrollments,
+    history: options.history,
+    publish: options.publish,
+    executions: options.executions ?? {},
+  });
+
+  const workflowOf = async (workflowId: string): Promise<StoredWorkflow> => {
+    const workflow = await options.workflows.get(workflowId);
+    if (!workflow) throw new NotFoundError(`workflow ${workflowId} not found`);
+    return workflow;
+  };
+
+  interface Applying {
+    readonly objectType: ObjectType;
+    readonly recordId: string;
+    readonly trigger: string;
+    readonly at: Date;
+    readonly workflows: ReadonlyMap<string, StoredWorkflow>;
+    readonly current: Readonly<Record<string, CurrentEnrollment>>;
+  }
+
+  const targetIn = (context: Applying, workflowId: string, enrollmentId: string, revision?: number) => {
+    const latest = context.current[workflowId]?.latest;
+    return {
+      workflowId,
+      revision: revision ?? latest?.revision ?? 1,
+      enrollmentId,
+      objectType: context.objectType,
+      recordId: context.recordId,
+    } satisfies EnrollmentTarget;
+  };
+
+  /** Applies the decisions in order; an `unenrollElsewhere` follows only an enrollment that did start. */
+  const apply = async (decisions: readonly EnrollmentDecision[], context: Applying): Promise<void> => {
+    const notStarted = new Set<string>();
+    for (const decision of decisions) {
+      switch (decision.kind) {
+        case 'enroll': {
+          const workflow = context.workflows.get(decision.workflowId);
+          if (!workflow) break;
+          const result = await effects.start({
+            workflow,
+            objectType: context.objectType,
+            recordId: context.recordId,
+            enrolledBecause: decision.reason,
+            trigger: context.trigger,
+            at: context.at,
+          });
+          if (!result.started) {
+            // Another trigger enrolled the record between the read and the start.
+            notStarted.add(decision.workflowId);
+            await effects.skip({ ...context, ...decision, reason: 'already_enrolled' });
+          }
+          break;
+        }
+        case 'skip':
+          await effects.skip({ ...context, ...decision });
+          break;
+        case 'exitGoal':
+        case 'unenroll':
+          await effects.end({
+            target: targetIn(context, decision.workflowId, decision.enrollmentId, decision.revision),
+            ...(decision.kind === 'exitGoal'
+              ? { status: 'goal_met' as const }
+              : { status: 'unenrolled' as const, reason: decision.reason }),
+            at: context.at,
+          });
+          break;
+        case 'unenrollElsewhere': {
+          if (notStarted.has(decision.reason.slice('other_workflow:'.length))) break;
+          await effects.end({
+            target: targetIn(context, decision.workflowId, decision.enrollmentId),
+            status: 'unenrolled',
+            reason: decision.reason,
+            at: context.at,
+          });
+          break;
+        }
+        case 'answerEventWait':
+          await options.executions?.answerEventWait?.({
+            ...targetIn(context, decision.workflowId, decision.enrollmentId),
+            actionId: decision.actionId,
+          });
+          break;
+      }
+    }
+  };
+
+  return {
+    async onRecordChanged(change) {
+      const { objectType, id: recordId } = change;
+      if (!isEnrollable(objectType)) return [];
+      const workflows = await options.active.of(objectType);
+      if (workflows.length === 0) return [];
+      const at = clock.now();
+      const trigger = `${objectType}#${recordId}#${change.version}`;
+      const current = await enrollments.ofRecord(objectType, recordId);
+      const needs = surroundingsNeeds(workflows);
+      const surroundings =
+        change.change === 'deleted' || needsNothing(needs)
+          ? undefined
+          : await options.surroundings(
+              { objectType, id: recordId },
+              needs,
+              change.change === 'dissociated' && change.association
+                ? { objectType: change.association.toObjectType, id: change.association.toId }
+                : undefined,
+            );
+      const decisions = decider.decide({
+        change,
+        workflows,
+        states: statesOf(current, trigger),
+        ...(surroundings ? { surroundings } : {}),
+        now: at,
+      });
+      await apply(decisions, {
+        objectType,
+        recordId,
+        trigger,
+        at,
+        workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
+        current,
+      });
+      return decisions;
+    },
+
+    async enrollManually(workflowId, recordId, manual = {}) {
+      const workflow = await workflowOf(workflowId);
+      if (workflow.status !== 'active') {
+        throw new ConflictError(`workflow ${workflowId} is ${workflow.status}: only active workflows enroll`);
+      }
+      const { objectType } = workflow;
+      const record = await options.records.get(objectType, recordId);
+      const current = await enrollments.ofRecord(objectType, recordId);
+      const mine = current[workflowId];
+      if (manual.trigger !== undefined && mine?.trigger === manual.trigger) {
+        // The same request again (a redelivered event): what it started, its effects repeated (each once).
+        await effects.started(mine.latest, workflow);
+        return toEnrollmentView(mine.latest);
+      }
+      const needs = surroundingsNeeds([workflow]);
+      const surroundings = needsNothing(needs)
+        ? undefined
+        : await options.surroundings({ objectType, id: recordId }, needs);
+      const states = statesOf(current);
+      const at = clock.now();
+      const [first, ...rest] = decideManualEnrollment({
+        workflow,
+        state: states[workflowId] ?? { status: 'none' },
+        states,
+        properties: record.properties,
+        ...(surroundings ? { surroundings } : {}),
+        now: at,
+      });
+      if (first.kind === 'skip') {
+        throw new ConflictError(`record ${recordId} ${REFUSALS[first.reason]} (workflow ${workflowId})`);
+      }
+      const trigger = manual.trigger ?? `manual#${options.newId()}`;
+      const result = await effects.start({
+        workflow,
+        objectType,
+        recordId,
+        enrolledBecause: 'manual',
+        trigger,
+        at,
+      });
+      if (!result.started) {
+        throw new ConflictError(`record ${recordId} ${REFUSALS.already_enrolled} (workflow ${workflowId})`);
+      }
+      await apply(rest, {
+        objectType,
+        recordId,
+        trigger,
+        at,
+        workflows: new Map([[workflow.id, workflow]]),
+        current,
+      });
+      return toEnrollmentView(result.enrollment);
+    },
+
+    async unenrollManually(workflowId, recordId) {
+      const workflow = await workflowOf(workflowId);
+      const current = await enrollments.current(workflowId, workflow.objectType, recordId);
+      const latest = current?.latest;
+      const ended =
+        latest?.status === 'active' &&
+        (await effects.end({
+          target: {
+            workflowId,
+            revision: latest.revision,
+            enrollmentId: latest.id,
+            objectType: workflow.objectType,
+            recordId,
+          },
+          status: 'unenrolled',
+          reason: 'manual',
+          at: clock.now(),
+        }));
+      if (!ended) throw new NotFoundError(`record ${recordId} is not enrolled in workflow ${workflowId}`);
+    },
+
+    async page(workflowId, status, page) {
+      await workflowOf(workflowId);
+      const { results, nextCursor } = await enrollments.page(workflowId, status, page);
+      return { results: results.map(toEnrollmentView), nextCursor };
+    },
+
+    async history(workflowId, query, page) {
+      await workflowOf(workflowId);
+      return options.history.ofWorkflow(workflowId, query, page);
+    },
+
+    invalidate: (objectType) => options.active.invalidate(objectType),
+  };
+};

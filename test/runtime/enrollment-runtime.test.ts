@@ -1,0 +1,137 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+
+const TOKEN = 'enrollment-runtime-token-0123456789';
+let dataDir: string;
+let runtime: RunningRuntime;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'crm-enroll-'));
+  runtime = await startRuntime({
+    port: 0,
+    token: TOKEN,
+    tokenGenerated: false,
+    dataDir,
+    clock: { kind: 'system' },
+  });
+});
+afterAll(async () => {
+  await runtime?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read by path in the assertions
+const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+};
+
+/** Every committed change on the bus, and every delivery (enrollment included) done. */
+const settle = async () => {
+  await runtime.changes.drain();
+  await runtime.bus.settle();
+};
+
+/** An active workflow enrolling leads: created through the API, set active through the runtime's store. */
+const activeLeadsWorkflow = async () => {
+  const created = await call('POST', '/workflows', {
+    name: 'Leads',
+    objectType: 'contacts',
+    enrollment: {
+      trigger: 'criteria',
+      criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
+    },
+    startActionId: null,
+    actions: [],
+  });
+  expect(created.status).toBe(201);
+  const stored = await runtime.workflows.get(created.json.id);
+  await runtime.workflows.setStatus(stored!, 'active', new Date().toISOString());
+  return created.json.id as string;
+};
+
+describe('enrollment through the embedded runtime', () => {
+  it('enrolls a contact created through the API, and one upserted by an application through EventBridge', async () => {
+    // Prepare
+    const workflowId = await activeLeadsWorkflow();
+    const events = new EventBridgeClient({
+      endpoint: runtime.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: TOKEN },
+    });
+
+    // Act
+    const ada = await call('POST', '/objects/contacts', {
+      properties: { email: 'ada@example.com', lifecyclestage: 'lead' },
+    });
+    await events.send(
+      new PutEventsCommand({
+        Entries: [
+          {
+            Source: 'shop.signups',
+            DetailType: 'Record Upsert',
+            Detail: JSON.stringify({
+              objectType: 'contacts',
+              idProperty: 'email',
+              properties: { email: 'bob@example.com', lifecyclestage: 'lead' },
+            }),
+            EventBusName: 'crm-workflows',
+          },
+        ],
+      }),
+    );
+    await settle();
+    await settle(); // the upsert's own change, published after the ingest delivery
+    events.destroy();
+
+    // Assess
+    const bob = await call('GET', '/objects/contacts?limit=100').then(({ json }) =>
+      json.results.find(
+        (record: { properties: { email: string } }) => record.properties.email === 'bob@example.com',
+      ),
+    );
+    const enrollments = await call('GET', `/workflows/${workflowId}/enrollments`);
+    expect(enrollments.status).toBe(200);
+    expect(enrollments.json.results.map((e: { recordId: string }) => e.recordId).sort()).toEqual(
+      [ada.json.id, bob.id].sort(),
+    );
+    expect(enrollments.json.results.every((e: { status: string }) => e.status === 'active')).toBe(true);
+    const history = await call('GET', `/workflows/${workflowId}/history`, undefined);
+    expect(
+      history.json.results.map((line: { event: string; reason: string }) => `${line.event}:${line.reason}`),
+    ).toEqual(['enrolled:criteria', 'enrolled:criteria']);
+    expect(await runtime.bus.deadLetters()).toEqual([]);
+  });
+
+  it('enrolls by hand a record named by an application Workflow Enroll event', async () => {
+    // Prepare
+    const workflowId = await activeLeadsWorkflow();
+    const cy = await call('POST', '/objects/contacts', { properties: { email: 'cy@example.com' } });
+
+    // Act
+    const result = await runtime.bus.putEvents([
+      {
+        Source: 'crm-app',
+        DetailType: 'Workflow Enroll',
+        Detail: JSON.stringify({ workflowId, recordId: cy.json.id }),
+        EventBusName: 'crm-workflows',
+      },
+    ]);
+    await settle();
+
+    // Assess
+    expect(result.FailedEntryCount).toBe(0);
+    const enrollments = await call('GET', `/workflows/${workflowId}/enrollments`);
+    expect(enrollments.json.results).toMatchObject([{ recordId: cy.json.id, status: 'active' }]);
+    const history = await call('GET', `/workflows/${workflowId}/history?recordId=${cy.json.id}`);
+    expect(history.json.results).toMatchObject([{ event: 'enrolled', reason: 'manual' }]);
+  });
+});
