@@ -10,6 +10,7 @@ import { createEnrollmentTarget, enrollPort } from '../core/events/enrollment-ta
 import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
 import type { WorkflowRepository } from '../core/workflow/workflow-repository.ts';
+import { type ActivationLoop, startActivationLoop } from './activation-loop.ts';
 import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
 import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
 import { type ChangeFeed, startChangeFeed } from './change-feed.ts';
@@ -28,9 +29,11 @@ export interface RunningRuntime {
   readonly bus: EmbeddedBus;
   /** The change feed: `drain()` resolves once every committed change is on the bus. */
   readonly changes: ChangeFeed;
+  /** The background continuation of `enrollExisting`: `drain()` resolves once every activation has finished. */
+  readonly activations: ActivationLoop;
   /**
-   * The workflow store the API writes through (a write refreshes enrollment's cache). Until activation lands,
-   * setting a workflow `active` with its `setStatus` is how a workflow starts enrolling (tests do).
+   * The workflow store the API writes through (a write refreshes enrollment's cache). `POST /workflows/{id}/activate`
+   * is how a workflow starts enrolling; its `setStatus` sets a status without publishing anything (tests).
    */
   readonly workflows: WorkflowRepository;
   /** Stops taking requests, answers those in flight, then closes the store: nothing is left half-written. */
@@ -69,7 +72,7 @@ export const startRuntime = async (
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
   let bus: EmbeddedBus | undefined;
   try {
-    const { services, completePendingChanges, changeLog, enrollment, workflowRepository } =
+    const { services, completePendingChanges, changeLog, enrollment, workflowRepository, activation } =
       createDynamoDBCrmServices({
         client: db.client,
         tableName: db.tableName,
@@ -98,6 +101,8 @@ export const startRuntime = async (
     });
     const events = bus;
     const feed = startChangeFeed({ changeLog, bus: events, logError });
+    // Resumes at once what a previous run left unfinished.
+    const activations = startActivationLoop({ activation, logError });
     const routes = apiRoutes();
     const auth = { kind: 'bearer', token: config.token } as const;
     const api = createHttpHandler({ routes, services, auth, logError });
@@ -105,6 +110,7 @@ export const startRuntime = async (
     const handler: typeof api = async (event, context) => {
       const result = await api(event, context);
       if (event.httpMethod !== 'GET') feed.poke();
+      if (event.resource === '/workflows/{id}/activate') activations.poke();
       return result;
     };
     const server = await startEmbeddedServer(
@@ -126,11 +132,13 @@ export const startRuntime = async (
       recovered,
       bus: events,
       changes: feed,
+      activations,
       workflows: workflowRepository,
       close: async () => {
         await server.close();
         // The feed's run in progress ends, deliveries in flight finish (they write through the store), then
         // the store closes.
+        await activations.close();
         await feed.close();
         await events.close();
         await db.close();

@@ -15,6 +15,7 @@ const WorkflowPageQuery = PageRequestSchema.extend({
 const FromTemplateBody = z.strictObject({ templateId: z.string().min(1), name: z.string().trim().min(1) });
 const RevisionParams = z.strictObject({ id: IdSchema, n: z.coerce.number().int().min(1) });
 const ReviewBody = z.strictObject({ createList: z.boolean().optional() });
+const ActivateBody = z.strictObject({ enrollExisting: z.boolean() });
 
 export const workflowRoutes = [
   defineRoute({
@@ -119,6 +120,30 @@ export const workflowRoutes = [
     handle: async ({ params, services }) => ({
       status: 200,
       body: await services.workflows.definition(params.id),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/workflows/{id}/activate',
+    summary:
+      'Compiles the revision, publishes its state machine and activates it; with enrollExisting, enrolls the records meeting the criteria now (the rest in the background)',
+    params: IdParams,
+    body: ActivateBody,
+    status: 200,
+    handle: async ({ params, body, services }) => ({
+      status: 200,
+      body: await services.activation.activate(params.id, body),
+    }),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/workflows/{id}/deactivate',
+    summary: 'Deactivates the workflow and unenrolls every enrolled record (workflow_deactivated)',
+    params: IdParams,
+    status: 200,
+    handle: async ({ params, services }) => ({
+      status: 200,
+      body: await services.activation.deactivate(params.id),
     }),
   }),
 ];

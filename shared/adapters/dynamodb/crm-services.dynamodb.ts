@@ -5,15 +5,23 @@ import type { ExecutionPorts, PublishWorkflowEvents } from '../../core/enrollmen
 import type { EnrollmentService } from '../../core/enrollment/enrollment-service.ts';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import type { ChangeLog } from '../../core/records/change-log.ts';
+import {
+  type ActivationService,
+  type ActivationServiceOptions,
+  createActivationService,
+} from '../../core/services/activation-service.ts';
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
+import type { StateMachineRegistry } from '../../core/workflow/state-machines.ts';
 import type { WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
+import { createDynamoDBActivationCheckpoints } from './activation-checkpoints.dynamodb.ts';
 import { createDynamoDBEnrollmentService } from './enrollment-service.dynamodb.ts';
 import { createDynamoDBHistoryRepository } from './history-repository.dynamodb.ts';
 import { createDynamoDBRepositories, toDocumentClient } from './index.ts';
+import { createDynamoDBStateMachines } from './state-machines.dynamodb.ts';
 import { DEFAULT_TABLE_NAME } from './table.ts';
 import { createDynamoDBWorkflowRepository } from './workflow-repository.dynamodb.ts';
 
@@ -30,6 +38,10 @@ export interface DynamoDBCrmServicesOptions {
   readonly executions?: ExecutionPorts;
   /** How long the enrollment engine keeps the active workflows of a type (default 10 s on `clock`). */
   readonly activeWorkflowsTtlMs?: number;
+  /** Where activation publishes state machines (default: the table's registry, the embedded runtime's). */
+  readonly stateMachines?: StateMachineRegistry;
+  /** Activation's page size and per-step record budget (defaults 100 and 1,000). */
+  readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget'>;
 }
 
 export interface DynamoDBCrmServices {
@@ -42,6 +54,8 @@ export interface DynamoDBCrmServices {
   readonly enrollment: EnrollmentService;
   /** The workflow store the services write through (a write refreshes the enrollment engine's cache). */
   readonly workflowRepository: WorkflowRepository;
+  /** Activation, with the continuation of unfinished `enrollExisting` runs (the runtime's background loop). */
+  readonly activation: ActivationService;
 }
 
 /**
@@ -92,11 +106,34 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     { actionFunctionArn: options.actionFunctionArn },
   );
   const history = createDynamoDBHistoryRepository(client, { tableName });
+  const activation = createActivationService(
+    {
+      repository: workflowRepository,
+      stateMachines:
+        options.stateMachines ?? createDynamoDBStateMachines(client, { tableName, clock: options.clock }),
+      checkpoints: createDynamoDBActivationCheckpoints(client, { tableName }),
+      enrollment,
+      records: (objectType, page) => records.page(objectType, page),
+      clock: options.clock,
+      customProperties: () => properties.custom(),
+    },
+    { actionFunctionArn: options.actionFunctionArn, ...options.activation },
+  );
   return {
-    services: { properties, records, lists, workflows, templates, history, enrollments: enrollment },
+    services: {
+      properties,
+      records,
+      lists,
+      workflows,
+      templates,
+      history,
+      enrollments: enrollment,
+      activation,
+    },
     completePendingChanges,
     changeLog: stores.changeLog,
     enrollment,
     workflowRepository,
+    activation,
   };
 };

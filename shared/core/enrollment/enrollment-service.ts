@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../errors/app-error.ts';
+import type { PropertyBag } from '../filters/filter-input.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Page, PageRequest } from '../ports/page.ts';
 import {
@@ -10,7 +11,7 @@ import type { StoredWorkflow } from '../workflow/stored-workflow.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
 import type { ActiveWorkflows } from './active-workflows.ts';
 import type { EnrollmentChange } from './change-views.ts';
-import { decideManualEnrollment } from './decide-manual.ts';
+import { decideExisting, decideManualEnrollment } from './decide-manual.ts';
 import { createEnrollmentDecider } from './enrollment-decider.ts';
 import type { EnrollmentDecision, EnrollmentState, SkipReason } from './enrollment-decision.ts';
 import {
@@ -84,6 +85,18 @@ export interface ManualEnrollmentOptions {
   readonly trigger?: string;
 }
 
+/** A record as activation reads it (a page of the type's records). */
+export interface ExistingRecord {
+  readonly id: string;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+/** What `enrollExisting` did: `matched` the criteria now, `enrolled` (an enrollment started or replayed). */
+export interface ExistingOutcome {
+  readonly matched: boolean;
+  readonly enrolled: boolean;
+}
+
 /** The enrollment engine short of executions: record changes, manual enrollment and unenrollment, their reads. */
 export interface EnrollmentService {
   /** Decides what a `Record Changed` does to every active workflow of its type and applies it; returns the decisions. */
@@ -96,6 +109,13 @@ export interface EnrollmentService {
   ): Promise<EnrollmentView>;
   /** Ends the active enrollment with reason `manual`: 404 unknown workflow or not enrolled now. */
   unenrollManually(workflowId: string, recordId: string): Promise<void>;
+  /**
+   * Activation with `enrollExisting`: enrolls `record` (reason `existing`) when it meets `workflow`'s criteria now
+   * and no gate stops it; a gate writes its skip line. `trigger` names the activation (the same one again replays).
+   */
+  enrollExisting(workflow: StoredWorkflow, record: ExistingRecord, trigger: string): Promise<ExistingOutcome>;
+  /** Ends the record's active enrollment with `reason` (deactivation: `workflow_deactivated`); false when none. */
+  unenroll(workflowId: string, recordId: string, reason: string): Promise<boolean>;
   /** A workflow's enrollments, newest first (404 unknown workflow). */
   page(
     workflowId: string,
@@ -237,6 +257,25 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
     }
   };
 
+  const unenroll: EnrollmentService['unenroll'] = async (workflowId, recordId, reason) => {
+    const workflow = await workflowOf(workflowId);
+    const current = await enrollments.current(workflowId, workflow.objectType, recordId);
+    const latest = current?.latest;
+    if (latest?.status !== 'active') return false;
+    return effects.end({
+      target: {
+        workflowId,
+        revision: latest.revision,
+        enrollmentId: latest.id,
+        objectType: workflow.objectType,
+        recordId,
+      },
+      status: 'unenrolled',
+      reason,
+      at: clock.now(),
+    });
+  };
+
   return {
     async onRecordChanged(change) {
       const { objectType, id: recordId } = change;
@@ -330,24 +369,64 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
     },
 
     async unenrollManually(workflowId, recordId) {
-      const workflow = await workflowOf(workflowId);
-      const current = await enrollments.current(workflowId, workflow.objectType, recordId);
-      const latest = current?.latest;
-      const ended =
-        latest?.status === 'active' &&
-        (await effects.end({
-          target: {
-            workflowId,
-            revision: latest.revision,
-            enrollmentId: latest.id,
-            objectType: workflow.objectType,
-            recordId,
-          },
-          status: 'unenrolled',
-          reason: 'manual',
-          at: clock.now(),
-        }));
-      if (!ended) throw new NotFoundError(`record ${recordId} is not enrolled in workflow ${workflowId}`);
+      if (!(await unenroll(workflowId, recordId, 'manual'))) {
+        throw new NotFoundError(`record ${recordId} is not enrolled in workflow ${workflowId}`);
+      }
+    },
+
+    unenroll,
+
+    async enrollExisting(workflow, record, trigger) {
+      const { objectType } = workflow;
+      const current = await enrollments.ofRecord(objectType, record.id);
+      const needs = surroundingsNeeds([workflow]);
+      const surroundings = needsNothing(needs)
+        ? undefined
+        : await options.surroundings({ objectType, id: record.id }, needs);
+      // A record this activation enrolled already (a page processed again after a crash) decides as before.
+      const states = statesOf(current, trigger);
+      const at = clock.now();
+      const decisions = decideExisting({
+        workflow,
+        state: states[workflow.id] ?? { status: 'none' },
+        states,
+        properties: record.properties as PropertyBag,
+        ...(surroundings ? { surroundings } : {}),
+        now: at,
+      });
+      const [first, ...rest] = decisions;
+      if (!first) return { matched: false, enrolled: false };
+      const context: Applying = {
+        objectType,
+        recordId: record.id,
+        trigger,
+        at,
+        workflows: new Map([[workflow.id, workflow]]),
+        current,
+      };
+      if (first.kind !== 'enroll') {
+        await apply([first], context);
+        return { matched: true, enrolled: false };
+      }
+      const result = await effects.start({
+        workflow,
+        objectType,
+        recordId: record.id,
+        enrolledBecause: 'existing',
+        trigger,
+        at,
+      });
+      if (!result.started) {
+        await effects.skip({
+          ...context,
+          workflowId: workflow.id,
+          revision: workflow.revision,
+          reason: 'already_enrolled',
+        });
+        return { matched: true, enrolled: false };
+      }
+      await apply(rest, context);
+      return { matched: true, enrolled: true };
     },
 
     async page(workflowId, status, page) {

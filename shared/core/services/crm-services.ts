@@ -8,6 +8,7 @@ import type { ChangeCause } from '../records/record-change.ts';
 import type { TemplateCatalog } from '../templates/template-catalog.ts';
 import type { RevisionSummary, StoredWorkflow } from '../workflow/stored-workflow.ts';
 import type { WorkflowStatus } from '../workflow/workflow.schema.ts';
+import type { ActivationService } from './activation-service.ts';
 
 export type { ChangeCause, RevisionSummary, StoredWorkflow, TemplateCatalog, WorkflowStatus };
 
@@ -130,4 +131,9 @@ export interface CrmServices {
   readonly templates: TemplateCatalog;
   readonly history: HistoryService;
   readonly enrollments: EnrollmentApi;
+  /** `POST /workflows/{id}/activate` and `/deactivate`. */
+  readonly activation: ActivationApi;
 }
+
+/** What the API asks of activation (the background continuation is the runtime's). */
+export type ActivationApi = Pick<ActivationService, 'activate' | 'deactivate'>;
