@@ -75,6 +75,8 @@ describe('GET /openapi.json', () => {
         'GET /workflows/{id}/revisions/{n}',
         'POST /workflows/{id}/review',
         'GET /workflows/{id}/definition',
+        'POST /workflows/{id}/activate',
+        'POST /workflows/{id}/deactivate',
         'GET /workflows/{id}/enrollments',
         'POST /workflows/{id}/enrollments',
         'DELETE /workflows/{id}/enrollments/{recordId}',
