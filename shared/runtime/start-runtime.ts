@@ -48,6 +48,8 @@ export interface RuntimeExtensions {
   readonly enrollment?: EventHandler;
   /** What runs enrollments' actions; without it an enrollment is recorded and stays active (no execution). */
   readonly executions?: ExecutionPorts;
+  /** Activation's page size and per-step record budget (tests shrink them to see the background continuation). */
+  readonly activation?: { readonly pageSize?: number; readonly recordBudget?: number };
   /** Retry settings of the bus (tests shorten them). */
   readonly bus?: Pick<EmbeddedBusOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'closeGraceMs'>;
 }
@@ -85,6 +87,7 @@ export const startRuntime = async (
           await bus.publish(events);
         },
         ...(extensions.executions ? { executions: extensions.executions } : {}),
+        ...(extensions.activation ? { activation: extensions.activation } : {}),
       });
     const recovered = await completePendingChanges();
     bus = await createEmbeddedBus({

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+
+const TOKEN = 'activation-runtime-token-0123456789';
+let dataDir: string;
+let runtime: RunningRuntime;
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'crm-activate-'));
+  runtime = await startRuntime(
+    { port: 0, token: TOKEN, tokenGenerated: false, dataDir, clock: { kind: 'system' } },
+    // One record a step: the request enrolls one, the background loop the others.
+    { activation: { pageSize: 1, recordBudget: 1 } },
+  );
+});
+afterAll(async () => {
+  await runtime?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read by path in the assertions
+const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
+  const response = await fetch(`${runtime.url}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text ? JSON.parse(text) : undefined };
+};
+
+describe('activation through the embedded runtime', () => {
+  it('enrolls the existing leads, the rest in the background, and a lead created later; deactivation ends them all', async () => {
+    // Prepare
+    for (const name of ['ada', 'bob', 'cy']) {
+      const created = await call('POST', '/objects/contacts', {
+        properties: { email: `${name}@example.com`, lifecyclestage: 'lead' },
+      });
+      expect(created.status).toBe(201);
+    }
+    const workflow = await call('POST', '/workflows', {
+      name: 'Leads',
+      objectType: 'contacts',
+      enrollment: {
+        trigger: 'criteria',
+        criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
+      },
+      startActionId: null,
+      actions: [],
+    });
+    const id = workflow.json.id as string;
+    await runtime.changes.drain();
+    await runtime.bus.settle();
+    // Act
+    const activated = await call('POST', `/workflows/${id}/activate`, { enrollExisting: true });
+    await runtime.activations.drain();
+    await call('POST', '/objects/contacts', {
+      properties: { email: 'dee@example.com', lifecyclestage: 'lead' },
+    });
+    await runtime.changes.drain();
+    await runtime.bus.settle();
+    const enrolled = await call('GET', `/workflows/${id}/enrollments?status=active`);
+    const deactivated = await call('POST', `/workflows/${id}/deactivate`);
+    const after = await call('GET', `/workflows/${id}/enrollments?status=active`);
+    // Assess
+    expect(activated.status).toBe(200);
+    expect(activated.json.enrollExisting.enrolled).toBeLessThan(3);
+    expect(enrolled.json.results).toHaveLength(4);
+    expect(deactivated.json.status).toBe('inactive');
+    expect(after.json.results).toEqual([]);
+  });
+});
