@@ -92,9 +92,12 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     records,
     workflows: workflowRepository,
   });
+  const stateMachines =
+    options.stateMachines ?? createDynamoDBStateMachines(client, { tableName, clock: options.clock });
   const workflows = createWorkflowService(
     {
       repository: workflowRepository,
+      stateMachines,
       clock: options.clock,
       newId: options.newId,
       templates,
@@ -109,8 +112,7 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
   const activation = createActivationService(
     {
       repository: workflowRepository,
-      stateMachines:
-        options.stateMachines ?? createDynamoDBStateMachines(client, { tableName, clock: options.clock }),
+      stateMachines,
       checkpoints: createDynamoDBActivationCheckpoints(client, { tableName }),
       enrollment,
       records: (objectType, page) => records.page(objectType, page),

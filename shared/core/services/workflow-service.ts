@@ -6,6 +6,7 @@ import type { Clock, IdGenerator } from '../ports/clock.ts';
 import { PageRequestSchema } from '../ports/page.ts';
 import type { CustomProperties } from '../records/builtin-properties.ts';
 import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
+import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import type { Template } from '../workflow/template.schema.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
@@ -40,6 +41,11 @@ export interface WorkflowServiceDependencies {
    * Without it, associated filters see no associated record and list filters see no list.
    */
   readonly recordContext?: RecordContextReader;
+  /**
+   * Where an edited active workflow's new revision publishes its state machine, once the revision is
+   * written (its content is then settled: a losing concurrent edit never publishes).
+   */
+  readonly stateMachines?: StateMachineRegistry;
 }
 
 export interface WorkflowServiceOptions {
@@ -88,6 +94,14 @@ export const createWorkflowService = (
   options: WorkflowServiceOptions,
 ): WorkflowService => {
   const { repository, clock, templates } = dependencies;
+  /** The revision's Amazon States Language document. */
+  const compiled = async (workflow: StoredWorkflow) =>
+    compileWorkflow(workflow, {
+      actionFunctionArn: options.actionFunctionArn,
+      properties: await dependencies.customProperties(),
+      workflowId: workflow.id,
+      revision: workflow.revision,
+    });
 
   /** The definition of `body`, validated against the current custom properties; ValidationError otherwise. */
   const validDefinition = async (body: unknown, extraIssues: ValidationIssue[] = []) => {
@@ -180,6 +194,11 @@ export const createWorkflowService = (
         ...(activatedAt === undefined ? {} : { activatedAt }),
       };
       await repository.update(next, current);
+      if (next.status === 'active' && dependencies.stateMachines) {
+        // The new revision is live: its state machine is published before the edit answers, as activation does.
+        const definition = await compiled(next);
+        await dependencies.stateMachines.publish({ workflowId: id, revision: next.revision, definition });
+      }
       return next;
     },
 
@@ -240,13 +259,7 @@ export const createWorkflowService = (
     },
 
     async definition(id) {
-      const workflow = await load(id);
-      return compileWorkflow(workflow, {
-        actionFunctionArn: options.actionFunctionArn,
-        properties: await dependencies.customProperties(),
-        workflowId: workflow.id,
-        revision: workflow.revision,
-      });
+      return compiled(await load(id));
     },
   };
 };

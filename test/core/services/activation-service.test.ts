@@ -74,6 +74,29 @@ const activeRecordIds = async (workflowId: string) =>
     .sort();
 
 describe('activation', () => {
+  it("publishes the state machine of an active workflow's new revision when it is edited", async () => {
+    // Prepare
+    const workflow = await draft('contacts', 'customer');
+    await world.activation.activate(workflow.id, { enrollExisting: false });
+    const registry = createDynamoDBStateMachines(db.client, { tableName: db.tableName, clock });
+    const { id, status, revision, createdAt, updatedAt, activatedAt, ...definition } =
+      await world.services.workflows.get(workflow.id);
+
+    // Act
+    const edited = await world.services.workflows.update(workflow.id, {
+      ...definition,
+      revision,
+      name: 'Edited',
+    });
+
+    // Assess
+    expect(edited).toMatchObject({ status: 'active', revision: revision + 1 });
+    expect(await registry.stateMachineOf(workflow.id, revision)).toBeDefined();
+    expect(await registry.stateMachineOf(workflow.id, revision + 1)).toMatchObject({
+      stateMachineArn: expect.stringContaining(`r${revision + 1}`),
+    });
+  });
+
   it('publishes one state machine per revision (idempotent), sets active with activatedAt, then enrolls a new matching record', async () => {
     // Prepare
     const workflow = await draft('contacts', 'lead');
