@@ -18,7 +18,10 @@ import { createTemplateCatalog } from '../../core/templates/template-catalog.ts'
 import type { StateMachineRegistry } from '../../core/workflow/state-machines.ts';
 import type { WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
 import { createDynamoDBActivationCheckpoints } from './activation-checkpoints.dynamodb.ts';
-import { createDynamoDBEnrollmentService } from './enrollment-service.dynamodb.ts';
+import {
+  createDynamoDBEnrollmentService,
+  type DynamoDBEnrollmentServiceOptions,
+} from './enrollment-service.dynamodb.ts';
 import { createDynamoDBHistoryRepository } from './history-repository.dynamodb.ts';
 import { createDynamoDBRepositories, toDocumentClient } from './index.ts';
 import { createDynamoDBStateMachines } from './state-machines.dynamodb.ts';
@@ -42,6 +45,8 @@ export interface DynamoDBCrmServicesOptions {
   readonly stateMachines?: StateMachineRegistry;
   /** Activation's page size and per-step record budget (defaults 100 and 1,000). */
   readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget'>;
+  /** The enrollment engine's fan-out bound (default 1,000) and evaluation options. */
+  readonly enrollment?: Pick<DynamoDBEnrollmentServiceOptions, 'fanOutLimit' | 'evaluation'>;
 }
 
 export interface DynamoDBCrmServices {
@@ -91,6 +96,7 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     stores,
     records,
     workflows: workflowRepository,
+    ...options.enrollment,
   });
   const stateMachines =
     options.stateMachines ?? createDynamoDBStateMachines(client, { tableName, clock: options.clock });

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createActiveWorkflows } from '../../core/enrollment/active-workflows.ts';
 import type { ExecutionPorts, PublishWorkflowEvents } from '../../core/enrollment/enrollment-effects.ts';
 import { createEnrollmentService, type EnrollmentService } from '../../core/enrollment/enrollment-service.ts';
+import type { EvaluationOptions } from '../../core/enrollment/part-reader.ts';
 import { type RecordReader, surroundingsReader } from '../../core/enrollment/record-surroundings.ts';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import { createRecordServices } from '../../core/services/create-record-services.ts';
@@ -29,6 +30,10 @@ export interface DynamoDBEnrollmentServiceOptions {
   readonly stores?: Pick<RecordStores, 'associations' | 'lists'>;
   readonly records?: RecordReader;
   readonly workflows?: WorkflowRepository;
+  /** At most this many associated records one change re-evaluates per object type (default 1,000). */
+  readonly fanOutLimit?: number;
+  /** How criteria are evaluated (property types, an observer). */
+  readonly evaluation?: EvaluationOptions;
 }
 
 /**
@@ -60,6 +65,9 @@ export const createDynamoDBEnrollmentService = (
     history: createDynamoDBHistoryRepository(client, { tableName }),
     records,
     surroundings: surroundingsReader(stores, records),
+    associations: stores.associations,
+    ...(options.fanOutLimit === undefined ? {} : { fanOutLimit: options.fanOutLimit }),
+    ...(options.evaluation ? { evaluation: options.evaluation } : {}),
     publish: options.publish,
     clock: options.clock,
     newId: options.newId,

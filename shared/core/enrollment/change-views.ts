@@ -34,6 +34,27 @@ const associatedBefore = (change: EnrollmentChange, surroundings: RecordSurround
   return after;
 };
 
+/**
+ * A change of a record associated with the record decided on (the fan-out of a `Record Changed` to the records
+ * associated with it): the record itself did not change, the associated one went from `before` to `after`.
+ */
+export interface AssociatedChange {
+  readonly objectType: string;
+  readonly id: string;
+  /** Absent when the associated record was created. */
+  readonly before?: AssociatedRecord;
+  /** Absent when the associated record was deleted. */
+  readonly after?: AssociatedRecord;
+  /** The associated record's properties that changed; absent: any (created, deleted). */
+  readonly changedProperties?: readonly string[];
+}
+
+/** `associated` with the associated record of `via` as `image` (or without it when there is no image). */
+const withImage = (associated: Associated, via: AssociatedChange, image?: AssociatedRecord): Associated => {
+  const others = (associated[via.objectType] ?? []).filter((record) => record.id !== via.id);
+  return { ...associated, [via.objectType]: image ? [...others, image] : others };
+};
+
 /** The lists before a membership change: the listed one removed, the unlisted one back. */
 const listsBefore = (change: EnrollmentChange, lists: readonly string[]): readonly string[] => {
   if (change.listId === undefined) return lists;
@@ -44,15 +65,19 @@ const listsBefore = (change: EnrollmentChange, lists: readonly string[]): readon
 
 /**
  * The record before and after `change`, both at `now`: before has no change of its own (`changed` filters are
- * false there), after carries the change's before image and changed properties.
+ * false there), after carries the change's before image and changed properties. With `via` (a change of an
+ * associated record) the associated record is its before image on the before side, its after image on the after.
  */
 export const changeViews = (
   change: EnrollmentChange,
   surroundings: RecordSurroundings,
   now: Date,
+  via?: AssociatedChange,
 ): ChangeViews => {
   const lists = surroundings.lists ?? [];
-  const associated = surroundings.associated ?? {};
+  const associated = via
+    ? withImage(surroundings.associated ?? {}, via, via.after)
+    : (surroundings.associated ?? {});
   const base = { objectType: change.objectType, now };
   const beforeProperties = change.before?.properties;
   const before: FilterInput | undefined =
@@ -62,7 +87,11 @@ export const changeViews = (
           ...base,
           properties: change.before.properties,
           changedProperties: [],
-          associated: bags(associatedBefore(change, surroundings)),
+          associated: bags(
+            via
+              ? withImage(surroundings.associated ?? {}, via, via.before)
+              : associatedBefore(change, surroundings),
+          ),
           lists: listsBefore(change, lists),
         };
   const after: FilterInput | undefined =

@@ -1,5 +1,5 @@
 import { type CriteriaIndex, createCriteriaIndex } from '../filters/criteria-index.ts';
-import { changeViews, type EnrollmentChange, touchedBy } from './change-views.ts';
+import { type AssociatedChange, changeViews, type EnrollmentChange, touchedBy } from './change-views.ts';
 import { decideEntry } from './decide-entry.ts';
 import { decideWhileEnrolled } from './decide-while-enrolled.ts';
 import {
@@ -10,7 +10,7 @@ import {
   type RecordSurroundings,
 } from './enrollment-decision.ts';
 import { type EvaluationOptions, partReader } from './part-reader.ts';
-import { type PartName, partEntries, WorkflowPartsCache } from './workflow-parts.ts';
+import { type PartName, partEntries, readsAssociated, WorkflowPartsCache } from './workflow-parts.ts';
 
 /** Everything one decision needs: the change, the live workflows of its type, the record's states, `now`. */
 export interface ChangeDecisionInput {
@@ -23,6 +23,12 @@ export interface ChangeDecisionInput {
   readonly surroundings?: RecordSurroundings;
   /** The one instant both sides of the change are evaluated at. */
   readonly now: Date;
+  /**
+   * A change of an associated record (fan-out): `change` is then the record as it is (no change of its own), and
+   * only the parts reading the associated properties that changed are evaluated, the associated record as it was
+   * on the before side and as it is on the after side.
+   */
+  readonly via?: AssociatedChange;
 }
 
 export interface EnrollmentDecider {
@@ -67,20 +73,39 @@ export const createEnrollmentDecider = (options: EvaluationOptions = {}): Enroll
   /** The parts the change touched, by workflow id. */
   const touchedParts = (input: ChangeDecisionInput): Map<string, Set<PartName>> => {
     const touched = new Map<string, Set<PartName>>();
-    for (const id of indexOf(input.change.objectType, input.workflows).affected(touchedBy(input.change))) {
+    const { via } = input;
+    const index = indexOf(input.change.objectType, input.workflows);
+    const affected = via
+      ? index.affected({ changedProperties: [], associatedTypes: [via.objectType] })
+      : index.affected(touchedBy(input.change));
+    const byId = via ? new Map(input.workflows.map((workflow) => [workflow.id, workflow])) : undefined;
+    for (const id of affected) {
       const cut = id.indexOf(SEPARATOR);
       const workflowId = id.slice(0, cut);
+      const part = id.slice(cut + 1) as PartName;
+      if (via && byId && !readsVia(byId.get(workflowId), part, via)) continue;
       const parts = touched.get(workflowId) ?? new Set<PartName>();
-      parts.add(id.slice(cut + 1) as PartName);
+      parts.add(part);
       touched.set(workflowId, parts);
     }
     return touched;
   };
 
+  /** Whether `part` of `workflow` reads one of the associated properties `via` changed. */
+  const readsVia = (
+    workflow: EnrollingWorkflow | undefined,
+    part: PartName,
+    via: AssociatedChange,
+  ): boolean => {
+    if (!workflow) return false;
+    const entry = partEntries(cache.get(workflow)).find((candidate) => candidate.part === part);
+    return entry !== undefined && readsAssociated(entry.criteria, via.objectType, via.changedProperties);
+  };
+
   return {
     decide(input) {
       const { change, states } = input;
-      const views = changeViews(change, input.surroundings ?? {}, input.now);
+      const views = changeViews(change, input.surroundings ?? {}, input.now, input.via);
       // A deleted record reads nothing: it only leaves the workflows it is enrolled in.
       const touched = change.change === 'deleted' ? new Map<string, Set<PartName>>() : touchedParts(input);
       const decisions: EnrollmentDecision[] = [];

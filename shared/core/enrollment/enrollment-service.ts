@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../errors/app-error.ts';
 import type { PropertyBag } from '../filters/filter-input.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Page, PageRequest } from '../ports/page.ts';
+import type { AssociationRepository, RecordRef } from '../records/association-repository.ts';
 import {
   ENROLLABLE_OBJECT_TYPES,
   type EnrollableObjectType,
@@ -10,7 +11,7 @@ import {
 import type { StoredWorkflow } from '../workflow/stored-workflow.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
 import type { ActiveWorkflows } from './active-workflows.ts';
-import type { EnrollmentChange } from './change-views.ts';
+import type { AssociatedChange, EnrollmentChange } from './change-views.ts';
 import { decideExisting, decideManualEnrollment } from './decide-manual.ts';
 import { createEnrollmentDecider } from './enrollment-decider.ts';
 import type { EnrollmentDecision, EnrollmentState, SkipReason } from './enrollment-decision.ts';
@@ -20,6 +21,7 @@ import {
   enrollmentEffects,
   type PublishWorkflowEvents,
 } from './enrollment-effects.ts';
+import { lineDigest } from './enrollment-id.ts';
 import {
   type CurrentEnrollment,
   type Enrollment,
@@ -35,6 +37,13 @@ import {
   type SurroundingsReader,
   surroundingsNeeds,
 } from './record-surroundings.ts';
+import { partsOf, partsReadAssociated } from './workflow-parts.ts';
+
+/** How many associated records one change re-evaluates per associated object type, by default. */
+export const DEFAULT_FAN_OUT_LIMIT = 1_000;
+
+/** The reason of the `enrollment.skipped` line a change writes when its fan-out was cut at the limit. */
+export const FAN_OUT_CUT = 'fan_out_limit';
 
 /** An enrollment as the API answers it (api.md, `GET /workflows/{id}/enrollments`). */
 export interface EnrollmentView {
@@ -75,6 +84,13 @@ export interface EnrollmentServiceOptions {
   /** Optional until executions exist: without them enrollments are recorded and stay active. */
   readonly executions?: ExecutionPorts;
   readonly evaluation?: EvaluationOptions;
+  /**
+   * The association store: a change of a record re-evaluates the records associated with it for the workflows of
+   * their type that read what it changed (fan-out). Without it there is no fan-out.
+   */
+  readonly associations?: Pick<AssociationRepository, 'page'>;
+  /** At most this many associated records per change and associated object type (default 1,000). */
+  readonly fanOutLimit?: number;
 }
 
 export interface ManualEnrollmentOptions {
@@ -276,41 +292,157 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
     });
   };
 
+  const fanOutLimit = options.fanOutLimit ?? DEFAULT_FAN_OUT_LIMIT;
+
+  /** One associated record of the changed one, decided as a change of its own that changed nothing but `via`. */
+  const reevaluate = async (
+    ref: RecordRef & { readonly objectType: EnrollableObjectType },
+    workflows: readonly StoredWorkflow[],
+    via: AssociatedChange,
+    triggering: EnrollmentChange,
+    at: Date,
+  ): Promise<void> => {
+    const record = await options.records.get(ref.objectType, ref.id).catch(() => undefined);
+    if (!record) return; // deleted in the meantime: its own deletion decides
+    // Once per triggering change and associated record: a redelivered change replays the same starts.
+    const trigger = `${triggering.objectType}#${triggering.id}#${triggering.version}#${ref.id}`;
+    const current = await enrollments.ofRecord(ref.objectType, ref.id);
+    const surroundings = await options.surroundings(ref, surroundingsNeeds(workflows));
+    const image = { properties: record.properties };
+    const decisions = decider.decide({
+      // The record as it is: nothing of its own changed (no change log version is written for it).
+      change: {
+        objectType: ref.objectType,
+        id: ref.id,
+        change: 'updated',
+        version: triggering.version,
+        before: image,
+        after: image,
+        changedProperties: [],
+        ...(triggering.cause ? { cause: triggering.cause } : {}),
+      },
+      workflows,
+      states: statesOf(current, trigger),
+      surroundings,
+      now: at,
+      via,
+    });
+    await apply(decisions, {
+      objectType: ref.objectType,
+      recordId: ref.id,
+      trigger,
+      at,
+      workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
+      current,
+    });
+  };
+
+  /**
+   * Fan-out: the records of other types associated with the changed one are re-evaluated for the active workflows
+   * of their type that read a property the change touched (any, for a creation or deletion), at most
+   * `fanOutLimit` of them per type; past it each such workflow gets one `enrollment.skipped fan_out_limit` line.
+   */
+  const fanOut = async (change: EnrollmentChange, at: Date): Promise<void> => {
+    const { associations } = options;
+    if (!associations) return;
+    const whole = change.change === 'created' || change.change === 'deleted';
+    const changedProperties = whole ? undefined : change.changedProperties;
+    if (changedProperties?.length === 0) return;
+    const via: AssociatedChange = {
+      objectType: change.objectType,
+      id: change.id,
+      ...(change.before ? { before: { id: change.id, properties: change.before.properties } } : {}),
+      ...(change.after ? { after: { id: change.id, properties: change.after.properties } } : {}),
+      ...(changedProperties ? { changedProperties } : {}),
+    };
+    const from = { objectType: change.objectType, id: change.id };
+    for (const objectType of ENROLLABLE_OBJECT_TYPES) {
+      if (objectType === change.objectType) continue;
+      const workflows = await options.active.of(objectType);
+      const readers = workflows.filter((workflow) =>
+        partsReadAssociated(partsOf(workflow), change.objectType, changedProperties),
+      );
+      if (readers.length === 0) continue;
+      let evaluated = 0;
+      let cursor: string | undefined;
+      let cut = false;
+      do {
+        const page = await associations.page(from, objectType, {
+          limit: Math.min(100, fanOutLimit - evaluated + 1),
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const ref of page.results) {
+          if (evaluated === fanOutLimit) {
+            cut = true;
+            break;
+          }
+          evaluated += 1;
+          await reevaluate({ objectType, id: ref.id }, workflows, via, change, at);
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (!cut && cursor !== undefined);
+      if (cut) {
+        for (const workflow of readers) {
+          await options.history.append(
+            {
+              at: at.toISOString(),
+              workflowId: workflow.id,
+              revision: workflow.revision,
+              recordId: change.id,
+              objectType: change.objectType,
+              event: 'enrollment.skipped',
+              reason: FAN_OUT_CUT,
+              details: { associatedObjectType: objectType, evaluated, version: change.version },
+            },
+            lineDigest([workflow.id, change.objectType, change.id, String(change.version), FAN_OUT_CUT]),
+          );
+        }
+      }
+    }
+  };
+
+  /** The record's own workflows: what the change does to the record itself. */
+  const decideOwn = async (change: EnrollmentChange, at: Date): Promise<readonly EnrollmentDecision[]> => {
+    const { objectType, id: recordId } = change;
+    if (!isEnrollable(objectType)) return [];
+    const workflows = await options.active.of(objectType);
+    if (workflows.length === 0) return [];
+    const trigger = `${objectType}#${recordId}#${change.version}`;
+    const current = await enrollments.ofRecord(objectType, recordId);
+    const needs = surroundingsNeeds(workflows);
+    const surroundings =
+      change.change === 'deleted' || needsNothing(needs)
+        ? undefined
+        : await options.surroundings(
+            { objectType, id: recordId },
+            needs,
+            change.change === 'dissociated' && change.association
+              ? { objectType: change.association.toObjectType, id: change.association.toId }
+              : undefined,
+          );
+    const decisions = decider.decide({
+      change,
+      workflows,
+      states: statesOf(current, trigger),
+      ...(surroundings ? { surroundings } : {}),
+      now: at,
+    });
+    await apply(decisions, {
+      objectType,
+      recordId,
+      trigger,
+      at,
+      workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
+      current,
+    });
+    return decisions;
+  };
+
   return {
     async onRecordChanged(change) {
-      const { objectType, id: recordId } = change;
-      if (!isEnrollable(objectType)) return [];
-      const workflows = await options.active.of(objectType);
-      if (workflows.length === 0) return [];
       const at = clock.now();
-      const trigger = `${objectType}#${recordId}#${change.version}`;
-      const current = await enrollments.ofRecord(objectType, recordId);
-      const needs = surroundingsNeeds(workflows);
-      const surroundings =
-        change.change === 'deleted' || needsNothing(needs)
-          ? undefined
-          : await options.surroundings(
-              { objectType, id: recordId },
-              needs,
-              change.change === 'dissociated' && change.association
-                ? { objectType: change.association.toObjectType, id: change.association.toId }
-                : undefined,
-            );
-      const decisions = decider.decide({
-        change,
-        workflows,
-        states: statesOf(current, trigger),
-        ...(surroundings ? { surroundings } : {}),
-        now: at,
-      });
-      await apply(decisions, {
-        objectType,
-        recordId,
-        trigger,
-        at,
-        workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
-        current,
-      });
+      const decisions = await decideOwn(change, at);
+      await fanOut(change, at);
       return decisions;
     },
 

@@ -1,3 +1,4 @@
+import { type CriteriaDependencies, criteriaDependencies } from '../filters/criteria-dependencies.ts';
 import type { Filter, FilterGroups } from '../filters/filter.schema.ts';
 import type { EnrollingWorkflow } from './enrollment-decision.ts';
 
@@ -84,6 +85,34 @@ export const partEntries = (parts: WorkflowParts): { part: PartName; criteria: F
   { part: 'suppression', criteria: parts.suppression },
   ...[...parts.waits].map(([actionId, criteria]) => ({ part: `wait:${actionId}` as const, criteria })),
 ];
+
+const dependenciesOf = new WeakMap<FilterGroups, CriteriaDependencies>();
+
+/**
+ * Whether `criteria` read a property of associated records of `objectType`: one of `properties`, or any when
+ * `properties` is absent (an associated record created or deleted).
+ */
+export const readsAssociated = (
+  criteria: FilterGroups,
+  objectType: string,
+  properties?: readonly string[],
+): boolean => {
+  let dependencies = dependenciesOf.get(criteria);
+  if (!dependencies) {
+    dependencies = criteriaDependencies(criteria);
+    dependenciesOf.set(criteria, dependencies);
+  }
+  const read = dependencies.associated.get(objectType);
+  if (!read) return false;
+  return properties === undefined || properties.some((property) => read.has(property));
+};
+
+/** Whether any part of `parts` reads the associated properties (`readsAssociated`). */
+export const partsReadAssociated = (
+  parts: WorkflowParts,
+  objectType: string,
+  properties?: readonly string[],
+): boolean => partEntries(parts).some(({ criteria }) => readsAssociated(criteria, objectType, properties));
 
 /**
  * Parts by workflow id and revision: a new revision replaces the previous one's parts, an inactive workflow's
