@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDBCrmServices } from '../../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
+import {
+  createDynamoDBCrmServices,
+  type DynamoDBCrmServicesOptions,
+} from '../../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { toDocumentClient } from '../../../shared/adapters/dynamodb/index.ts';
 import { createDynamoDBWorkflowRepository } from '../../../shared/adapters/dynamodb/workflow-repository.dynamodb.ts';
 import { DEFAULT_ACTIVE_WORKFLOWS_TTL_MS } from '../../../shared/core/enrollment/active-workflows.ts';
@@ -7,6 +10,7 @@ import type { EnrollmentChange } from '../../../shared/core/enrollment/change-vi
 import type { ExecutionPorts, WorkflowEvent } from '../../../shared/core/enrollment/enrollment-effects.ts';
 import { enrollmentId } from '../../../shared/core/enrollment/enrollment-id.ts';
 import type { HistoryLine } from '../../../shared/core/enrollment/history-repository.ts';
+import type { Evaluation } from '../../../shared/core/enrollment/part-reader.ts';
 import { ConflictError, NotFoundError } from '../../../shared/core/errors/app-error.ts';
 import type { Properties } from '../../../shared/core/records/record.schema.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../../shared/core/services/workflow-service.ts';
@@ -21,7 +25,10 @@ afterEach(async () => {
 });
 
 /** The enrollment service composed over a fresh dynalite table, a manual clock and a collecting publish. */
-const startWorld = async (executions?: ExecutionPorts) => {
+const startWorld = async (
+  executions?: ExecutionPorts,
+  enrollmentOptions?: DynamoDBCrmServicesOptions['enrollment'],
+) => {
   const db = await startLocalDynamoDB();
   opened.push(db);
   const clock = manualClock();
@@ -34,6 +41,7 @@ const startWorld = async (executions?: ExecutionPorts) => {
     actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
     publish: async (events) => void published.push(...events),
     ...(executions ? { executions } : {}),
+    ...(enrollmentOptions ? { enrollment: enrollmentOptions } : {}),
   });
   const { enrollment, services, workflowRepository } = built;
 
@@ -340,6 +348,172 @@ describe('the enrollment service on a record change', () => {
       expect.objectContaining({ enrollmentId: enrollmentId('wf_a', 'c1', 1), recordId: 'c1' }),
       'unenrollment_criteria',
     );
+  });
+});
+
+describe('the fan-out of a change to the records associated with it', () => {
+  const SOFTWARE_COMPANIES = [
+    { filters: [{ property: 'companies.industry', operator: 'eq' as const, value: 'Software' }] },
+  ];
+
+  /** Company `acme` (industry SaaS) with `associated` contacts and one contact of its own (`loner`). */
+  const companyWithContacts = async (world: Awaited<ReturnType<typeof startWorld>>, associated: number) => {
+    const { records } = world.services;
+    const acme = await records.create('companies', { domain: 'acme.com', industry: 'SaaS' });
+    const contacts = [];
+    for (let index = 0; index < associated; index += 1) {
+      const contact = await records.create('contacts', { email: `c${index}@acme.com` });
+      await records.associate('contacts', contact.id, 'companies', acme.id);
+      contacts.push(contact.id);
+    }
+    const loner = await records.create('contacts', { email: 'loner@example.com' });
+    return { acme, contacts, loner: loner.id };
+  };
+
+  /** Updates company `id` with `patch` and answers its `Record Changed` (before: the company as it was). */
+  const companyChange = async (
+    world: Awaited<ReturnType<typeof startWorld>>,
+    id: string,
+    patch: Properties,
+    extra: Partial<EnrollmentChange> = {},
+  ): Promise<EnrollmentChange> => {
+    const before = await world.services.records.get('companies', id);
+    const after = await world.services.records.update('companies', id, patch);
+    return of(
+      id,
+      updated(before.properties, after.properties, {
+        objectType: 'companies',
+        version: after.version,
+        ...extra,
+      }),
+    );
+  };
+
+  it('enrolls the contacts associated with a company whose industry becomes Software, not another contact', async () => {
+    // Prepare
+    const world = await startWorld();
+    const { acme, contacts, loner } = await companyWithContacts(world, 2);
+    await world.activate('wf_co', { enrollment: { criteria: SOFTWARE_COMPANIES } });
+    await world.activate('wf_leads');
+    const change = await companyChange(world, acme.id, { industry: 'Software' });
+    // Act
+    const own = await world.enrollment.onRecordChanged(change);
+    // Assess
+    expect(own).toEqual([]); // no companies workflow: the company itself decides nothing
+    expect((await world.enrollmentsOf('wf_co')).map((e) => e.recordId).sort()).toEqual([...contacts].sort());
+    for (const contact of contacts)
+      expect(await world.lines('wf_co', contact)).toEqual(['enrolled:criteria']);
+    expect(await world.lines('wf_co', loner)).toEqual([]);
+    expect(await world.enrollmentsOf('wf_leads')).toEqual([]);
+    expect(world.outcomes()).toEqual(['Enrollment Started', 'Enrollment Started']);
+  });
+
+  it('applies the same company change delivered twice once: one enrollment and one line per contact', async () => {
+    // Prepare
+    const world = await startWorld();
+    const { acme, contacts } = await companyWithContacts(world, 2);
+    await world.activate('wf_co', { enrollment: { criteria: SOFTWARE_COMPANIES } });
+    const change = await companyChange(world, acme.id, { industry: 'Software' });
+    // Act
+    await world.enrollment.onRecordChanged(change);
+    world.clock.advance(60_000);
+    await world.enrollment.onRecordChanged(change);
+    // Assess
+    expect((await world.enrollmentsOf('wf_co')).map((e) => e.id).sort()).toEqual(
+      contacts.map((contact) => enrollmentId('wf_co', contact, 1)).sort(),
+    );
+    for (const contact of contacts)
+      expect(await world.lines('wf_co', contact)).toEqual(['enrolled:criteria']);
+    expect(new Set(world.published.map((event) => event.detail.enrollmentId))).toEqual(
+      new Set(contacts.map((contact) => enrollmentId('wf_co', contact, 1))),
+    );
+  });
+
+  it('evaluates only the workflows reading the company property that changed, and none for one no workflow reads', async () => {
+    // Prepare
+    const evaluations: Evaluation[] = [];
+    const world = await startWorld(undefined, {
+      evaluation: { onEvaluate: (evaluation) => evaluations.push(evaluation) },
+    });
+    const { acme } = await companyWithContacts(world, 2);
+    await world.activate('wf_co', { enrollment: { criteria: SOFTWARE_COMPANIES } });
+    await world.activate('wf_name', {
+      enrollment: {
+        criteria: [{ filters: [{ property: 'companies.name', operator: 'eq', value: 'Acme' }] }],
+      },
+    });
+    const unread = await companyChange(world, acme.id, { domain: 'acme.io' });
+    // Act
+    await world.enrollment.onRecordChanged(unread);
+    const afterUnread = evaluations.splice(0);
+    const read = await companyChange(world, acme.id, { industry: 'Software' });
+    await world.enrollment.onRecordChanged(read);
+    // Assess
+    expect(afterUnread).toEqual([]);
+    expect(new Set(evaluations.map((evaluation) => evaluation.workflowId))).toEqual(new Set(['wf_co']));
+    expect(evaluations).toHaveLength(4); // criteria, before and after, for each of the two contacts
+    expect(await world.enrollmentsOf('wf_co')).toHaveLength(2);
+  });
+
+  it('re-evaluates at most fanOutLimit associated records and records the cut once per workflow', async () => {
+    // Prepare
+    const world = await startWorld(undefined, { fanOutLimit: 2 });
+    const { acme, contacts } = await companyWithContacts(world, 3);
+    await world.activate('wf_co', { enrollment: { criteria: SOFTWARE_COMPANIES } });
+    const change = await companyChange(world, acme.id, { industry: 'Software' });
+    // Act
+    await world.enrollment.onRecordChanged(change);
+    await world.enrollment.onRecordChanged(change); // redelivered: still one cut line
+    // Assess
+    const enrolled = (await world.enrollmentsOf('wf_co')).map((e) => e.recordId);
+    expect(enrolled).toHaveLength(2);
+    expect(contacts).toEqual(expect.arrayContaining(enrolled));
+    const cut = await world.historyOf('wf_co', acme.id);
+    expect(cut).toMatchObject([
+      {
+        event: 'enrollment.skipped',
+        reason: 'fan_out_limit',
+        objectType: 'companies',
+        details: { associatedObjectType: 'contacts', evaluated: 2, version: change.version },
+      },
+    ]);
+  });
+
+  it('keeps the triggering change loop guard: a cause deeper than 10 skips the associated contacts', async () => {
+    // Prepare
+    const world = await startWorld();
+    const { acme, contacts } = await companyWithContacts(world, 1);
+    await world.activate('wf_co', { enrollment: { criteria: SOFTWARE_COMPANIES } });
+    const change = await companyChange(
+      world,
+      acme.id,
+      { industry: 'Software' },
+      { cause: { workflowId: 'wf_b', enrollmentId: 'enr_x_1', depth: 11 } },
+    );
+    // Act
+    await world.enrollment.onRecordChanged(change);
+    // Assess
+    expect(await world.lines('wf_co', contacts[0])).toEqual(['enrollment.skipped:loop_guard']);
+    expect(await world.enrollmentsOf('wf_co')).toEqual([]);
+  });
+
+  it('unenrolls an associated contact whose company no longer meets the criteria (unenrollWhenCriteriaNotMet)', async () => {
+    // Prepare
+    const world = await startWorld();
+    const { acme, contacts } = await companyWithContacts(world, 1);
+    await world.activate('wf_co', {
+      enrollment: { criteria: SOFTWARE_COMPANIES },
+      settings: { unenrollWhenCriteriaNotMet: true },
+    });
+    await world.enrollment.onRecordChanged(await companyChange(world, acme.id, { industry: 'Software' }));
+    world.clock.advance(1_000);
+    // Act
+    await world.enrollment.onRecordChanged(await companyChange(world, acme.id, { industry: 'Retail' }));
+    // Assess
+    expect(await world.lines('wf_co', contacts[0])).toEqual([
+      'enrolled:criteria',
+      'unenrolled:criteria_not_met',
+    ]);
   });
 });
 
