@@ -24,7 +24,7 @@ const LOAD_SECONDS = 5;
 const WARMUP_SECONDS = 1;
 
 /** Commands in the order the table shows them; any other command seen is added after these. */
-const COMMAND_ORDER = [
+export const COMMAND_ORDER = [
   'GetItem',
   'BatchGetItem',
   'Query',
@@ -69,7 +69,7 @@ export interface ApiBenchResult {
  * Counts every request the client sends to DynamoDB, by command, in the deserialize step: below the retry
  * middleware, so a retried request counts each time it is sent. The document client shares this stack.
  */
-const countRequests = (client: DynamoDBClient) => {
+export const countRequests = (client: DynamoDBClient) => {
   let counts = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {

@@ -1,10 +1,11 @@
 /**
- * `npm run bench`: the figures of the filter engine, the compiler and the API, in one run.
+ * `npm run bench`: the figures of the filter engine, the compiler, the API and enrollment, in one run.
  * Exits non-zero when a target is missed (or a loaded API request failed), so a regression is seen;
  * tests never time anything.
  */
 import { printApiBench, runApiBench } from './api.bench.ts';
 import { printCompilerBench, runCompilerBench } from './compiler.bench.ts';
+import { printEnrollmentBench, runEnrollmentBench } from './enrollment.bench.ts';
 import { formatFilterBench, runFilterBench } from './filters.bench.ts';
 
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
@@ -14,6 +15,8 @@ const compiler = await runCompilerBench();
 printCompilerBench(compiler);
 const api = await runApiBench();
 printApiBench(api);
+const enrollment = await runEnrollmentBench();
+printEnrollmentBench(enrollment);
 if (!filters.targetsMet || !compiler.targetsMet) {
   console.error('\nA benchmark target was missed.');
   process.exitCode = 1;
