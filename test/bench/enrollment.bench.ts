@@ -36,7 +36,7 @@ const BUS_WORKFLOWS = 50;
 const BUS_CONTACTS = 500;
 const BUS_CONCURRENCY = 10;
 /** Record counts `enrollExisting` runs over (each in its own table); `ENROLL_BENCH_SIZES=100000` for the issue's. */
-const EXISTING_SIZES = (process.env['ENROLL_BENCH_SIZES'] ?? '20000,50000')
+const EXISTING_SIZES = (process.env.ENROLL_BENCH_SIZES ?? '20000,50000')
   .split(',')
   .map((size) => Number(size.trim()))
   .filter((size) => size > 0);
