@@ -1,14 +1,11 @@
 import type { ActivationService } from '../core/services/activation-service.ts';
+import { type BackgroundLoop, startBackgroundLoop } from './background-loop.ts';
 
-/** The embedded continuation of activations with `enrollExisting` that did not finish in their request. */
-export interface ActivationLoop {
-  /** Asks for a step soon (after an activation); steps never overlap. */
-  readonly poke: () => void;
-  /** Resolves once no activation is left unfinished (every step run until none remains). */
-  readonly drain: () => Promise<void>;
-  /** Stops after the step in progress. */
-  readonly close: () => Promise<void>;
-}
+/**
+ * The embedded continuation of activations with `enrollExisting` that did not finish in their request:
+ * `drain()` resolves once no activation is left unfinished.
+ */
+export type ActivationLoop = BackgroundLoop;
 
 export interface ActivationLoopOptions {
   readonly activation: Pick<ActivationService, 'continueUnfinished'>;
@@ -21,44 +18,12 @@ export interface ActivationLoopOptions {
  * Runs one step (a record budget) of every unfinished activation, again while some remain. Checkpoints are in the
  * table, so a start resumes what a crash or a stop left (the first run is at once).
  */
-export const startActivationLoop = (options: ActivationLoopOptions): ActivationLoop => {
-  let running: Promise<void> | undefined;
-  let again = false;
-  let closed = false;
-  const run = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          // A step of each; more steps while any remain (each step saves its checkpoint, so a stop loses nothing).
-          while (!closed && (await options.activation.continueUnfinished()) > 0) {}
-        } catch (error) {
-          // The checkpoint stays: the next run goes on from it.
-          options.logError(error);
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => void run(), options.intervalMs ?? 500);
-  timer.unref();
-  void run();
-  return {
-    poke: () => void run(),
-    drain: async () => {
-      await running;
-      await run();
+export const startActivationLoop = (options: ActivationLoopOptions): ActivationLoop =>
+  startBackgroundLoop({
+    // A step of each; more steps while any remain (each step saves its checkpoint, so a stop loses nothing).
+    run: async (isClosed) => {
+      while (!isClosed() && (await options.activation.continueUnfinished()) > 0) {}
     },
-    close: async () => {
-      closed = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
-};
+    intervalMs: options.intervalMs ?? 500,
+    logError: options.logError,
+  });

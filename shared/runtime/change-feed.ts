@@ -1,16 +1,13 @@
 import { type PublishEvents, publishChanges } from '../core/changes/change-publisher.ts';
 import type { ChangeLog } from '../core/records/change-log.ts';
+import { type BackgroundLoop, startBackgroundLoop } from './background-loop.ts';
 import type { EmbeddedBus } from './bus/embedded-bus.ts';
 
-/** The embedded change feed: what DynamoDB Streams and the publisher do on AWS, from the kept changes. */
-export interface ChangeFeed {
-  /** Asks for a run soon (after a write); runs never overlap. */
-  readonly poke: () => void;
-  /** Resolves once every change committed before the call is on the bus. */
-  readonly drain: () => Promise<void>;
-  /** Stops after the run in progress. */
-  readonly close: () => Promise<void>;
-}
+/**
+ * The embedded change feed: what DynamoDB Streams and the publisher do on AWS, from the kept changes.
+ * `drain()` resolves once every change committed before the call is on the bus.
+ */
+export type ChangeFeed = BackgroundLoop;
 
 export interface ChangeFeedOptions {
   readonly changeLog: ChangeLog;
@@ -36,42 +33,12 @@ const toBus =
  */
 export const startChangeFeed = (options: ChangeFeedOptions): ChangeFeed => {
   const publish = toBus(options.bus);
-  let running: Promise<void> | undefined;
-  let again = false;
-  let closed = false;
-  const run = (): Promise<void> => {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await publishChanges(options.changeLog, publish);
-        } catch (error) {
-          // Left in the feed: the next run publishes it.
-          options.logError(error);
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => void run(), options.intervalMs ?? 250);
-  timer.unref();
-  void run();
-  return {
-    poke: () => void run(),
-    drain: async () => {
-      await running;
-      await run();
+  return startBackgroundLoop({
+    // What a failed run left in the feed, the next run publishes.
+    run: async () => {
+      await publishChanges(options.changeLog, publish);
     },
-    close: async () => {
-      closed = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+    intervalMs: options.intervalMs ?? 250,
+    logError: options.logError,
+  });
 };
