@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+import { runtimeClient } from '../helpers/runtime-client.ts';
 
 const TOKEN = 'activation-runtime-token-0123456789';
 let dataDir: string;
@@ -20,16 +21,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read by path in the assertions
-const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
-};
+const call = runtimeClient(() => runtime.url, TOKEN);
 
 describe('activation through the embedded runtime', () => {
   it('enrolls the existing leads, the rest in the background, and a lead created later; deactivation ends them all', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+import { runtimeClient } from '../helpers/runtime-client.ts';
 
 const TOKEN = 'enrollment-runtime-token-0123456789';
 let dataDir: string;
@@ -23,16 +24,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: JSON answers are read by path in the assertions
-const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> => {
-  const response = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? JSON.parse(text) : undefined };
-};
+const call = runtimeClient(() => runtime.url, TOKEN);
 
 /** Every committed change on the bus, and every delivery (enrollment included) done. */
 const settle = async () => {
