@@ -69,6 +69,12 @@ export interface EnrollmentRef {
   readonly enrollmentId: string;
   readonly recordId: string;
   readonly objectType: string;
+  /**
+   * The `cause.depth` of the change that enrolled the record (absent: 0, not caused by a workflow). Record writes of
+   * the enrollment's actions carry `cause.depth` one more, so that the loop guard can stop a workflow re-triggering
+   * itself.
+   */
+  readonly depth?: number;
 }
 
 /** The data an execution carries from state to state (and its input). */
