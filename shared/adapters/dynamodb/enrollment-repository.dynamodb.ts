@@ -49,6 +49,7 @@ const ENROLLMENT_FIELDS = [
   'reason',
   'endedAt',
   'failedActionId',
+  'depth',
 ] as const;
 
 const toEnrollment = (item: Item): Enrollment => pickDefined(item, ENROLLMENT_FIELDS);
@@ -64,6 +65,7 @@ const toCurrent = (state: Item): CurrentEnrollment => ({
   latest: enrollmentOfState(state),
   waitingActionIds: Object.keys((state.waits as Record<string, unknown> | undefined) ?? {}).sort(),
   ...(typeof state.trigger === 'string' ? { trigger: state.trigger } : {}),
+  ...(typeof state.executionArn === 'string' ? { executionArn: state.executionArn } : {}),
 });
 
 const stateItem = (enrollment: Enrollment, trigger: string): Item => {
@@ -184,6 +186,7 @@ export const createDynamoDBEnrollmentRepository = (
         status: 'active',
         enrolledBecause: input.enrolledBecause,
         enrolledAt: input.at,
+        ...(input.depth ? { depth: input.depth } : {}),
       };
       if (!(await claim(enrollment, input.trigger, previous))) continue;
       // A crash here leaves the state without its enrollment item: a replay of the trigger, or `end`, writes it.
@@ -292,6 +295,28 @@ export const createDynamoDBEnrollmentRepository = (
       // An older enrollment whose item a crash left active: the state has moved on, the item takes this outcome.
       if (run?.status !== 'active') return false;
       return putRunEnded({ ...toEnrollment(run), ...outcome });
+    },
+
+    async setExecution(ref, executionArn) {
+      await conditionally(() =>
+        documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: {
+              [TABLE_KEYS.pk]: enrollmentPk(ref.objectType, ref.recordId),
+              [TABLE_KEYS.sk]: stateSk(ref.workflowId),
+            },
+            UpdateExpression: 'SET #executionArn = :arn',
+            ConditionExpression: '#enrollmentId = :id AND #status = :active',
+            ExpressionAttributeNames: {
+              '#executionArn': 'executionArn',
+              '#enrollmentId': 'enrollmentId',
+              '#status': 'status',
+            },
+            ExpressionAttributeValues: { ':arn': executionArn, ':id': ref.enrollmentId, ':active': 'active' },
+          }),
+        ),
+      );
     },
 
     async setWaiting(ref, actionId, waiting) {

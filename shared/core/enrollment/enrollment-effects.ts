@@ -86,6 +86,8 @@ export interface StartInput {
   readonly enrolledBecause: string;
   readonly trigger: string;
   readonly at: Date;
+  /** The `cause.depth` of the change that enrolls the record (absent: 0). */
+  readonly depth?: number;
 }
 
 export interface SkipInput {
@@ -153,6 +155,7 @@ export const enrollmentEffects = (ports: EffectPorts) => {
       enrolledBecause: input.enrolledBecause,
       at: input.at.toISOString(),
       trigger: input.trigger,
+      ...(input.depth ? { depth: input.depth } : {}),
     });
     if (result.started) await started(result.enrollment, input.workflow);
     return result;

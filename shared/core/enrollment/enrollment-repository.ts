@@ -25,6 +25,8 @@ export interface Enrollment {
   readonly endedAt?: string;
   /** The action it failed at (status `failed`), where a retry resumes. */
   readonly failedActionId?: string;
+  /** The `cause.depth` of the change that enrolled it (absent: 0); its actions' writes carry one more. */
+  readonly depth?: number;
 }
 
 /** The record's enrollment in one workflow now: how many times it enrolled and the latest enrollment. */
@@ -38,6 +40,8 @@ export interface CurrentEnrollment {
   readonly waitingActionIds: readonly string[];
   /** What started the latest enrollment (`StartEnrollment.trigger`): a redelivered request recognises itself. */
   readonly trigger?: string;
+  /** The execution running the active enrollment's actions now (continue-as-new replaces it). */
+  readonly executionArn?: string;
 }
 
 /** What starts an enrollment. `trigger` names what asked (the change `<type>#<id>#<version>`, a request id). */
@@ -49,6 +53,8 @@ export interface StartEnrollment {
   readonly enrolledBecause: string;
   readonly at: string;
   readonly trigger: string;
+  /** The `cause.depth` of the change that enrolls the record (absent: 0). */
+  readonly depth?: number;
 }
 
 /**
@@ -88,6 +94,8 @@ export interface EnrollmentRepository {
   end(input: EndEnrollment): Promise<boolean>;
   /** Notes (or forgets) that the active enrollment waits at a `delayUntilEvent` action. */
   setWaiting(input: EndEnrollmentRef, actionId: string, waiting: boolean): Promise<void>;
+  /** Notes the execution that runs the active enrollment now (nothing when it has ended). */
+  setExecution(input: EndEnrollmentRef, executionArn: string): Promise<void>;
 }
 
 export type EndEnrollmentRef = Pick<EndEnrollment, 'workflowId' | 'objectType' | 'recordId' | 'enrollmentId'>;

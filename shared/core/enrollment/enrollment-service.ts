@@ -204,6 +204,8 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
     readonly at: Date;
     readonly workflows: ReadonlyMap<string, StoredWorkflow>;
     readonly current: Readonly<Record<string, CurrentEnrollment>>;
+    /** The `cause.depth` of the change that decided (absent: 0). */
+    readonly depth?: number;
   }
 
   const targetIn = (context: Applying, workflowId: string, enrollmentId: string, revision?: number) => {
@@ -232,6 +234,7 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
             enrolledBecause: decision.reason,
             trigger: context.trigger,
             at: context.at,
+            ...(context.depth ? { depth: context.depth } : {}),
           });
           if (!result.started) {
             // Another trigger enrolled the record between the read and the start.
@@ -334,6 +337,7 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
       at,
       workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
       current,
+      ...(triggering.cause ? { depth: triggering.cause.depth } : {}),
     });
   };
 
@@ -434,6 +438,7 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
       at,
       workflows: new Map(workflows.map((workflow) => [workflow.id, workflow])),
       current,
+      ...(change.cause ? { depth: change.cause.depth } : {}),
     });
     return decisions;
   };

@@ -27,7 +27,10 @@ const AFTER_WAIT = new Set<TaskRequest['kind']>(['action', 'branch', 'waitForEve
 /** Starts the execution that takes over at `resumeAt`, then ends this one through `Continued`. */
 const continueAsNew = async (run: Run, resumeAt: string, runAt: Date): Promise<never> => {
   const { enrollment } = run.state;
-  await run.ports.continueAsNew({ ...withinHorizon(enrollment, runAt, resumeAt, run.now), resumeAt });
+  await run.ports.continueAsNew(
+    { ...withinHorizon(enrollment, runAt, resumeAt, run.now), resumeAt },
+    { executionId: run.request.executionId, startedAt: run.request.startedAt },
+  );
   throw new WorkflowContinued(resumeAt);
 };
 
@@ -95,7 +98,10 @@ const waitForEvent = async (run: Run): Promise<undefined> => {
     return continueAsNew(run, action.id, run.now);
   }
   // Registered before the criteria are checked, so that a change landing in between is not missed.
-  await ports.registerEventWait(state.enrollment, action.id, request.taskToken, action.criteria);
+  await ports.registerEventWait(state.enrollment, action.id, request.taskToken, action.criteria, {
+    executionId: request.executionId,
+    startedAt: request.startedAt,
+  });
   if (matches(run, action.criteria, view)) {
     await history('action.completed', {
       actionId: action.id,

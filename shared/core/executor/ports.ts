@@ -5,6 +5,12 @@ import type { Properties } from '../records/record.schema.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { HistoryEvent } from './history-event.ts';
 
+/** The execution a Task runs in. */
+export interface ExecutionRef {
+  readonly executionId: string;
+  readonly startedAt: string;
+}
+
 /** What the executor reads and writes, as interfaces: DynamoDB and AWS on Lambda, memory in tests. */
 export interface ExecutorPorts {
   readonly now: () => Date;
@@ -47,6 +53,8 @@ export interface ExecutorPorts {
     actionId: string,
     taskToken: string,
     criteria: FilterGroups,
+    /** The execution that waits: whoever answers later advances from its horizon. */
+    execution?: ExecutionRef,
   ) => Promise<void>;
   /** Counts one more attempt of the action in this execution and returns the count. */
   readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
@@ -54,6 +62,9 @@ export interface ExecutorPorts {
   readonly attempts: (executionId: string, actionId: string) => Promise<number>;
   /** Answers a task token with the next state (SendTaskSuccess) and forgets its registration. */
   readonly succeedEventWait: (taskToken: string, state: ExecutionState) => Promise<void>;
-  /** Starts a new execution of the enrollment's revision with this input (continue-as-new). */
-  readonly continueAsNew: (input: ExecutionState) => Promise<void>;
+  /**
+   * Starts a new execution of the enrollment's revision with this input (continue-as-new), taking over from the
+   * execution `from` (a retried Task asks again for the same successor).
+   */
+  readonly continueAsNew: (input: ExecutionState, from?: ExecutionRef) => Promise<void>;
 }

@@ -1,0 +1,188 @@
+import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
+import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
+import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
+import { eventMet } from '../executor/execute-task.ts';
+import type { HistoryEvent } from '../executor/history-event.ts';
+import type { ExecutionRef, ExecutorPorts } from '../executor/ports.ts';
+import { startExecution } from '../executor/start-execution.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { StateMachineRegistry } from '../workflow/state-machines.ts';
+import { type Executions, executionName } from './executions.ts';
+
+/** A registered event wait: the token to answer and the execution it belongs to. */
+export interface RegisteredEventWait {
+  readonly taskToken: string;
+  readonly executionId: string;
+  readonly startedAt: string;
+}
+
+export interface ExecutionControlOptions {
+  readonly clock: Clock;
+  readonly executions: Executions;
+  readonly stateMachines: Pick<StateMachineRegistry, 'stateMachineOf'>;
+  readonly enrollments: Pick<EnrollmentRepository, 'current' | 'setExecution'>;
+  /** The executor's ports: a start reads the revision and the record and writes history the way every Task does. */
+  readonly executor: () => ExecutorPorts;
+  /** The event waits the executor registered, and forgetting one once it is answered. */
+  readonly eventWaits: {
+    find(enrollmentId: string, actionId: string): Promise<RegisteredEventWait | undefined>;
+    forget(enrollment: EnrollmentRef, actionId: string): Promise<void>;
+  };
+}
+
+/** `<enrollmentId>-c<n>` → n; the first execution (the enrollment id alone) is 0. */
+const generationOf = (executionArn: string | undefined, enrollmentId: string): number => {
+  const name = executionArn?.slice(executionArn.lastIndexOf(':') + 1);
+  if (name === undefined || !name.startsWith(`${enrollmentId}-c`)) return 0;
+  return Number(name.slice(enrollmentId.length + 2)) || 0;
+};
+
+const refOf = (enrollment: Enrollment): EnrollmentRef => ({
+  workflowId: enrollment.workflowId,
+  revision: enrollment.revision,
+  enrollmentId: enrollment.id,
+  recordId: enrollment.recordId,
+  objectType: enrollment.objectType,
+  ...(enrollment.depth ? { depth: enrollment.depth } : {}),
+});
+
+const endRef = (ref: Pick<EnrollmentRef, 'workflowId' | 'objectType' | 'recordId' | 'enrollmentId'>) => ({
+  workflowId: ref.workflowId,
+  objectType: ref.objectType,
+  recordId: ref.recordId,
+  enrollmentId: ref.enrollmentId,
+});
+
+/**
+ * Where enrollments meet executions: the enrollment engine's execution ports (start one named by the enrollment id,
+ * stop the running one, answer an event wait) and the executor's continue-as-new and task answers. Every call is
+ * safe to repeat: names are deterministic, history lines are kept once per key, stops and answers of what has ended
+ * do nothing.
+ */
+export const createExecutionControl = (options: ExecutionControlOptions) => {
+  const { clock, executions } = options;
+
+  const stateMachineArnOf = async (workflowId: string, revision: number): Promise<string> => {
+    const machine = await options.stateMachines.stateMachineOf(workflowId, revision);
+    if (!machine)
+      throw new Error(`workflow ${workflowId} revision ${revision} has no state machine: activate it`);
+    return machine.stateMachineArn;
+  };
+
+  const historyWriter =
+    (ports: ExecutorPorts, ref: EnrollmentRef, at: Date) =>
+    (
+      event: HistoryEvent['event'],
+      fields: Partial<Pick<HistoryEvent, 'actionId' | 'reason' | 'details'>> = {},
+    ) =>
+      ports.history({
+        at: at.toISOString(),
+        workflowId: ref.workflowId,
+        revision: ref.revision,
+        enrollmentId: ref.enrollmentId,
+        recordId: ref.recordId,
+        event,
+        ...fields,
+      });
+
+  /** Starts the enrollment's first execution, at its start action's instant (or ends it when nothing is to run). */
+  const start = async (enrollment: Enrollment): Promise<void> => {
+    const ports = options.executor();
+    const ref = refOf(enrollment);
+    const properties = await ports.record(ref.objectType, ref.recordId);
+    if (properties === undefined) return; // deleted since: its deletion unenrolls it
+    const workflow = await ports.workflow(ref.workflowId, ref.revision);
+    const now = clock.now();
+    const history = historyWriter(ports, ref, now);
+    const begun = startExecution(workflow, ref, now, properties);
+    if (begun.kind === 'unenroll') {
+      await history('unenrolled', { actionId: begun.actionId, reason: begun.reason });
+      await ports.endEnrollment(ref, 'unenrolled', { reason: begun.reason, actionId: begun.actionId });
+      return;
+    }
+    const { advance } = begun;
+    for (const delay of advance.skipped)
+      await history('action.skipped', { actionId: delay.id, reason: 'anchor_passed' });
+    if (advance.target === null && !advance.delayed) {
+      await history('completed');
+      await ports.endEnrollment(ref, 'completed', {});
+      return;
+    }
+    if (advance.target !== null && advance.runAt.getTime() > now.getTime()) {
+      await history('action.scheduled', {
+        actionId: advance.target.id,
+        details: { runAt: advance.runAt.toISOString() },
+      });
+    }
+    const { executionArn } = await executions.start({
+      stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
+      name: executionName(ref.enrollmentId, 0),
+      input: begun.input,
+    });
+    await options.enrollments.setExecution(endRef(ref), executionArn);
+  };
+
+  /** Stops the execution running the enrollment now (the first one when none was noted). */
+  const stop = async (target: EnrollmentTarget, reason: string): Promise<void> => {
+    const current = await options.enrollments.current(target.workflowId, target.objectType, target.recordId);
+    const noted = current?.latest.id === target.enrollmentId ? current.executionArn : undefined;
+    const executionArn =
+      noted ??
+      (await stateMachineArnOf(target.workflowId, target.revision)).replace(':stateMachine:', ':execution:') +
+        `:${executionName(target.enrollmentId, 0)}`;
+    await executions.stop(executionArn, reason);
+  };
+
+  /** The record now meets the criteria the enrollment waits for at `actionId`: its token answered with the next state. */
+  const answer = async (wait: EnrollmentTarget & { readonly actionId: string }): Promise<void> => {
+    const registered = await options.eventWaits.find(wait.enrollmentId, wait.actionId);
+    if (!registered) return;
+    const current = await options.enrollments.current(wait.workflowId, wait.objectType, wait.recordId);
+    if (current?.latest.id !== wait.enrollmentId || current.latest.status !== 'active') return;
+    const ref = refOf(current.latest);
+    const state: ExecutionState = { enrollment: ref, runAt: clock.now().toISOString() };
+    const next = await eventMet(
+      state,
+      wait.actionId,
+      { executionId: registered.executionId, startedAt: registered.startedAt },
+      options.executor(),
+    );
+    await executions.sendTaskSuccess(registered.taskToken, next);
+    await options.eventWaits.forget(ref, wait.actionId);
+  };
+
+  /**
+   * A new execution of the enrollment's revision takes over with `input` (past the one-year horizon): the one after
+   * `from` (named `<enrollmentId>-c<n+1>`), so that a retried Task starts it once.
+   */
+  const continueAsNew = async (input: ExecutionState, from?: ExecutionRef): Promise<void> => {
+    const ref = input.enrollment;
+    const caller =
+      from?.executionId ??
+      (await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId))?.executionArn;
+    const generation = generationOf(caller, ref.enrollmentId) + 1;
+    const { executionArn } = await executions.start({
+      stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
+      name: executionName(ref.enrollmentId, generation),
+      input,
+    });
+    await options.enrollments.setExecution(endRef(ref), executionArn);
+  };
+
+  const ports: ExecutionPorts = {
+    startExecution: (enrollment) => start(enrollment),
+    stopExecution: stop,
+    answerEventWait: answer,
+  };
+
+  return {
+    /** For the enrollment engine. */
+    ports,
+    /** For the executor's ports. */
+    continueAsNew,
+    succeedEventWait: (taskToken: string, state: ExecutionState) =>
+      executions.sendTaskSuccess(taskToken, state),
+  };
+};
+
+export type ExecutionControl = ReturnType<typeof createExecutionControl>;
