@@ -85,12 +85,16 @@ export const queryCount = async (
   return count;
 };
 
-/** One page of one partition of a global secondary index (`gsi1`, `gsi2`), in its sort key's order. */
+/**
+ * One page of one partition of a global secondary index (`gsi1`, `gsi2`), in its sort key's order (descending
+ * with `newestFirst`).
+ */
 export const indexPage = <T>(
   options: StoreOptions,
   index: 'gsi1' | 'gsi2',
   partition: string,
   page: PageRequest,
+  order: { readonly newestFirst?: boolean } = {},
 ): Promise<{ results: T[]; nextCursor: string | null }> =>
   queryPage<T>(
     options.client,
@@ -100,6 +104,7 @@ export const indexPage = <T>(
       KeyConditionExpression: '#pk = :pk',
       ExpressionAttributeNames: { '#pk': TABLE_KEYS[index].pk },
       ExpressionAttributeValues: { ':pk': partition },
+      ...(order.newestFirst ? { ScanIndexForward: false } : {}),
     },
     page,
     [TABLE_KEYS[index].pk, partition],

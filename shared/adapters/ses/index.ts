@@ -1,0 +1,1 @@
+export { createSesMailer, type SesMailerOptions } from './mailer.ses.ts';

@@ -1,0 +1,1 @@
+export { createSnsNotifier, type SnsNotifierOptions } from './notifier.sns.ts';
