@@ -106,7 +106,7 @@ export class InMemoryWorld {
     return target === 'self' ? [recordId] : this.#associatedIds(recordId, target.associated);
   }
 
-  async #apply(effect: ActionEffect, enrollment: EnrollmentRef, key: string): Promise<void> {
+  async #apply(effect: ActionEffect, enrollment: EnrollmentRef, key: string): Promise<undefined> {
     if (this.#applied.has(key)) return;
     const fault = this.faults.get(key.split(':')[1] ?? '');
     if (fault && fault.times > 0) {

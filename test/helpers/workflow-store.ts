@@ -1,5 +1,6 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDBWorkflowRepository } from '../../shared/adapters/dynamodb/workflow-repository.dynamodb.ts';
+import type { EnrollingWorkflow } from '../../shared/core/enrollment/enrollment-decision.ts';
 import type { StoredWorkflow } from '../../shared/core/services/crm-services.ts';
 import { validateWorkflow } from '../../shared/core/workflow/validate-workflow.ts';
 import type { WorkflowRepository } from '../../shared/core/workflow/workflow-repository.ts';
@@ -51,3 +52,14 @@ export const storedWorkflow = (
   createdAt,
   updatedAt: createdAt,
 });
+
+/** Stores `workflow` as a draft and sets it active at `at` through `repository` (as activation does). */
+export const storeActive = async (
+  repository: Pick<WorkflowRepository, 'create' | 'setStatus'>,
+  workflow: EnrollingWorkflow,
+  at: string,
+): Promise<StoredWorkflow> => {
+  const stored: StoredWorkflow = { ...workflow, status: 'draft', createdAt: at, updatedAt: at };
+  await repository.create(stored);
+  return repository.setStatus(stored, 'active', at);
+};

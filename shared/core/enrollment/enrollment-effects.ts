@@ -20,6 +20,9 @@ export interface EnrollmentEventDetail {
   readonly recordId: string;
   /** `Enrollment Ended` only. */
   readonly outcome?: 'completed' | 'unenrolled' | 'goal_met' | 'failed';
+  /** `Action Failed` only: the action and its error (`code`: the error's name). */
+  readonly actionId?: string;
+  readonly error?: { readonly code?: string; readonly message: string };
 }
 
 /** Puts the system's own events on the bus; rejects when they were not accepted (the caller is retried). */
@@ -54,7 +57,8 @@ export interface EffectPorts {
   readonly executions: ExecutionPorts;
 }
 
-const eventOf = (
+/** A `crm.workflows` event about an enrollment; `Enrollment Ended` carries its `outcome`. */
+export const workflowEvent = (
   detailType: WorkflowDetailType,
   target: EnrollmentTarget,
   outcome?: EnrollmentEventDetail['outcome'],
@@ -126,7 +130,7 @@ export const enrollmentEffects = (ports: EffectPorts) => {
       reason: enrollment.enrolledBecause,
     });
     if (enrollment.status !== 'active') return;
-    await ports.publish([eventOf('Enrollment Started', target)]);
+    await ports.publish([workflowEvent('Enrollment Started', target)]);
     await ports.executions.startExecution?.(enrollment, workflow);
   };
 
@@ -186,8 +190,8 @@ export const enrollmentEffects = (ports: EffectPorts) => {
     });
     await ports.executions.stopExecution?.(target, input.reason ?? status);
     await ports.publish([
-      ...(status === 'goal_met' ? [eventOf('Goal Met', target)] : []),
-      eventOf('Enrollment Ended', target, status),
+      ...(status === 'goal_met' ? [workflowEvent('Goal Met', target)] : []),
+      workflowEvent('Enrollment Ended', target, status),
     ]);
     return true;
   };

@@ -22,6 +22,7 @@ import {
   type PublishWorkflowEvents,
 } from './enrollment-effects.ts';
 import { lineDigest } from './enrollment-id.ts';
+import { EnrollmentRefused } from './enrollment-refused.ts';
 import {
   type CurrentEnrollment,
   type Enrollment,
@@ -99,6 +100,8 @@ export interface ManualEnrollmentOptions {
    * of a 409, so a redelivered event enrolls once. Without it each call is a request of its own.
    */
   readonly trigger?: string;
+  /** Why it enrolls, as its `enrolled` line says (default `manual`; `workflow:<id>` for an `enrollInWorkflow`). */
+  readonly enrolledBecause?: string;
 }
 
 /** A record as activation reads it (a page of the type's records). */
@@ -117,7 +120,10 @@ export interface ExistingOutcome {
 export interface EnrollmentService {
   /** Decides what a `Record Changed` does to every active workflow of its type and applies it; returns the decisions. */
   onRecordChanged(change: EnrollmentChange): Promise<readonly EnrollmentDecision[]>;
-  /** Manual enrollment: 404 unknown workflow or record; 409 not active, enrolled now, re-enrollment off, or a gate. */
+  /**
+   * Manual enrollment: 404 unknown workflow or record; 409 not active (ConflictError), or refused by the record's
+   * state — enrolled now, re-enrollment off, a gate (EnrollmentRefused, with the reason).
+   */
   enrollManually(
     workflowId: string,
     recordId: string,
@@ -480,19 +486,25 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
         now: at,
       });
       if (first.kind === 'skip') {
-        throw new ConflictError(`record ${recordId} ${REFUSALS[first.reason]} (workflow ${workflowId})`);
+        throw new EnrollmentRefused(
+          first.reason,
+          `record ${recordId} ${REFUSALS[first.reason]} (workflow ${workflowId})`,
+        );
       }
       const trigger = manual.trigger ?? `manual#${options.newId()}`;
       const result = await effects.start({
         workflow,
         objectType,
         recordId,
-        enrolledBecause: 'manual',
+        enrolledBecause: manual.enrolledBecause ?? 'manual',
         trigger,
         at,
       });
       if (!result.started) {
-        throw new ConflictError(`record ${recordId} ${REFUSALS.already_enrolled} (workflow ${workflowId})`);
+        throw new EnrollmentRefused(
+          'already_enrolled',
+          `record ${recordId} ${REFUSALS.already_enrolled} (workflow ${workflowId})`,
+        );
       }
       await apply(rest, {
         objectType,

@@ -16,4 +16,5 @@ export type {
   SkipReason,
 } from './enrollment-decision.ts';
 export { enrollmentId } from './enrollment-id.ts';
+export { EnrollmentRefused } from './enrollment-refused.ts';
 export type { Evaluation, EvaluationOptions } from './part-reader.ts';

@@ -6,6 +6,7 @@ import { type Action, isBranching, successorsOf } from '../workflow/action.schem
 import { indexActions } from '../workflow/action-edges.ts';
 import { advanceAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
+import { effectKey } from './effect-key.ts';
 import type { ExecutorPorts } from './ports.ts';
 import { ensureStillEnrolled } from './stay-enrolled.ts';
 import { historyOf, loadRecord, matches, type RecordView, type Run } from './task-run.ts';
@@ -57,10 +58,15 @@ const runAction = async (run: Run, attempt: number): Promise<TaskResponse> => {
     now: run.now,
     timeZone: run.workflow.settings.timeZone,
   });
+  const outcomes: Record<string, unknown> = {};
   for (const [index, effect] of effects.entries()) {
-    await ports.apply(effect, state.enrollment, `${state.enrollment.enrollmentId}:${action.id}:${index}`);
+    const key = effectKey(state.enrollment.enrollmentId, action.id, index);
+    Object.assign(outcomes, await ports.apply(effect, state.enrollment, key));
   }
-  await history('action.completed', { actionId: action.id, details: { type: action.type, attempt } });
+  await history('action.completed', {
+    actionId: action.id,
+    details: { type: action.type, attempt, ...outcomes },
+  });
   const after = effects.length > 0 ? await refreshed(run, view) : view;
   return advanceAlong(run, nextOf(action), after, false);
 };

@@ -11,6 +11,9 @@ export interface ExecutionRef {
   readonly startedAt: string;
 }
 
+/** What carrying out an effect reports, added to the `details` of the action's `action.completed` line. */
+export type EffectOutcome = Readonly<Record<string, unknown>>;
+
 /** What the executor reads and writes, as interfaces: DynamoDB and AWS on Lambda, memory in tests. */
 export interface ExecutorPorts {
   readonly now: () => Date;
@@ -30,9 +33,14 @@ export interface ExecutorPorts {
    * Carries out an action's effect. Must be idempotent for one `key` (enrollment, action and
    * effect index: each action runs at most once per enrollment): a retried Task, or a new
    * execution resuming at a failed action, must not send an email twice. An effect that
-   * failed is not remembered, so trying it again runs it.
+   * failed is not remembered, so trying it again runs it. Resolves with what the action's
+   * history line should say about it (an `enrollInWorkflow` the target refused), if anything.
    */
-  readonly apply: (effect: ActionEffect, enrollment: EnrollmentRef, key: string) => Promise<void>;
+  readonly apply: (
+    effect: ActionEffect,
+    enrollment: EnrollmentRef,
+    key: string,
+  ) => Promise<EffectOutcome | undefined>;
   /**
    * Appends a history line. A retried Task may write a line again: a store keys lines by enrollment,
    * action and event (and execution) so that it keeps one.

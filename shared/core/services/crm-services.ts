@@ -26,6 +26,16 @@ export interface WriteOptions {
   readonly cause?: ChangeCause;
 }
 
+/** Options of a record creation. */
+export interface CreateOptions extends WriteOptions {
+  /**
+   * The new record's id, chosen by the caller so that a repeated create makes one record: when a record with this
+   * id was created already (it exists, or its creation is in the change log), nothing is written and that record
+   * is answered (as its creation left it, when it was deleted since).
+   */
+  readonly id?: string;
+}
+
 /** Property definitions per object type: the built-ins and the custom ones (`POST /properties/{objectType}`). */
 export interface PropertyService {
   /** Built-in then custom definitions of the type. */
@@ -37,7 +47,7 @@ export interface PropertyService {
 /** CRM records, their associations; every committed change kept with its before and after images. */
 export interface RecordService {
   /** ConflictError when a contact's `email` or a company's `domain` is taken (case-insensitively). */
-  create(objectType: ObjectType, properties: Properties, options?: WriteOptions): Promise<CrmRecord>;
+  create(objectType: ObjectType, properties: Properties, options?: CreateOptions): Promise<CrmRecord>;
   /** By the unique `idProperty` (`email`, `domain`): updates the record holding that value, else creates it. */
   upsert(
     objectType: ObjectType,
@@ -55,8 +65,21 @@ export interface RecordService {
     options?: WriteOptions,
   ): Promise<CrmRecord>;
   delete(objectType: ObjectType, id: string, options?: WriteOptions): Promise<void>;
-  associate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void>;
-  dissociate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void>;
+  /** Idempotent: an existing association is not a change. */
+  associate(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    toId: string,
+    options?: WriteOptions,
+  ): Promise<void>;
+  dissociate(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    toId: string,
+    options?: WriteOptions,
+  ): Promise<void>;
   associations(
     objectType: ObjectType,
     id: string,
@@ -79,9 +102,10 @@ export interface ListService {
   page(page: PageRequest): Promise<Page<StaticList>>;
   get(id: string): Promise<StaticList>;
   delete(id: string): Promise<void>;
-  /** Membership changes are changes of the member (`listed`, `unlisted`). */
-  addMember(id: string, recordId: string): Promise<void>;
-  removeMember(id: string, recordId: string): Promise<void>;
+  /** Membership changes are changes of the member (`listed`, `unlisted`); adding a member is idempotent. */
+  addMember(id: string, recordId: string, options?: WriteOptions): Promise<void>;
+  /** Removing a record that is not a member changes nothing. */
+  removeMember(id: string, recordId: string, options?: WriteOptions): Promise<void>;
   members(id: string, page: PageRequest): Promise<Page<{ id: string }>>;
 }
 

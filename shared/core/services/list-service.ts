@@ -5,7 +5,7 @@ import type { Clock, IdGenerator } from '../ports/clock.ts';
 import type { Page, PageRequest } from '../ports/page.ts';
 import { ObjectTypeSchema } from '../records/object-types.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
-import type { ListService, StaticList } from './crm-services.ts';
+import type { ListService, StaticList, WriteOptions } from './crm-services.ts';
 import type { CrmRecordService } from './record-service.ts';
 import type { RecordStores } from './record-stores.ts';
 
@@ -89,12 +89,12 @@ export class CrmListService implements ListService {
     return completed;
   }
 
-  async addMember(id: string, recordId: string): Promise<void> {
-    await this.#membership(id, recordId, 'listed');
+  async addMember(id: string, recordId: string, options: WriteOptions = {}): Promise<void> {
+    await this.#membership(id, recordId, 'listed', options);
   }
 
-  async removeMember(id: string, recordId: string): Promise<void> {
-    await this.#membership(id, recordId, 'unlisted');
+  async removeMember(id: string, recordId: string, options: WriteOptions = {}): Promise<void> {
+    await this.#membership(id, recordId, 'unlisted', options);
   }
 
   async members(id: string, page: PageRequest): Promise<Page<{ id: string }>> {
@@ -154,7 +154,12 @@ export class CrmListService implements ListService {
     };
   }
 
-  async #membership(id: string, recordId: string, kind: 'listed' | 'unlisted'): Promise<void> {
+  async #membership(
+    id: string,
+    recordId: string,
+    kind: 'listed' | 'unlisted',
+    options: WriteOptions,
+  ): Promise<void> {
     const list = await this.#list(id);
     await this.#options.records.changeMembership(
       list.objectType,
@@ -165,6 +170,7 @@ export class CrmListService implements ListService {
         const member = await this.#lists.isMember(id, recordId);
         return kind === 'listed' ? !member : member;
       },
+      options,
     );
   }
 }

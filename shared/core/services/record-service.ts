@@ -6,7 +6,7 @@ import type { CrmRecord, Properties } from '../records/record.schema.ts';
 import { type ChangeKind, changedPropertyNames, type RecordChange } from '../records/record-change.ts';
 import type { StoredRecord } from '../records/record-repository.ts';
 import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
-import type { RecordService, WriteOptions } from './crm-services.ts';
+import type { CreateOptions, RecordService, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
 import type { CrmPropertyService } from './property-service.ts';
 import {
@@ -59,11 +59,15 @@ export class CrmRecordService implements RecordService {
   async create(
     objectType: ObjectType,
     properties: Properties,
-    options: WriteOptions = {},
+    options: CreateOptions = {},
   ): Promise<CrmRecord> {
     const values = applyProperties({}, await this.#validated(objectType, properties));
+    if (options.id !== undefined) {
+      const earlier = await this.#createdAs(objectType, options.id);
+      if (earlier) return earlier;
+    }
     const now = this.#now();
-    const id = this.#ids();
+    const id = options.id ?? this.#ids();
     const record: CrmRecord = {
       id,
       objectType,
@@ -75,13 +79,37 @@ export class CrmRecordService implements RecordService {
     assertStorable(record.properties);
     const taken = await this.#claimAll(objectType, id, 1, new Map(), record.properties);
     const change = this.#change(record, 'created', null, options);
+    let committed: boolean;
     try {
-      await this.#changes.commit({ record, change, expectedVersion: null });
+      committed = await this.#changes.commit({ record, change, expectedVersion: null });
     } catch (error) {
       await this.#releaseUnwritten(record, taken);
       throw error;
     }
-    return record;
+    if (committed || options.id === undefined) return record;
+    // A create of the same chosen id won the race: answer the record it made.
+    const winner = await this.#createdAs(objectType, options.id);
+    if (!winner) throw new ConflictError(`the ${objectType} record ${options.id} keeps changing; try again`);
+    return winner;
+  }
+
+  /**
+   * The record created with `id` before, if any: the record item (a tombstone included), else the creation its
+   * change log keeps (the record was deleted since).
+   */
+  async #createdAs(objectType: ObjectType, id: string): Promise<CrmRecord | undefined> {
+    const stored = await this.#changes.load(objectType, id);
+    if (stored) return stored.record;
+    const [creation] = (await this.#stores.changeLog.history(objectType, id, { limit: 1 })).results;
+    if (!creation?.after) return undefined;
+    return {
+      id,
+      objectType,
+      properties: creation.after.properties,
+      createdAt: creation.at,
+      updatedAt: creation.at,
+      version: creation.version,
+    };
   }
 
   async upsert(
@@ -189,8 +217,14 @@ export class CrmRecordService implements RecordService {
     });
   }
 
-  async associate(objectType: ObjectType, id: string, toObjectType: ObjectType, toId: string): Promise<void> {
-    await this.#changeAssociation('associated', objectType, id, toObjectType, toId);
+  async associate(
+    objectType: ObjectType,
+    id: string,
+    toObjectType: ObjectType,
+    toId: string,
+    options: WriteOptions = {},
+  ): Promise<void> {
+    await this.#changeAssociation('associated', objectType, id, toObjectType, toId, options);
   }
 
   async dissociate(
@@ -198,8 +232,9 @@ export class CrmRecordService implements RecordService {
     id: string,
     toObjectType: ObjectType,
     toId: string,
+    options: WriteOptions = {},
   ): Promise<void> {
-    await this.#changeAssociation('dissociated', objectType, id, toObjectType, toId);
+    await this.#changeAssociation('dissociated', objectType, id, toObjectType, toId, options);
   }
 
   async associations(
@@ -225,11 +260,12 @@ export class CrmRecordService implements RecordService {
     kind: 'associated' | 'dissociated' | 'listed' | 'unlisted',
     target: Pick<RecordChange, 'association' | 'listId'>,
     applies: () => Promise<boolean>,
+    options: WriteOptions = {},
   ): Promise<void> {
     await this.#retry(objectType, id, async (stored) => {
       if (!(await applies())) return true;
       const record = { ...stored.record, version: stored.record.version + 1 };
-      const change: RecordChange = { ...this.#change(record, kind, stored.record, {}), ...target };
+      const change: RecordChange = { ...this.#change(record, kind, stored.record, options), ...target };
       return (await this.#changes.commit({ record, change, expectedVersion: stored.record.version }))
         ? true
         : undefined;
@@ -242,6 +278,7 @@ export class CrmRecordService implements RecordService {
     id: string,
     toObjectType: ObjectType,
     toId: string,
+    options: WriteOptions,
   ): Promise<void> {
     assertObjectType(objectType);
     assertObjectType(toObjectType, 'toObjectType');
@@ -252,15 +289,27 @@ export class CrmRecordService implements RecordService {
     const to = { objectType: toObjectType, id: toId };
     const association = { association: { toObjectType, toId } };
     if (kind === 'associated') await this.#changes.loadLive(toObjectType, toId);
-    await this.changeMembership(objectType, id, kind, association, async () => {
-      const exists = await this.#stores.associations.exists(from, to);
-      return kind === 'associated' ? !exists : exists;
-    });
+    await this.changeMembership(
+      objectType,
+      id,
+      kind,
+      association,
+      async () => {
+        const exists = await this.#stores.associations.exists(from, to);
+        return kind === 'associated' ? !exists : exists;
+      },
+      options,
+    );
     if (kind === 'dissociated' || (await this.#isLive(toObjectType, toId))) return;
     // The far record was deleted between the check and the commit: its cleanup may have run before the far edge
     // was written. Undo through a dissociation (logged like any), so that no edge names a deleted record.
-    await this.changeMembership(objectType, id, 'dissociated', association, () =>
-      this.#stores.associations.exists(from, to),
+    await this.changeMembership(
+      objectType,
+      id,
+      'dissociated',
+      association,
+      () => this.#stores.associations.exists(from, to),
+      options,
     );
     throw new NotFoundError(`${toObjectType} record ${toId} not found`);
   }

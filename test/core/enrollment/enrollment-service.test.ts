@@ -9,6 +9,7 @@ import { DEFAULT_ACTIVE_WORKFLOWS_TTL_MS } from '../../../shared/core/enrollment
 import type { EnrollmentChange } from '../../../shared/core/enrollment/change-views.ts';
 import type { ExecutionPorts, WorkflowEvent } from '../../../shared/core/enrollment/enrollment-effects.ts';
 import { enrollmentId } from '../../../shared/core/enrollment/enrollment-id.ts';
+import { EnrollmentRefused } from '../../../shared/core/enrollment/enrollment-refused.ts';
 import type { HistoryLine } from '../../../shared/core/enrollment/history-repository.ts';
 import type { Evaluation } from '../../../shared/core/enrollment/part-reader.ts';
 import { ConflictError, NotFoundError } from '../../../shared/core/errors/app-error.ts';
@@ -17,6 +18,7 @@ import { LOCAL_ACTION_FUNCTION_ARN } from '../../../shared/core/services/workflo
 import type { StoredWorkflow } from '../../../shared/core/workflow/stored-workflow.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
 import { counterIds, manualClock } from '../../helpers/api-client.ts';
+import { storeActive } from '../../helpers/workflow-store.ts';
 import { CUSTOMERS, created, deleted, touched, updated, workflow } from './enrollment-test-helpers.ts';
 
 const opened: LocalDynamoDB[] = [];
@@ -46,17 +48,8 @@ const startWorld = async (
   const { enrollment, services, workflowRepository } = built;
 
   /** Stores the workflow and sets it active through the services' repository (as activation will). */
-  const activate = async (id: string, overrides: Parameters<typeof workflow>[1] = {}) => {
-    const at = clock.now().toISOString();
-    const stored = {
-      ...workflow(id, overrides),
-      status: 'draft',
-      createdAt: at,
-      updatedAt: at,
-    } as StoredWorkflow;
-    await workflowRepository.create(stored);
-    return workflowRepository.setStatus(stored, 'active', at);
-  };
+  const activate = (id: string, overrides: Parameters<typeof workflow>[1] = {}) =>
+    storeActive(workflowRepository, workflow(id, overrides), clock.now().toISOString());
   const historyOf = async (workflowId: string, recordId?: string): Promise<HistoryLine[]> =>
     [
       ...(await services.enrollments.history(workflowId, recordId ? { recordId } : {}, { limit: 100 }))
@@ -562,11 +555,26 @@ describe('manual enrollment and unenrollment', () => {
       status: 'active',
       enrolledAt: '2026-03-02T09:00:00.000Z',
     });
+    expect(again).toMatchObject({ reason: 'already_enrolled' });
     expect(again).toBeInstanceOf(ConflictError);
-    expect(after).toBeInstanceOf(ConflictError);
-    expect((after as Error).message).toMatch(/re-enrollment is off/);
+    expect(after).toBeInstanceOf(EnrollmentRefused);
+    expect(after).toMatchObject({
+      reason: 'reenrollment_off',
+      message: expect.stringMatching(/re-enrollment is off/),
+    });
     expect(await world.lines('wf_a', ada.id)).toEqual(['enrolled:manual', 'unenrolled:manual']);
     expect(world.outcomes()).toEqual(['Enrollment Started', 'Enrollment Ended:unenrolled']);
+  });
+
+  it('enrolls by hand with the reason the caller gives (an enrollInWorkflow action)', async () => {
+    // Prepare
+    const world = await startWorld();
+    const ada = await world.services.records.create('contacts', { email: 'ada@example.com' });
+    await world.activate('wf_a');
+    // Act
+    await world.enrollment.enrollManually('wf_a', ada.id, { enrolledBecause: 'workflow:wf_source' });
+    // Assess
+    expect(await world.lines('wf_a', ada.id)).toEqual(['enrolled:workflow:wf_source']);
   });
 
   it('answers 404 for an unknown workflow or record, 409 for a workflow that is not active or a suppressed record', async () => {
@@ -590,9 +598,10 @@ describe('manual enrollment and unenrollment', () => {
       NotFoundError,
       NotFoundError,
       ConflictError,
-      ConflictError,
+      EnrollmentRefused,
     ]);
-    expect(errors[3]?.message).toMatch(/suppression/);
+    expect(errors[3]).toBeInstanceOf(ConflictError);
+    expect(errors[3]).toMatchObject({ reason: 'suppressed', message: expect.stringMatching(/suppression/) });
     expect(await world.enrollmentsOf('wf_a')).toEqual([]);
   });
 

@@ -355,6 +355,56 @@ describe('CrmRecordService', () => {
     const history = await stores.changeLog.history('deals', record.id, { limit: 1 });
     expect(history.results[0]?.cause).toEqual(cause);
   });
+
+  it('carries the cause of a workflow into association and membership changes', async () => {
+    // Prepare
+    const { records, lists, stores } = fresh();
+    const cause = { workflowId: 'wf', enrollmentId: 'en', depth: 1 };
+    const contact = await records.create('contacts', { firstname: 'Ada' });
+    const deal = await records.create('deals', { dealname: 'D' });
+    const list = await lists.create({ name: 'VIP', objectType: 'contacts' });
+    // Act
+    await records.associate('contacts', contact.id, 'deals', deal.id, { cause });
+    await lists.addMember(list.id, contact.id, { cause });
+    await lists.removeMember(list.id, contact.id, { cause });
+    // Assess
+    const history = await stores.changeLog.history('contacts', contact.id, { limit: 10 });
+    expect(history.results.map((change) => [change.change, change.cause])).toEqual([
+      ['created', undefined],
+      ['associated', cause],
+      ['listed', cause],
+      ['unlisted', cause],
+    ]);
+  });
+
+  it('creates one record under a chosen id, however often the create is repeated', async () => {
+    // Prepare
+    const { records, stores } = fresh();
+    const first = await records.create('tasks', { title: 'Call' }, { id: 'task-chosen' });
+    // Act
+    const again = await records.create('tasks', { title: 'Call' }, { id: 'task-chosen' });
+    const concurrent = await Promise.all(
+      [1, 2, 3].map(() => records.create('tasks', { title: 'Other' }, { id: 'task-raced' })),
+    );
+    // Assess
+    expect(first.id).toBe('task-chosen');
+    expect(again).toEqual(first);
+    expect(new Set(concurrent.map((record) => JSON.stringify(record))).size).toBe(1);
+    const log = await stores.changeLog.history('tasks', 'task-chosen', { limit: 10 });
+    expect(log.results.map((change) => change.version)).toEqual([1]);
+  });
+
+  it('does not bring back a record created under a chosen id and deleted since', async () => {
+    // Prepare
+    const { records } = fresh();
+    const first = await records.create('tasks', { title: 'Call' }, { id: 'task-gone' });
+    await records.delete('tasks', 'task-gone');
+    // Act
+    const again = await records.create('tasks', { title: 'Call' }, { id: 'task-gone' });
+    // Assess
+    expect(again).toEqual(first);
+    await expect(records.get('tasks', 'task-gone')).rejects.toBeInstanceOf(NotFoundError);
+  });
 });
 
 describe('CrmRecordService, the size of a record', () => {

@@ -1,0 +1,67 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { EventWait, EventWaitStore } from '../../core/executor/event-wait-store.ts';
+import { eventWaitKey, eventWaitsPk } from './executor-keys.ts';
+import { toDocumentClient } from './index.ts';
+import { pickDefined } from './store-options.ts';
+import { DEFAULT_TABLE_NAME, TABLE_KEYS } from './table.ts';
+
+const FIELDS = [
+  'workflowId',
+  'objectType',
+  'recordId',
+  'enrollmentId',
+  'actionId',
+  'taskToken',
+  'registeredAt',
+] as const;
+
+/**
+ * Event-wait tokens in the table: `WAIT#<enrollmentId>` / `ACTION#<actionId>`, a put replacing the earlier one; an
+ * enrollment's waits are one partition.
+ * @example createDynamoDBEventWaits(client, { tableName })
+ */
+export const createDynamoDBEventWaits = (
+  dynamo: DynamoDBClient | DynamoDBDocumentClient,
+  options: { readonly tableName?: string } = {},
+): EventWaitStore => {
+  const client = toDocumentClient(dynamo);
+  const TableName = options.tableName ?? DEFAULT_TABLE_NAME;
+  return {
+    async put(wait) {
+      await client.send(
+        new PutCommand({
+          TableName,
+          Item: { ...eventWaitKey(wait.enrollmentId, wait.actionId), entity: 'eventWait', ...wait },
+        }),
+      );
+    },
+    async get(enrollmentId, actionId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName, Key: eventWaitKey(enrollmentId, actionId), ConsistentRead: true }),
+      );
+      return Item ? pickDefined<EventWait>(Item, FIELDS) : undefined;
+    },
+    async ofEnrollment(enrollmentId) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({
+          TableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
+          ExpressionAttributeValues: { ':pk': eventWaitsPk(enrollmentId) },
+          ConsistentRead: true,
+        }),
+      );
+      return Items.map((item) => pickDefined<EventWait>(item, FIELDS));
+    },
+    async delete(enrollmentId, actionId) {
+      await client.send(new DeleteCommand({ TableName, Key: eventWaitKey(enrollmentId, actionId) }));
+    },
+  };
+};

@@ -1,0 +1,141 @@
+import type { ActionEffect } from '../actions/action-effects.ts';
+import type { EnrollmentRef } from '../contract/task-contract.ts';
+import { ActionNotApplicable } from '../contract/task-errors.ts';
+import type { IdGenerator } from '../ports/clock.ts';
+import type { PropertyValue } from '../records/record.schema.ts';
+import { isPublishableDetailType, publishedEvent, webhookBody } from './action-messages.ts';
+import type { ResolvedEffect, ResolvedWrite } from './effect-intents.ts';
+import type { CounterStore } from './executor-counters.ts';
+import { enrolledRecord, type ReadRecord, type RecordReads } from './record-reads.ts';
+
+/** What resolving an effect reads and draws: records, new ids, the rotation counters. */
+export interface EffectResolution {
+  readonly reads: RecordReads;
+  readonly newId: IdGenerator;
+  readonly counters: CounterStore;
+}
+
+/** The effect being resolved: what it is, for whom, and the action it belongs to. */
+export interface EffectToResolve<Kind extends ActionEffect['kind'] = ActionEffect['kind']> {
+  readonly effect: Extract<ActionEffect, { kind: Kind }>;
+  readonly enrollment: EnrollmentRef;
+  readonly actionId: string;
+}
+
+const numberOf = (value: PropertyValue | undefined, property: string): number => {
+  if (value === undefined || value === null || value === '') return 0;
+  const number = Number(value);
+  if (typeof value === 'boolean' || !Number.isFinite(number)) {
+    throw new ActionNotApplicable(`the property "${property}" holds ${JSON.stringify(value)}, not a number`);
+  }
+  return number;
+};
+
+const isUnset = (value: PropertyValue | undefined): boolean =>
+  value === undefined || value === null || value === '';
+
+/** The owners of the next `count` turns of a rotation, from the counter of the workflow's action. */
+const nextOwners = async (
+  resolution: EffectResolution,
+  input: EffectToResolve<'rotateOwner'>,
+  count: number,
+): Promise<string[]> => {
+  if (count === 0) return [];
+  const { owners } = input.effect;
+  const counter = { kind: 'rotation', scope: input.enrollment.workflowId, name: input.actionId } as const;
+  const last = await resolution.counters.add(counter, count);
+  return Array.from({ length: count }, (_, turn) => owners[(last - count + turn) % owners.length]!);
+};
+
+const rotateOwner = async (
+  resolution: EffectResolution,
+  input: EffectToResolve<'rotateOwner'>,
+): Promise<ResolvedEffect> => {
+  const { effect } = input;
+  const targets = await resolution.reads.targets(enrolledRecord(input.enrollment), effect.target);
+  const due = targets.filter((target) => effect.overwrite || isUnset(target.properties[effect.property]));
+  const owners = await nextOwners(resolution, input, due.length);
+  return {
+    kind: 'writeRecords',
+    writes: due.map((target, turn) => writeOf(target, { [effect.property]: owners[turn]! })),
+  };
+};
+
+const writeOf = (target: ReadRecord, properties: ResolvedWrite['properties']): ResolvedWrite => ({
+  objectType: target.objectType,
+  id: target.id,
+  properties,
+});
+
+/** The enrolled record as a webhook or a published event carries it; one deleted meanwhile cannot be sent. */
+const enrolledNow = async (resolution: EffectResolution, enrollment: EnrollmentRef): Promise<ReadRecord> => {
+  const ref = enrolledRecord(enrollment);
+  const properties = await resolution.reads.properties(ref);
+  if (!properties) throw new ActionNotApplicable(`${ref.objectType} record ${ref.id} was deleted`);
+  return { ...ref, properties };
+};
+
+/**
+ * Fixes every value an effect depends on, at its first attempt: the records a target names, the values an
+ * increment or a rotation comes to, a new record's id, the record a webhook or an event carries.
+ */
+export const resolveEffect = async (
+  resolution: EffectResolution,
+  input: EffectToResolve,
+): Promise<ResolvedEffect> => {
+  const { effect, enrollment } = input;
+  switch (effect.kind) {
+    case 'updateRecords': {
+      const targets = await resolution.reads.targets(enrolledRecord(enrollment), effect.target);
+      return { kind: 'writeRecords', writes: targets.map((target) => writeOf(target, effect.properties)) };
+    }
+    case 'incrementProperty': {
+      const targets = await resolution.reads.targets(enrolledRecord(enrollment), effect.target);
+      return {
+        kind: 'writeRecords',
+        writes: targets.map((target) =>
+          writeOf(target, {
+            [effect.property]: numberOf(target.properties[effect.property], effect.property) + effect.by,
+          }),
+        ),
+      };
+    }
+    case 'rotateOwner':
+      return rotateOwner(resolution, { ...input, effect });
+    case 'createRecord':
+      return {
+        kind: 'createRecord',
+        objectType: effect.objectType,
+        id: resolution.newId(),
+        properties: effect.properties,
+        ...(effect.associate ? { associateWith: enrolledRecord(enrollment) } : {}),
+      };
+    case 'webhook': {
+      const record = await enrolledNow(resolution, enrollment);
+      return {
+        kind: 'webhook',
+        url: effect.url,
+        method: effect.method,
+        headers: effect.headers,
+        ...(effect.secretName === undefined ? {} : { secretName: effect.secretName }),
+        body: webhookBody(record, enrollment, input.actionId),
+      };
+    }
+    case 'publishEvent': {
+      if (!isPublishableDetailType(effect.detailType)) {
+        throw new ActionNotApplicable(`"${effect.detailType}" is an event of the system's own`);
+      }
+      const record = await enrolledNow(resolution, enrollment);
+      return {
+        kind: 'publishEvent',
+        ...publishedEvent({ ...effect, actionId: input.actionId }, record, enrollment),
+      };
+    }
+    case 'sendEmail':
+    case 'sendNotification':
+    case 'addToList':
+    case 'removeFromList':
+    case 'enrollInWorkflow':
+      return effect;
+  }
+};

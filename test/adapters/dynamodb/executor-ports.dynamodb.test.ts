@@ -1,0 +1,290 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoDBCrmServices } from '../../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
+import { createDynamoDBExecutorPorts } from '../../../shared/adapters/dynamodb/executor-ports.dynamodb.ts';
+import { toDocumentClient } from '../../../shared/adapters/dynamodb/index.ts';
+import type { EnrollmentRef, TaskRequest } from '../../../shared/core/contract/task-contract.ts';
+import type { WorkflowEvent } from '../../../shared/core/enrollment/enrollment-effects.ts';
+import type { ActionEvent } from '../../../shared/core/executor/action-messages.ts';
+import { executeTask } from '../../../shared/core/executor/execute-task.ts';
+import type { OutboundEmail } from '../../../shared/core/executor/outside-world.ts';
+import { LOCAL_ACTION_FUNCTION_ARN } from '../../../shared/core/services/workflow-service.ts';
+import {
+  type WorkflowDefinitionInput,
+  WorkflowDefinitionSchema,
+} from '../../../shared/core/workflow/workflow.schema.ts';
+import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
+import { counterIds, manualClock } from '../../helpers/api-client.ts';
+import { storeActive } from '../../helpers/workflow-store.ts';
+
+let db: LocalDynamoDB;
+beforeAll(async () => {
+  db = await startLocalDynamoDB();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+/** Tag, bump the score, create a task, list the contact, hand it to wf-next, email it, announce it. */
+const ONBOARDING: WorkflowDefinitionInput = {
+  name: 'Onboarding',
+  objectType: 'contacts',
+  enrollment: { trigger: 'manual' },
+  startActionId: 'tag',
+  actions: [
+    { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: 'bump' },
+    { id: 'bump', type: 'incrementProperty', property: 'score', by: 10, next: 'task' },
+    { id: 'task', type: 'createTask', title: 'Call {{firstname}}', due: 'P1D', next: 'list' },
+    { id: 'list', type: 'addToList', listId: 'LIST_ID', next: 'hand' },
+    { id: 'hand', type: 'enrollInWorkflow', workflowId: 'wf-next', next: 'greet' },
+    { id: 'greet', type: 'sendEmail', subject: 'Hi {{firstname}}', body: 'Welcome', next: 'shout' },
+    { id: 'shout', type: 'publishEvent', detailType: 'Contact Onboarded', next: null },
+  ],
+};
+
+let worlds = 0;
+
+/** A document client that dies once, instead of marking an effect intent done. */
+const dyingBeforeMarkingDone = () => {
+  const client = toDocumentClient(db.client);
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  let died = false;
+  client.send = (async (command: { constructor: { name: string }; input: { Key?: { pk?: string } } }) => {
+    if (
+      !died &&
+      command.constructor.name === 'UpdateCommand' &&
+      command.input.Key?.pk?.startsWith('EFFECT#')
+    ) {
+      died = true;
+      throw Object.assign(new Error('the Lambda timed out'), { name: 'Crash' });
+    }
+    return send(command);
+  }) as typeof client.send;
+  return client;
+};
+
+const inOneDay = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString();
+
+/** The services and the executor's ports over the shared dynalite table, with wf-onboard and wf-next active. */
+const startWorld = async (executorClient: DynamoDBClient | DynamoDBDocumentClient = db.client) => {
+  worlds += 1;
+  const clock = manualClock();
+  const published: WorkflowEvent[] = [];
+  const actionEvents: ActionEvent[] = [];
+  const emails: OutboundEmail[] = [];
+  const newId = counterIds(`w${worlds}-`);
+  const built = createDynamoDBCrmServices({
+    client: db.client,
+    tableName: db.tableName,
+    clock,
+    newId,
+    actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
+    publish: async (events) => void published.push(...events),
+  });
+  const { services, enrollment, workflowRepository, changeLog } = built;
+  const list = await services.lists.create({ name: 'Onboarded', objectType: 'contacts' });
+  const activate = (id: string, input: WorkflowDefinitionInput) =>
+    storeActive(
+      workflowRepository,
+      { ...WorkflowDefinitionSchema.parse(input), id, revision: 1 },
+      clock.now().toISOString(),
+    );
+  const onboarding = `wf-onboard-${worlds}`;
+  const next = `wf-next-${worlds}`;
+  const actions = ONBOARDING.actions.map((action) =>
+    action.type === 'addToList'
+      ? { ...action, listId: list.id }
+      : action.type === 'enrollInWorkflow'
+        ? { ...action, workflowId: next }
+        : action,
+  );
+  await activate(onboarding, { ...ONBOARDING, actions });
+  await activate(next, {
+    name: 'Next',
+    objectType: 'contacts',
+    enrollment: { trigger: 'manual' },
+    startActionId: null,
+    actions: [],
+  });
+  const { ports, eventWaits } = createDynamoDBExecutorPorts({
+    client: executorClient,
+    tableName: db.tableName,
+    clock,
+    newId,
+    records: services.records,
+    lists: services.lists,
+    enrollment,
+    publish: async (events) => void published.push(...events),
+    publishActionEvent: async (event) => void actionEvents.push(event),
+    outside: {
+      mailer: { send: async (email) => void emails.push(email) },
+      notifier: { send: async () => undefined },
+      webhooks: { send: async () => undefined },
+    },
+    continueAsNew: async () => undefined,
+    succeedEventWait: async () => undefined,
+  });
+  const contact = await services.records.create('contacts', {
+    firstname: 'Ada',
+    email: `ada${worlds}@example.fr`,
+    score: 5,
+  });
+  const enrolled = await enrollment.enrollManually(onboarding, contact.id);
+  const ref: EnrollmentRef = {
+    workflowId: onboarding,
+    revision: 1,
+    enrollmentId: enrolled.id,
+    recordId: contact.id,
+    objectType: 'contacts',
+    depth: 1,
+  };
+  const request = (actionId: string | null, kind: TaskRequest['kind'] = 'action'): TaskRequest => ({
+    kind,
+    actionId,
+    state: { enrollment: ref, runAt: clock.now().toISOString() },
+    executionId: `exec-${worlds}`,
+    startedAt: clock.now().toISOString(),
+  });
+  const changesOf = async (objectType: 'contacts' | 'tasks', id: string) =>
+    (await changeLog.history(objectType, id, { limit: 100 })).results;
+  return {
+    clock,
+    services,
+    ports,
+    eventWaits,
+    published,
+    actionEvents,
+    emails,
+    contact,
+    ref,
+    request,
+    changesOf,
+    list,
+    next,
+    onboarding,
+  };
+};
+
+describe('createDynamoDBExecutorPorts running a workflow over the real services', () => {
+  it('applies every action with the enrollment cause one deeper, and a repeated action changes nothing', async () => {
+    // Prepare
+    const world = await startWorld();
+    const cause = { workflowId: world.onboarding, enrollmentId: world.ref.enrollmentId, depth: 2 };
+    // Act
+    for (const actionId of ['tag', 'bump', 'task', 'list', 'hand', 'greet', 'shout']) {
+      await executeTask(world.request(actionId), world.ports);
+    }
+    const afterOnce = await world.changesOf('contacts', world.contact.id);
+    for (const actionId of ['bump', 'task', 'list', 'greet']) {
+      await executeTask(world.request(actionId), world.ports);
+    }
+    // Assess
+    const changes = await world.changesOf('contacts', world.contact.id);
+    expect(changes).toEqual(afterOnce);
+    expect(changes.map((change) => [change.change, change.cause])).toEqual([
+      ['created', undefined],
+      ['updated', cause],
+      ['updated', cause],
+      ['associated', cause],
+      ['listed', cause],
+    ]);
+    expect(changes[2]?.after?.properties).toMatchObject({ leadstatus: 'open', score: 15 });
+    const tasks = await world.services.records.associations('contacts', world.contact.id, 'tasks', {
+      limit: 10,
+    });
+    expect(tasks.results).toHaveLength(1);
+    const [taskCreation] = await world.changesOf('tasks', tasks.results[0]!.id);
+    expect(taskCreation).toMatchObject({
+      change: 'created',
+      cause,
+      after: {
+        properties: { title: 'Call Ada', status: 'not_started', dueDate: inOneDay(world.clock.now()) },
+      },
+    });
+    expect((await world.services.lists.members(world.list.id, { limit: 10 })).results).toEqual([
+      { id: world.contact.id },
+    ]);
+    expect(world.emails).toHaveLength(1);
+    expect(world.actionEvents).toMatchObject([
+      { source: 'crm.workflows', detailType: 'Contact Onboarded', detail: { recordId: world.contact.id } },
+    ]);
+  });
+
+  it('increments once when the Task dies after the write and before the intent is marked done', async () => {
+    // Prepare
+    const world = await startWorld(dyingBeforeMarkingDone());
+    await expect(executeTask(world.request('bump'), world.ports)).rejects.toThrow('the Lambda timed out');
+    // Act
+    await executeTask(world.request('bump'), world.ports);
+    // Assess
+    const changes = await world.changesOf('contacts', world.contact.id);
+    expect(changes.map((change) => [change.change, change.after?.properties.score])).toEqual([
+      ['created', 5],
+      ['updated', 15],
+    ]);
+  });
+
+  it('enrolls the record in the other workflow for workflow:<id>, and writes the action lines once', async () => {
+    // Prepare
+    const world = await startWorld();
+    // Act
+    await executeTask(world.request('hand'), world.ports);
+    await executeTask(world.request('hand'), world.ports);
+    // Assess
+    const next = await world.services.enrollments.history(
+      world.next,
+      { recordId: world.contact.id },
+      { limit: 10 },
+    );
+    expect(next.results.map((line) => [line.event, line.reason])).toEqual([
+      ['enrolled', `workflow:${world.onboarding}`],
+    ]);
+    const own = await world.services.enrollments.history(
+      world.onboarding,
+      { recordId: world.contact.id, event: 'action.completed' },
+      { limit: 10 },
+    );
+    expect(own.results).toMatchObject([
+      { actionId: 'hand', objectType: 'contacts', details: { type: 'enrollInWorkflow', enrolled: true } },
+    ]);
+  });
+
+  it('ends the enrollment once at completion, publishing Enrollment Ended', async () => {
+    // Prepare
+    const world = await startWorld();
+    // Act
+    await executeTask(world.request(null, 'complete'), world.ports);
+    await executeTask(world.request(null, 'complete'), world.ports);
+    // Assess
+    const page = await world.services.enrollments.page(world.onboarding, 'completed', { limit: 10 });
+    expect(page.results.map((enrollment) => enrollment.id)).toEqual([world.ref.enrollmentId]);
+    expect(world.published.filter((event) => event.detailType === 'Enrollment Ended')).toEqual([
+      expect.objectContaining({ detail: expect.objectContaining({ outcome: 'completed' }) }),
+    ]);
+  });
+
+  it('keeps the latest event-wait token for the execution side, and forgets it', async () => {
+    // Prepare
+    const world = await startWorld();
+    const criteria = [{ filters: [{ property: 'leadstatus', operator: 'eq' as const, value: 'connected' }] }];
+    await world.ports.registerEventWait(world.ref, 'listen', 'token-1', criteria);
+    await world.ports.registerEventWait(world.ref, 'listen', 'token-2', criteria);
+    // Act
+    const token = await world.eventWaits.eventWaitToken(world.ref.enrollmentId, 'listen');
+    await world.eventWaits.forget(world.ref, 'listen');
+    // Assess
+    expect(token).toBe('token-2');
+    expect(await world.eventWaits.eventWaitToken(world.ref.enrollmentId, 'listen')).toBeUndefined();
+  });
+
+  it('counts 20 concurrent attempts of one action as 20', async () => {
+    // Prepare
+    const world = await startWorld();
+    // Act
+    await Promise.all(Array.from({ length: 20 }, () => world.ports.countAttempt('exec-c', 'greet')));
+    // Assess
+    expect(await world.ports.attempts('exec-c', 'greet')).toBe(20);
+    expect(await world.ports.attempts('exec-c', 'other')).toBe(0);
+  });
+});
