@@ -21,10 +21,19 @@ export interface EmbeddedServerOptions {
   readonly routes: readonly Route[];
   readonly clock: RuntimeClock;
   readonly token: string;
-  /** `POST /` with `X-Amz-Target` (EventBridge's PutEvents), authenticated by its SigV4 signature. */
-  readonly putEvents?: (request: ReceivedRequest) => Promise<AwsJsonResponse>;
+  /**
+   * `POST /` with `X-Amz-Target`: the AWS APIs of the embedded runtime (EventBridge's PutEvents, Step Functions),
+   * authenticated by their SigV4 signature.
+   */
+  readonly awsApi?: (request: ReceivedRequest) => Promise<AwsJsonResponse>;
   /** `GET /_local/dead-letters`: events that failed for good, newest first. */
   readonly deadLetters?: () => Promise<readonly DeadLetter[]>;
+  /** `GET /_local/outbox`: emails and notifications "sent", newest first (`?limit=`, `?cursor=`). */
+  readonly outbox?: (query: URLSearchParams) => Promise<unknown>;
+  /** `POST /_local/settle`: resolves once the system is idle (503 after 30 s). */
+  readonly settle?: () => Promise<void>;
+  /** `POST /_local/clock`: moves the manual clock, firing every timer due on the way, then settles. */
+  readonly moveClock?: (request: unknown) => Promise<Date>;
   /** Where system faults are logged (never in an answer). */
   readonly logError: (error: unknown) => void;
 }
@@ -109,12 +118,22 @@ const lambdaContext = (requestId: string): Context => ({
 const localRoute = async (
   options: EmbeddedServerOptions,
   method: string,
-  path: string,
+  url: URL,
   body: Buffer,
 ): Promise<APIGatewayProxyResult | undefined> => {
+  const path = url.pathname;
   if (path === '/_local/dead-letters' && options.deadLetters) {
     if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
     return json(200, { results: await options.deadLetters() });
+  }
+  if (path === '/_local/outbox' && options.outbox) {
+    if (method !== 'GET') throw new MethodNotAllowedError(method, ['GET']);
+    return json(200, await options.outbox(url.searchParams));
+  }
+  if (path === '/_local/settle' && options.settle) {
+    if (method !== 'POST') throw new MethodNotAllowedError(method, ['POST']);
+    await options.settle();
+    return json(200, { now: options.clock.now().toISOString(), idle: true });
   }
   if (path !== '/_local/clock') return undefined;
   if (method === 'GET')
@@ -132,7 +151,8 @@ const localRoute = async (
       details: [{ path: 'body', message: 'the body is not valid JSON' }],
     });
   }
-  return json(200, { now: options.clock.move(parsed).toISOString(), kind: options.clock.kind });
+  const moved = options.moveClock ? await options.moveClock(parsed) : options.clock.move(parsed);
+  return json(200, { now: moved.toISOString(), kind: options.clock.kind });
 };
 
 /**
@@ -149,7 +169,7 @@ export const startEmbeddedServer = async (
     const method = request.method ?? 'GET';
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     try {
-      const signed = options.putEvents !== undefined && isAwsJsonRequest(method, path, request.headers);
+      const signed = options.awsApi !== undefined && isAwsJsonRequest(method, path, request.headers);
       // The token is checked before the body is read: an unknown caller holds no memory of ours.
       const trusted = hasBearerToken(request.headers as Record<string, string>, options.token);
       if (!signed && !trusted && matchPath(publicRoutes, method, path) === undefined) {
@@ -164,13 +184,18 @@ export const startEmbeddedServer = async (
         if (!(error instanceof BodyTooLarge)) throw error;
         throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`);
       }
-      if (signed && options.putEvents) {
+      if (signed && options.awsApi) {
         const { url = '/', headers } = request;
-        return send(response, await options.putEvents({ method, url, headers, body }));
+        return send(response, await options.awsApi({ method, url, headers, body }));
       }
       if (path.startsWith('/_local/')) {
         if (!trusted) throw new UnauthorizedError();
-        const result = await localRoute(options, method, path, body);
+        const result = await localRoute(
+          options,
+          method,
+          new URL(request.url ?? '/', 'http://127.0.0.1'),
+          body,
+        );
         if (result) return send(response, result);
       }
       const requestId = randomUUID();

@@ -12,21 +12,34 @@ export interface RuntimeClock extends Clock {
   readonly kind: 'system' | 'manual';
   /** Moves a manual clock (`{ advance: 'P2D' }` or `{ to: '2027-01-04T08:00:00Z' }`); never backwards. */
   readonly move: (request: unknown) => Date;
+  /** The instant a move asks for, checked (ValidationError), without moving. */
+  readonly targetOf: (request: unknown) => Date;
+  /** Sets a manual clock to a later instant (an earlier one is ignored: time never goes back). */
+  readonly set: (instant: Date) => void;
 }
+
+const systemClockMoved = () =>
+  new ValidationError(
+    [
+      {
+        path: 'clock',
+        message: 'the clock is the system clock: start with WORKFLOWS_CLOCK=manual to move it',
+      },
+    ],
+    'the system clock cannot be moved',
+  );
 
 export const systemClock = (): RuntimeClock => ({
   kind: 'system',
   now: () => new Date(),
   move: () => {
-    throw new ValidationError(
-      [
-        {
-          path: 'clock',
-          message: 'the clock is the system clock: start with WORKFLOWS_CLOCK=manual to move it',
-        },
-      ],
-      'the system clock cannot be moved',
-    );
+    throw systemClockMoved();
+  },
+  targetOf: () => {
+    throw systemClockMoved();
+  },
+  set: () => {
+    throw systemClockMoved();
   },
 });
 
@@ -100,6 +113,12 @@ export const manualClock = (dataDir: string, start: Date | undefined, fallback: 
       current = targetOf(request, current);
       save();
       return new Date(current.getTime());
+    },
+    targetOf: (request) => targetOf(request, current),
+    set: (instant) => {
+      if (instant.getTime() <= current.getTime()) return;
+      current = new Date(instant.getTime());
+      save();
     },
   };
 };

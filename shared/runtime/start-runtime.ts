@@ -1,23 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
 import { logger } from '../../functions/commons/logger.ts';
 import { createDynamoDBCrmServices } from '../adapters/dynamodb/crm-services.dynamodb.ts';
+import { createDynamoDBEnrollmentRepository } from '../adapters/dynamodb/enrollment-repository.dynamodb.ts';
+import {
+  createDynamoDBExecutorPorts,
+  type DynamoDBExecutorPorts,
+} from '../adapters/dynamodb/executor-ports.dynamodb.ts';
+import { toDocumentClient } from '../adapters/dynamodb/index.ts';
+import { createDynamoDBOutbox } from '../adapters/dynamodb/outbox.dynamodb.ts';
+import { createLocalSecretSource } from '../adapters/secrets/secret-source.local.ts';
+import { createSfnExecutions } from '../adapters/stepfunctions/executions.sfn.ts';
+import { createSfnStateMachines } from '../adapters/stepfunctions/state-machines.sfn.ts';
+import { createWebhookSender } from '../adapters/webhook/webhook-sender.ts';
+import type { TaskRequest } from '../core/contract/task-contract.ts';
 import type { ExecutionPorts } from '../core/enrollment/enrollment-effects.ts';
+import { ValidationError } from '../core/errors/app-error.ts';
 import { createEnrollmentTarget, enrollPort } from '../core/events/enrollment-target.ts';
 import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
+import { createExecutionControl } from '../core/executions/execution-control.ts';
+import { executeTask } from '../core/executor/execute-task.ts';
+import { type PageRequest, PageRequestSchema } from '../core/ports/page.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
+import { issuesFromZod } from '../core/workflow/validation/zod-issues.ts';
 import type { WorkflowRepository } from '../core/workflow/workflow-repository.ts';
 import { type ActivationLoop, startActivationLoop } from './activation-loop.ts';
+import { type BackgroundLoop, startBackgroundLoop } from './background-loop.ts';
 import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
 import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
 import { type ChangeFeed, startChangeFeed } from './change-feed.ts';
 import type { RuntimeConfig } from './config.ts';
 import { startEmbeddedServer } from './embedded-server.ts';
 import { startLocalDynamoDB } from './local-dynamodb.ts';
+import { createQuiescence, type Quiescence } from './quiescence.ts';
 import { manualClock, type RuntimeClock, systemClock } from './runtime-clock.ts';
+import {
+  createDurableStepFunctions,
+  type DurableStepFunctions,
+  LOCAL_ACCOUNT,
+  LOCAL_REGION,
+} from './step-functions/durable-step-functions.ts';
+import { createExecutionStore } from './step-functions/execution-store.ts';
+import { createStepFunctionsEndpoint, isStepFunctionsRequest } from './step-functions/sfn-endpoint.ts';
+
+/** `?limit=&cursor=` of a `/_local/*` list, checked as the API's lists are. */
+const pageOf = (query: URLSearchParams): PageRequest => {
+  const parsed = PageRequestSchema.safeParse(Object.fromEntries(query));
+  if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error.issues, 'the query'));
+  return parsed.data;
+};
+
+/** The role the embedded state machines "run as" (checked for shape by the SFN adapter, never assumed). */
+export const LOCAL_STATES_ROLE_ARN = `arn:aws:iam::${LOCAL_ACCOUNT}:role/crm-workflows-states`;
 
 export interface RunningRuntime {
   readonly url: string;
@@ -31,6 +69,12 @@ export interface RunningRuntime {
   readonly changes: ChangeFeed;
   /** The background continuation of `enrollExisting`: `drain()` resolves once every activation has finished. */
   readonly activations: ActivationLoop;
+  /** The embedded Step Functions: executions, their durable timers. */
+  readonly stepFunctions: DurableStepFunctions;
+  /** The loop that runs due executions (every 250 ms, and at once when one is started or answered). */
+  readonly timers: BackgroundLoop;
+  /** `settle()` and the manual clock's `moveClock()`, as `/_local/settle` and `/_local/clock` do them. */
+  readonly quiescence: Quiescence;
   /**
    * The workflow store the API writes through (a write refreshes enrollment's cache). `POST /workflows/{id}/activate`
    * is how a workflow starts enrolling; its `setStatus` sets a status without publishing anything (tests).
@@ -46,7 +90,7 @@ export interface RuntimeExtensions {
   readonly enroll?: EnrollPort;
   /** The `enrollment` target (record changes); by default the enrollment service's. */
   readonly enrollment?: EventHandler;
-  /** What runs enrollments' actions; without it an enrollment is recorded and stays active (no execution). */
+  /** What runs enrollments' actions (default: the embedded Step Functions through `@aws-sdk/client-sfn`). */
   readonly executions?: ExecutionPorts;
   /** Activation's page size and per-step record budget (tests shrink them to see the background continuation). */
   readonly activation?: { readonly pageSize?: number; readonly recordBudget?: number };
@@ -72,8 +116,48 @@ export const startRuntime = async (
       ? manualClock(config.dataDir, config.clock.start, () => new Date())
       : systemClock();
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
+  const documents = toDocumentClient(db.client);
   let bus: EmbeddedBus | undefined;
+  let serverUrl: string | undefined;
   try {
+    // Step Functions through the same SDK code as on AWS: the client is pointed at this runtime's own server.
+    const sfn = new SFNClient({
+      region: LOCAL_REGION,
+      endpoint: async () => {
+        if (!serverUrl) throw new Error('the embedded server is not started');
+        return { url: new URL(serverUrl) };
+      },
+      credentials: { accessKeyId: 'local', secretAccessKey: config.token },
+    });
+    const stateMachines = createSfnStateMachines({ roleArn: LOCAL_STATES_ROLE_ARN, client: sfn });
+    let executor: DynamoDBExecutorPorts | undefined;
+    const executorPorts = () => {
+      if (!executor) throw new Error('the executor is not started');
+      return executor.ports;
+    };
+    const control = createExecutionControl({
+      clock,
+      executions: createSfnExecutions({ client: sfn }),
+      stateMachines,
+      enrollments: createDynamoDBEnrollmentRepository(documents, { tableName: db.tableName }),
+      executor: executorPorts,
+      eventWaits: {
+        find: async (enrollmentId, actionId) => {
+          if (!executor) throw new Error('the executor is not started');
+          const wait = await executor.eventWaits.eventWait(enrollmentId, actionId);
+          if (!wait?.executionId || !wait.startedAt) return undefined;
+          return { taskToken: wait.taskToken, executionId: wait.executionId, startedAt: wait.startedAt };
+        },
+        forget: (enrollment, actionId) => {
+          if (!executor) throw new Error('the executor is not started');
+          return executor.eventWaits.forget(enrollment, actionId);
+        },
+      },
+    });
+    const publishToBus = async (events: Parameters<EmbeddedBus['publish']>[0]) => {
+      if (!bus) throw new Error('the event bus is not started');
+      await bus.publish(events);
+    };
     const { services, completePendingChanges, changeLog, enrollment, workflowRepository, activation } =
       createDynamoDBCrmServices({
         client: db.client,
@@ -82,13 +166,47 @@ export const startRuntime = async (
         newId: randomUUID,
         actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
         // Enrollment events go on the embedded bus (created below, before any event is delivered).
-        publish: async (events) => {
-          if (!bus) throw new Error('the event bus is not started');
-          await bus.publish(events);
-        },
-        ...(extensions.executions ? { executions: extensions.executions } : {}),
+        publish: publishToBus,
+        stateMachines,
+        executions: extensions.executions ?? control.ports,
         ...(extensions.activation ? { activation: extensions.activation } : {}),
       });
+    const outbox = createDynamoDBOutbox(documents, { tableName: db.tableName, clock });
+    executor = createDynamoDBExecutorPorts({
+      client: documents,
+      tableName: db.tableName,
+      clock,
+      newId: randomUUID,
+      records: services.records,
+      lists: services.lists,
+      enrollment,
+      publish: publishToBus,
+      publishActionEvent: (event) => publishToBus([event]),
+      outside: {
+        mailer: outbox.mailer,
+        notifier: outbox.notifier,
+        webhooks: createWebhookSender({
+          allowLoopbackHttp: true,
+          secrets: createLocalSecretSource({ env: process.env, dataDir: config.dataDir }),
+        }),
+      },
+      continueAsNew: control.continueAsNew,
+      succeedEventWait: control.succeedEventWait,
+    });
+    const stepFunctions = createDurableStepFunctions({
+      store: createExecutionStore(documents, db.tableName),
+      clock,
+      // The executor function, invoked in process as Lambda would invoke it.
+      invokeFunction: async (functionArn, payload) => {
+        if (functionArn !== LOCAL_ACTION_FUNCTION_ARN) {
+          throw Object.assign(new Error(`Function not found: ${functionArn}`), {
+            name: 'Lambda.ResourceNotFoundException',
+          });
+        }
+        return executeTask(payload as TaskRequest, executorPorts());
+      },
+      logError,
+    });
     const recovered = await completePendingChanges();
     bus = await createEmbeddedBus({
       ...extensions.bus,
@@ -106,6 +224,22 @@ export const startRuntime = async (
     const feed = startChangeFeed({ changeLog, bus: events, logError });
     // Resumes at once what a previous run left unfinished.
     const activations = startActivationLoop({ activation, logError });
+    // Due executions (a restart runs at once what was due, or running, when the last run stopped).
+    const timers = startBackgroundLoop({
+      run: async () => {
+        await stepFunctions.fireDue();
+      },
+      intervalMs: 250,
+      logError,
+    });
+    const quiescence = createQuiescence({
+      clock,
+      changes: feed,
+      changeLog,
+      bus: events,
+      engine: stepFunctions,
+      activations,
+    });
     const routes = apiRoutes();
     const auth = { kind: 'bearer', token: config.token } as const;
     const api = createHttpHandler({ routes, services, auth, logError });
@@ -116,18 +250,29 @@ export const startRuntime = async (
       if (event.resource === '/workflows/{id}/activate') activations.poke();
       return result;
     };
+    const putEvents = createPutEventsEndpoint({ bus: events, token: config.token, logError });
+    const stepFunctionsApi = createStepFunctionsEndpoint({
+      engine: stepFunctions,
+      token: config.token,
+      logError,
+    });
     const server = await startEmbeddedServer(
       {
         handler,
         routes,
         clock,
         token: config.token,
-        putEvents: createPutEventsEndpoint({ bus: events, token: config.token, logError }),
+        awsApi: (request) =>
+          isStepFunctionsRequest(request) ? stepFunctionsApi(request) : putEvents(request),
         deadLetters: () => events.deadLetters(),
+        outbox: (query) => outbox.list(pageOf(query)),
+        settle: () => quiescence.settle(),
+        moveClock: (request) => quiescence.moveClock(request),
         logError,
       },
       config.port,
     );
+    serverUrl = server.url;
     return {
       url: server.url,
       token: config.token,
@@ -136,9 +281,14 @@ export const startRuntime = async (
       bus: events,
       changes: feed,
       activations,
+      stepFunctions,
+      timers,
+      quiescence,
       workflows: workflowRepository,
       close: async () => {
         await server.close();
+        await timers.close();
+        await stepFunctions.idle();
         // The feed's run in progress ends, deliveries in flight finish (they write through the store), then
         // the store closes.
         await activations.close();

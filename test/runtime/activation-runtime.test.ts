@@ -39,8 +39,12 @@ describe('activation through the embedded runtime', () => {
         trigger: 'criteria',
         criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
       },
-      startActionId: null,
-      actions: [],
+      // A long delay first: the enrollments stay active, each execution waiting on its timer.
+      startActionId: 'wait',
+      actions: [
+        { id: 'wait', type: 'delay', duration: 'P30D', next: 'tag' },
+        { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: null },
+      ],
     });
     const id = workflow.json.id as string;
     await runtime.changes.drain();
@@ -51,16 +55,24 @@ describe('activation through the embedded runtime', () => {
     await call('POST', '/objects/contacts', {
       properties: { email: 'dee@example.com', lifecyclestage: 'lead' },
     });
-    await runtime.changes.drain();
-    await runtime.bus.settle();
+    await runtime.quiescence.settle();
     const enrolled = await call('GET', `/workflows/${id}/enrollments?status=active`);
+    const waiting = await runtime.stepFunctions.nextDue();
     const deactivated = await call('POST', `/workflows/${id}/deactivate`);
+    await runtime.quiescence.settle();
     const after = await call('GET', `/workflows/${id}/enrollments?status=active`);
+    const history = await call('GET', `/workflows/${id}/history?event=unenrolled`);
     // Assess
     expect(activated.status).toBe(200);
     expect(activated.json.enrollExisting.enrolled).toBeLessThan(3);
     expect(enrolled.json.results).toHaveLength(4);
+    expect(waiting).toBeDefined();
     expect(deactivated.json.status).toBe('inactive');
     expect(after.json.results).toEqual([]);
+    expect(history.json.results.map((line: { reason: string }) => line.reason)).toEqual(
+      Array(4).fill('workflow_deactivated'),
+    );
+    // Every execution was stopped: no timer is left to fire.
+    expect(await runtime.stepFunctions.nextDue()).toBeUndefined();
   });
 });

@@ -27,12 +27,9 @@ afterAll(async () => {
 const call = runtimeClient(() => runtime.url, TOKEN);
 
 /** Every committed change on the bus, and every delivery (enrollment included) done. */
-const settle = async () => {
-  await runtime.changes.drain();
-  await runtime.bus.settle();
-};
+const settle = () => runtime.quiescence.settle();
 
-/** An active workflow enrolling leads: created through the API, set active through the runtime's store. */
+/** An active workflow enrolling leads, whose enrollments wait 30 days before their first action. */
 const activeLeadsWorkflow = async () => {
   const created = await call('POST', '/workflows', {
     name: 'Leads',
@@ -41,12 +38,16 @@ const activeLeadsWorkflow = async () => {
       trigger: 'criteria',
       criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
     },
-    startActionId: null,
-    actions: [],
+    startActionId: 'wait',
+    actions: [
+      { id: 'wait', type: 'delay', duration: 'P30D', next: 'tag' },
+      { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: null },
+    ],
   });
   expect(created.status).toBe(201);
-  const stored = await runtime.workflows.get(created.json.id);
-  await runtime.workflows.setStatus(stored!, 'active', new Date().toISOString());
+  expect(
+    (await call('POST', `/workflows/${created.json.id}/activate`, { enrollExisting: false })).status,
+  ).toBe(200);
   return created.json.id as string;
 };
 
@@ -97,9 +98,14 @@ describe('enrollment through the embedded runtime', () => {
     );
     expect(enrollments.json.results.every((e: { status: string }) => e.status === 'active')).toBe(true);
     const history = await call('GET', `/workflows/${workflowId}/history`, undefined);
+    // Newest first: each enrollment is recorded, then its first action is scheduled 30 days later.
     expect(
-      history.json.results.map((line: { event: string; reason: string }) => `${line.event}:${line.reason}`),
-    ).toEqual(['enrolled:criteria', 'enrolled:criteria']);
+      history.json.results
+        .map((line: { event: string; reason?: string; actionId?: string }) =>
+          [line.event, line.reason ?? line.actionId].join(':'),
+        )
+        .sort(),
+    ).toEqual(['action.scheduled:tag', 'action.scheduled:tag', 'enrolled:criteria', 'enrolled:criteria']);
     expect(await runtime.bus.deadLetters()).toEqual([]);
   });
 
@@ -124,6 +130,9 @@ describe('enrollment through the embedded runtime', () => {
     const enrollments = await call('GET', `/workflows/${workflowId}/enrollments`);
     expect(enrollments.json.results).toMatchObject([{ recordId: cy.json.id, status: 'active' }]);
     const history = await call('GET', `/workflows/${workflowId}/history?recordId=${cy.json.id}`);
-    expect(history.json.results).toMatchObject([{ event: 'enrolled', reason: 'manual' }]);
+    expect(history.json.results).toMatchObject([
+      { event: 'action.scheduled', actionId: 'tag' },
+      { event: 'enrolled', reason: 'manual' },
+    ]);
   });
 });

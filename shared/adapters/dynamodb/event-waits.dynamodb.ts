@@ -20,6 +20,8 @@ const FIELDS = [
   'actionId',
   'taskToken',
   'registeredAt',
+  'executionId',
+  'startedAt',
 ] as const;
 
 /**

@@ -47,7 +47,7 @@ export interface DynamoDBExecutorPorts {
   /** What `executeTask` and `eventMet` take. */
   readonly ports: ExecutorPorts;
   /** The registered event waits: the token to answer a wait with, and forgetting a wait once answered. */
-  readonly eventWaits: Pick<EventWaits, 'eventWaitToken' | 'forget'>;
+  readonly eventWaits: Pick<EventWaits, 'eventWaitToken' | 'eventWait' | 'forget'>;
 }
 
 /**

@@ -9,6 +9,7 @@ const ERROR_STATUS = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   INTERNAL: 500,
+  SERVICE_UNAVAILABLE: 503,
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 
@@ -46,9 +47,12 @@ export class AppError extends Error {
     if (options.details) this.details = options.details;
   }
 
-  /** True when the message may be shown to the caller: system faults (5xx) never leak their internals. */
+  /**
+   * True when the message may be shown to the caller: system faults (5xx) never leak their internals; "busy, try
+   * again" (503) says nothing of them.
+   */
   get expose(): boolean {
-    return this.statusCode < 500;
+    return this.statusCode < 500 || this.code === 'SERVICE_UNAVAILABLE';
   }
 }
 

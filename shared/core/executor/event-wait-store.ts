@@ -7,6 +7,9 @@ export interface EventWait {
   readonly actionId: string;
   readonly taskToken: string;
   readonly registeredAt: string;
+  /** The execution that waits (absent for waits kept before executions were noted). */
+  readonly executionId?: string;
+  readonly startedAt?: string;
 }
 
 /** Where event-wait tokens are kept (docs/storage.md, "Executor items"): at most one per enrollment and action. */

@@ -142,7 +142,8 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
         workflowEvent('Enrollment Ended', target, outcome),
       ]);
     },
-    registerEventWait: (enrollment, actionId, taskToken) => waits.register(enrollment, actionId, taskToken),
+    registerEventWait: (enrollment, actionId, taskToken, _criteria, execution) =>
+      waits.register(enrollment, actionId, taskToken, execution),
     countAttempt: (executionId, actionId) => deps.counters.add(attemptsOf(executionId, actionId), 1),
     attempts: (executionId, actionId) => deps.counters.get(attemptsOf(executionId, actionId)),
     async succeedEventWait(taskToken, state) {

@@ -10,6 +10,19 @@ import {
   WeekdaySchema,
 } from '../time/time.schema.ts';
 
+/**
+ * A webhook's URL: `https://`, or `http://` to this machine (`127.0.0.1`, `localhost`, `[::1]`) so that a team can try
+ * a webhook against a local receiver in the embedded runtime. Deployed, the sender refuses plain http and every
+ * loopback, private or metadata address when it connects (docs/outside-world.md).
+ */
+const WebhookUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'must be an https:// URL' })
+  .max(2048)
+  .refine(
+    (url) => url.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/i.test(url),
+    { error: 'must be an https:// URL (http:// only to 127.0.0.1 or localhost, for a local receiver)' },
+  );
+
 /** Action ids appear in state names and history: letters, digits, `_` and `-`. */
 export const ActionIdSchema = z
   .string()
@@ -175,7 +188,7 @@ const WebhookActionSchema = z.strictObject({
   ...linear,
   ...callsOut,
   type: z.literal('webhook'),
-  url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).max(2048),
+  url: WebhookUrlSchema,
   method: z.enum(['POST', 'PUT', 'PATCH', 'GET', 'DELETE']).optional(),
   headers: z
     .record(z.string().regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name'), z.string())
