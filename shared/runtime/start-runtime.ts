@@ -5,25 +5,19 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
 import { logger } from '../../functions/commons/logger.ts';
-import { createDynamoDBCrmServices } from '../adapters/dynamodb/crm-services.dynamodb.ts';
-import { createDynamoDBEnrollmentRepository } from '../adapters/dynamodb/enrollment-repository.dynamodb.ts';
-import {
-  createDynamoDBExecutorPorts,
-  type DynamoDBExecutorPorts,
-} from '../adapters/dynamodb/executor-ports.dynamodb.ts';
 import { toDocumentClient } from '../adapters/dynamodb/index.ts';
 import { createDynamoDBOutbox } from '../adapters/dynamodb/outbox.dynamodb.ts';
+import { runExecutorTask } from '../adapters/executor-task.ts';
 import { createLocalSecretSource } from '../adapters/secrets/secret-source.local.ts';
 import { createSfnExecutions } from '../adapters/stepfunctions/executions.sfn.ts';
 import { createSfnStateMachines } from '../adapters/stepfunctions/state-machines.sfn.ts';
 import { createWebhookSender } from '../adapters/webhook/webhook-sender.ts';
+import { createWorkflowSystem } from '../adapters/workflow-system.ts';
 import type { TaskRequest } from '../core/contract/task-contract.ts';
 import type { ExecutionPorts } from '../core/enrollment/enrollment-effects.ts';
 import { ValidationError } from '../core/errors/app-error.ts';
 import { createEnrollmentTarget, enrollPort } from '../core/events/enrollment-target.ts';
 import { createIngestTarget, type EnrollPort, type EventHandler } from '../core/events/ingest-target.ts';
-import { createExecutionControl } from '../core/executions/execution-control.ts';
-import { executeTask } from '../core/executor/execute-task.ts';
 import { type PageRequest, PageRequestSchema } from '../core/ports/page.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../core/services/workflow-service.ts';
 import { issuesFromZod } from '../core/workflow/validation/zod-issues.ts';
@@ -129,59 +123,22 @@ export const startRuntime = async (
       },
       credentials: { accessKeyId: 'local', secretAccessKey: config.token },
     });
-    const stateMachines = createSfnStateMachines({ roleArn: LOCAL_STATES_ROLE_ARN, client: sfn });
-    let executor: DynamoDBExecutorPorts | undefined;
-    const executorPorts = () => {
-      if (!executor) throw new Error('the executor is not started');
-      return executor.ports;
-    };
-    const control = createExecutionControl({
-      clock,
-      executions: createSfnExecutions({ client: sfn }),
-      stateMachines,
-      enrollments: createDynamoDBEnrollmentRepository(documents, { tableName: db.tableName }),
-      executor: executorPorts,
-      eventWaits: {
-        find: async (enrollmentId, actionId) => {
-          if (!executor) throw new Error('the executor is not started');
-          const wait = await executor.eventWaits.eventWait(enrollmentId, actionId);
-          if (!wait?.executionId || !wait.startedAt) return undefined;
-          return { taskToken: wait.taskToken, executionId: wait.executionId, startedAt: wait.startedAt };
-        },
-        forget: (enrollment, actionId) => {
-          if (!executor) throw new Error('the executor is not started');
-          return executor.eventWaits.forget(enrollment, actionId);
-        },
-      },
-    });
     const publishToBus = async (events: Parameters<EmbeddedBus['publish']>[0]) => {
       if (!bus) throw new Error('the event bus is not started');
       await bus.publish(events);
     };
-    const { services, completePendingChanges, changeLog, enrollment, workflowRepository, activation } =
-      createDynamoDBCrmServices({
-        client: db.client,
-        tableName: db.tableName,
-        clock,
-        newId: randomUUID,
-        actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
-        // Enrollment events go on the embedded bus (created below, before any event is delivered).
-        publish: publishToBus,
-        stateMachines,
-        executions: extensions.executions ?? control.ports,
-        ...(extensions.activation ? { activation: extensions.activation } : {}),
-      });
     const outbox = createDynamoDBOutbox(documents, { tableName: db.tableName, clock });
-    executor = createDynamoDBExecutorPorts({
+    const system = createWorkflowSystem({
       client: documents,
       tableName: db.tableName,
       clock,
       newId: randomUUID,
-      records: services.records,
-      lists: services.lists,
-      enrollment,
+      actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
+      // The system's events go on the embedded bus (created below, before any event is delivered).
       publish: publishToBus,
       publishActionEvent: (event) => publishToBus([event]),
+      stateMachines: createSfnStateMachines({ roleArn: LOCAL_STATES_ROLE_ARN, client: sfn }),
+      executions: createSfnExecutions({ client: sfn }),
       outside: {
         mailer: outbox.mailer,
         notifier: outbox.notifier,
@@ -190,9 +147,11 @@ export const startRuntime = async (
           secrets: createLocalSecretSource({ env: process.env, dataDir: config.dataDir }),
         }),
       },
-      continueAsNew: control.continueAsNew,
-      succeedEventWait: control.succeedEventWait,
+      ...(extensions.executions ? { enrollmentExecutions: extensions.executions } : {}),
+      ...(extensions.activation ? { activation: extensions.activation } : {}),
     });
+    const { services, completePendingChanges, changeLog, enrollment, workflowRepository, activation } =
+      system;
     const stepFunctions = createDurableStepFunctions({
       store: createExecutionStore(documents, db.tableName),
       clock,
@@ -203,7 +162,7 @@ export const startRuntime = async (
             name: 'Lambda.ResourceNotFoundException',
           });
         }
-        return executeTask(payload as TaskRequest, executorPorts());
+        return runExecutorTask(payload as TaskRequest, system.executorPorts);
       },
       logError,
     });

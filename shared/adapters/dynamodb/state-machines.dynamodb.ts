@@ -71,6 +71,8 @@ export const createDynamoDBStateMachines = (
   });
 
   return {
+    arnOf: async (workflowId, revision) => localStateMachineArn(stateMachineName(workflowId, revision)),
+
     async publish({ workflowId, revision, definition }) {
       const name = stateMachineName(workflowId, revision);
       const stateMachineArn = localStateMachineArn(name);

@@ -1,9 +1,15 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { PublishWorkflowEvents } from '../../core/enrollment/enrollment-effects.ts';
 
 export interface EventBridgePublisherOptions {
   /** The deployment's bus (`crm-workflows` by default). */
   readonly eventBusName: string;
+}
+
+/** An event the system puts on its bus: its own (`crm.workflows`) or a `publishEvent` action's. */
+export interface OutboundEvent {
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: unknown;
 }
 
 /** EventBridge takes at most 10 entries per PutEvents call. */
@@ -15,8 +21,8 @@ const BATCH = 10;
  * @example publishToEventBridge(new EventBridgeClient({}), { eventBusName: 'crm-workflows' })
  */
 export const publishToEventBridge =
-  (client: EventBridgeClient, options: EventBridgePublisherOptions): PublishWorkflowEvents =>
-  async (events) => {
+  (client: EventBridgeClient, options: EventBridgePublisherOptions) =>
+  async (events: readonly OutboundEvent[]): Promise<void> => {
     for (let start = 0; start < events.length; start += BATCH) {
       const batch = events.slice(start, start + BATCH);
       const answer = await client.send(

@@ -70,6 +70,8 @@ export const createSfnStateMachines = (options: SfnStateMachinesOptions): StateM
       }
     },
 
+    arnOf: (workflowId, revision) => arnOf(stateMachineName(workflowId, revision)),
+
     async stateMachineOf(workflowId, revision) {
       const name = stateMachineName(workflowId, revision);
       try {

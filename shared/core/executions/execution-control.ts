@@ -19,7 +19,7 @@ export interface RegisteredEventWait {
 export interface ExecutionControlOptions {
   readonly clock: Clock;
   readonly executions: Executions;
-  readonly stateMachines: Pick<StateMachineRegistry, 'stateMachineOf'>;
+  readonly stateMachines: Pick<StateMachineRegistry, 'arnOf'>;
   readonly enrollments: Pick<EnrollmentRepository, 'current' | 'setExecution'>;
   /** The executor's ports: a start reads the revision and the record and writes history the way every Task does. */
   readonly executor: () => ExecutorPorts;
@@ -62,12 +62,9 @@ const endRef = (ref: Pick<EnrollmentRef, 'workflowId' | 'objectType' | 'recordId
 export const createExecutionControl = (options: ExecutionControlOptions) => {
   const { clock, executions } = options;
 
-  const stateMachineArnOf = async (workflowId: string, revision: number): Promise<string> => {
-    const machine = await options.stateMachines.stateMachineOf(workflowId, revision);
-    if (!machine)
-      throw new Error(`workflow ${workflowId} revision ${revision} has no state machine: activate it`);
-    return machine.stateMachineArn;
-  };
+  /** Activation published it before any enrollment: its ARN is known without asking Step Functions. */
+  const stateMachineArnOf = (workflowId: string, revision: number): Promise<string> =>
+    options.stateMachines.arnOf(workflowId, revision);
 
   const historyWriter =
     (ports: ExecutorPorts, ref: EnrollmentRef, at: Date) =>

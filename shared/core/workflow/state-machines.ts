@@ -26,6 +26,8 @@ export interface StateMachineRegistry {
   publish(input: PublishStateMachine): Promise<PublishedStateMachine>;
   /** The revision's state machine, or undefined when it was never published. */
   stateMachineOf(workflowId: string, revision: number): Promise<PublishedStateMachine | undefined>;
+  /** The ARN the revision's state machine has once published, without asking (its name is deterministic). */
+  arnOf(workflowId: string, revision: number): Promise<string>;
 }
 
 /** FNV-1a (32 bits) in hex: a short, stable suffix for names that had to be cut. */

@@ -21,11 +21,13 @@ describe('the API Lambda (functions/api/handler.ts)', () => {
   beforeAll(() => {
     process.env.TABLE_NAME = 'crm-workflows-test';
     process.env.ACTION_FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:executor';
+    process.env.STATES_ROLE_ARN = 'arn:aws:iam::123456789012:role/crm-workflows-states';
   });
   afterAll(() => {
     documents.restore();
     delete process.env.TABLE_NAME;
     delete process.env.ACTION_FUNCTION_ARN;
+    delete process.env.STATES_ROLE_ARN;
   });
 
   it('reads a workflow from the configured table, trusting API Gateway for auth', async () => {
