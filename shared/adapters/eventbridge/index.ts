@@ -1,3 +1,4 @@
+export { recordChangesToEventBridge } from './record-changes.eventbridge.ts';
 export {
   type EventBridgePublisherOptions,
   publishToEventBridge,
