@@ -30,6 +30,8 @@ export const SYSTEM_ENVIRONMENT = {
   /** SES v2 sender identity of `sendEmail`; without it the action is not applicable. */
   EMAIL_FROM: z.string().min(3).optional(),
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  /** Waits longer than this are parked as timers in the table, not held by an open execution (0: never park). */
+  PARK_AFTER_SECONDS: z.coerce.number().int().min(0).default(86_400),
   /** SNS topic of `sendNotification`; without it the action is not applicable. */
   NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
 };
@@ -66,6 +68,7 @@ export const workflowSystemFromEnvironment = (
     clock: { now: () => new Date() },
     newId: randomUUID,
     actionFunctionArn: config.ACTION_FUNCTION_ARN,
+    ...(config.PARK_AFTER_SECONDS > 0 ? { parkLongerThanMs: config.PARK_AFTER_SECONDS * 1000 } : {}),
     publish,
     publishActionEvent: (event) => publish([event]),
     stateMachines: createSfnStateMachines({

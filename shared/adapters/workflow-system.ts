@@ -19,6 +19,7 @@ import {
   type DynamoDBExecutorPorts,
 } from './dynamodb/executor-ports.dynamodb.ts';
 import { toDocumentClient } from './dynamodb/index.ts';
+import { createDynamoDBParkedExecutions } from './dynamodb/parked-executions.dynamodb.ts';
 import { DEFAULT_TABLE_NAME } from './dynamodb/table.ts';
 
 export interface WorkflowSystemOptions {
@@ -37,6 +38,11 @@ export interface WorkflowSystemOptions {
   readonly executions: Executions;
   /** Email, notifications and webhooks. */
   readonly outside: OutsideWorld;
+  /**
+   * Park waits longer than this (ms) as timers in the table instead of holding an execution open for them
+   * (`control.resumeParked` starts them when due). Unset: executions wait themselves (the embedded runtime).
+   */
+  readonly parkLongerThanMs?: number;
   /** Replaces the execution ports the enrollment engine uses (tests). */
   readonly enrollmentExecutions?: ExecutionPorts;
   readonly activation?: DynamoDBCrmServicesOptions['activation'];
@@ -72,6 +78,14 @@ export const createWorkflowSystem = (options: WorkflowSystemOptions): WorkflowSy
     stateMachines: options.stateMachines,
     enrollments: createDynamoDBEnrollmentRepository(documents, { tableName }),
     executor: () => executorOf().ports,
+    ...(options.parkLongerThanMs === undefined
+      ? {}
+      : {
+          parking: {
+            executions: createDynamoDBParkedExecutions(documents, { tableName }),
+            afterMs: options.parkLongerThanMs,
+          },
+        }),
     eventWaits: {
       find: async (enrollmentId, actionId) => {
         const wait = await executorOf().eventWaits.eventWait(enrollmentId, actionId);
@@ -97,6 +111,7 @@ export const createWorkflowSystem = (options: WorkflowSystemOptions): WorkflowSy
     client: documents,
     tableName,
     clock: options.clock,
+    ...(options.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: options.parkLongerThanMs }),
     newId: options.newId,
     records: crm.services.records,
     lists: crm.services.lists,

@@ -24,6 +24,8 @@ export interface DynamoDBExecutorPortsOptions {
   readonly client: DynamoDBClient | DynamoDBDocumentClient;
   readonly tableName?: string;
   readonly clock: Clock;
+  /** Waits longer than this (ms) are parked as timers instead of held by their execution. */
+  readonly parkLongerThanMs?: number;
   /** Ids of the records actions create. */
   readonly newId: IdGenerator;
   /** The record service over the same table (`createDynamoDBCrmServices(…).services.records`). */
@@ -63,6 +65,7 @@ export const createDynamoDBExecutorPorts = (options: DynamoDBExecutorPortsOption
   const waitStore = createDynamoDBEventWaits(client, table);
   const ports = createSystemExecutorPorts({
     clock: options.clock,
+    ...(options.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: options.parkLongerThanMs }),
     newId: options.newId,
     revisions: options.revisions ?? createDynamoDBWorkflowRepository(client, table),
     records: options.records,

@@ -7,7 +7,8 @@ import type { ExecutionRef, ExecutorPorts } from '../executor/ports.ts';
 import { startExecution } from '../executor/start-execution.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
-import { type Executions, executionName } from './executions.ts';
+import { type Executions, executionArnOf, executionName } from './executions.ts';
+import type { ParkedExecutions } from './parked-executions.ts';
 
 /** A registered event wait: the token to answer and the execution it belongs to. */
 export interface RegisteredEventWait {
@@ -23,6 +24,11 @@ export interface ExecutionControlOptions {
   readonly enrollments: Pick<EnrollmentRepository, 'current' | 'setExecution'>;
   /** The executor's ports: a start reads the revision and the record and writes history the way every Task does. */
   readonly executor: () => ExecutorPorts;
+  /**
+   * When set, an execution whose first step is further than `afterMs` away is parked as a timer instead of started
+   * (the executor parks waits longer than the same threshold); `resumeParked` starts it when due.
+   */
+  readonly parking?: { readonly executions: ParkedExecutions; readonly afterMs: number };
   /** The event waits the executor registered, and forgetting one once it is answered. */
   readonly eventWaits: {
     find(enrollmentId: string, actionId: string): Promise<RegisteredEventWait | undefined>;
@@ -65,6 +71,19 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   /** Activation published it before any enrollment: its ARN is known without asking Step Functions. */
   const stateMachineArnOf = (workflowId: string, revision: number): Promise<string> =>
     options.stateMachines.arnOf(workflowId, revision);
+
+  /** Starts the execution, or parks it when its first step is far enough away; notes it on the enrollment. */
+  const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<void> => {
+    const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
+    const { parking } = options;
+    if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
+      await parking.executions.park({ name, stateMachineArn, input, dueAt: input.runAt });
+      await options.enrollments.setExecution(endRef(ref), executionArnOf(stateMachineArn, name));
+      return;
+    }
+    const { executionArn } = await executions.start({ stateMachineArn, name, input });
+    await options.enrollments.setExecution(endRef(ref), executionArn);
+  };
 
   const historyWriter =
     (ports: ExecutorPorts, ref: EnrollmentRef, at: Date) =>
@@ -111,12 +130,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         details: { runAt: advance.runAt.toISOString() },
       });
     }
-    const { executionArn } = await executions.start({
-      stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
-      name: executionName(ref.enrollmentId, 0),
-      input: begun.input,
-    });
-    await options.enrollments.setExecution(endRef(ref), executionArn);
+    await launch(ref, executionName(ref.enrollmentId, 0), begun.input);
   };
 
   /** Stops the execution running the enrollment now (the first one when none was noted). */
@@ -127,6 +141,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
       noted ??
       (await stateMachineArnOf(target.workflowId, target.revision)).replace(':stateMachine:', ':execution:') +
         `:${executionName(target.enrollmentId, 0)}`;
+    await options.parking?.executions.cancel(target.enrollmentId);
     await executions.stop(executionArn, reason);
   };
 
@@ -158,12 +173,35 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
       from?.executionId ??
       (await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId))?.executionArn;
     const generation = generationOf(caller, ref.enrollmentId) + 1;
-    const { executionArn } = await executions.start({
-      stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
-      name: executionName(ref.enrollmentId, generation),
-      input,
-    });
-    await options.enrollments.setExecution(endRef(ref), executionArn);
+    await launch(ref, executionName(ref.enrollmentId, generation), input);
+  };
+
+  /**
+   * Starts the parked executions due now, earliest first, at most `limit`: each once (its name is deterministic, a
+   * second start is refused), then forgets it; one whose enrollment has ended, or moved on to another execution, is
+   * forgotten without a start. Returns how many were due.
+   */
+  const resumeParked = async (limit: number): Promise<number> => {
+    const { parking } = options;
+    if (!parking) return 0;
+    const due = await parking.executions.due(clock.now().toISOString(), limit);
+    for (const parked of due) {
+      const ref = parked.input.enrollment;
+      const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
+      const live =
+        current !== undefined &&
+        current.latest.id === ref.enrollmentId &&
+        current.latest.status === 'active' &&
+        current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
+      if (live)
+        await executions.start({
+          stateMachineArn: parked.stateMachineArn,
+          name: parked.name,
+          input: parked.input,
+        });
+      await parking.executions.cancel(ref.enrollmentId);
+    }
+    return due.length;
   };
 
   const ports: ExecutionPorts = {
@@ -177,6 +215,8 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     ports,
     /** For the executor's ports. */
     continueAsNew,
+    /** For the scheduled function that starts parked executions when due. */
+    resumeParked,
     succeedEventWait: (taskToken: string, state: ExecutionState) =>
       executions.sendTaskSuccess(taskToken, state),
   };

@@ -43,12 +43,22 @@ export const advanceAlong = async (
     });
   }
   const resumeAt = result.target?.id ?? result.lastDelayId;
-  return withinHorizon(enrollment, result.runAt, resumeAt, new Date(run.request.startedAt), result.skipping);
+  const { parkLongerThanMs } = run.ports;
+  return withinHorizon(
+    enrollment,
+    result.runAt,
+    resumeAt,
+    new Date(run.request.startedAt),
+    result.skipping,
+    parkLongerThanMs === undefined ? undefined : { now: run.now, afterMs: parkLongerThanMs },
+  );
 };
 
 /**
  * The state that waits until `runAt`, or, when `runAt` is past the horizon of the execution
- * started at `startedAt`, waits until the horizon and then continues in a new execution.
+ * started at `startedAt`, waits until the horizon and then continues in a new execution. With `park`, a wait longer
+ * than `park.afterMs` from `park.now` does not wait in this execution at all: it continues at once, and the new
+ * execution is parked as a timer until `runAt` (continue-as-new decides).
  */
 export const withinHorizon = (
   enrollment: EnrollmentRef,
@@ -56,9 +66,18 @@ export const withinHorizon = (
   resumeAt: string | null,
   startedAt: Date,
   skipping = false,
+  park?: { readonly now: Date; readonly afterMs: number },
 ): ExecutionState => {
   const horizon = horizonOf(startedAt);
   const flags = skipping ? { skipping: true } : {};
+  if (park && resumeAt !== null && runAt.getTime() - park.now.getTime() > park.afterMs) {
+    return {
+      enrollment,
+      runAt: park.now.toISOString(),
+      ...flags,
+      continueAt: { resumeAt, runAt: runAt.toISOString() },
+    };
+  }
   if (resumeAt === null || runAt.getTime() <= horizon.getTime()) {
     return { enrollment, runAt: runAt.toISOString(), ...flags };
   }

@@ -17,6 +17,12 @@ export type EffectOutcome = Readonly<Record<string, unknown>>;
 /** What the executor reads and writes, as interfaces: DynamoDB and AWS on Lambda, memory in tests. */
 export interface ExecutorPorts {
   readonly now: () => Date;
+  /**
+   * When set, a wait longer than this (ms) does not hold its execution open: the execution hands over at once
+   * (continue-as-new), and the new one is parked as a timer until the wait's instant (Step Functions' open
+   * executions quota). Unset: executions wait themselves, up to their one-year horizon.
+   */
+  readonly parkLongerThanMs?: number;
   /** The revision an execution runs. */
   readonly workflow: (workflowId: string, revision: number) => Promise<WorkflowDefinition>;
   /** The enrolled record's properties, undefined once deleted. */

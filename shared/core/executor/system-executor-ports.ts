@@ -29,6 +29,8 @@ import { runEffect } from './run-effect.ts';
 /** Everything the executor's ports are made of: the system's services and stores, as ports. */
 export interface SystemExecutorDeps {
   readonly clock: Clock;
+  /** Waits longer than this (ms) are parked as timers instead of held by their execution (see ExecutorPorts). */
+  readonly parkLongerThanMs?: number;
   /** Ids of the records `createRecord` and `createTask` make (drawn once per effect, kept in its intent). */
   readonly newId: IdGenerator;
   /** The revision an execution runs. */
@@ -91,6 +93,7 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
 
   return {
     now: () => deps.clock.now(),
+    ...(deps.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: deps.parkLongerThanMs }),
     workflow: revisionOf,
     record: (objectType, id) =>
       isObjectType(objectType) ? reads.properties({ objectType, id }) : Promise.resolve(undefined),
