@@ -1,0 +1,184 @@
+import { describe, expect, it } from 'vitest';
+import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
+import type { CurrentEnrollment, Enrollment } from '../../../shared/core/enrollment/enrollment-repository.ts';
+import { createExecutionControl } from '../../../shared/core/executions/execution-control.ts';
+import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
+import type { ParkedExecution } from '../../../shared/core/executions/parked-executions.ts';
+import type { ExecutorPorts } from '../../../shared/core/executor/ports.ts';
+import type { WorkflowDefinition } from '../../../shared/core/workflow/workflow.schema.ts';
+import { WorkflowDefinitionSchema } from '../../../shared/core/workflow/workflow.schema.ts';
+
+const DAY = 86_400_000;
+const SM = 'arn:aws:states:eu-west-1:123456789012:stateMachine:crm-wf-wf_1-r1';
+
+const workflow: WorkflowDefinition = WorkflowDefinitionSchema.parse({
+  name: 'Nurture',
+  objectType: 'contacts',
+  enrollment: { trigger: 'manual' },
+  startActionId: 'wait',
+  actions: [
+    { id: 'wait', type: 'delay', duration: 'P7D', next: 'tag' },
+    { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: null },
+  ],
+});
+
+/** Step Functions, the parked store and the enrollment state in memory, behind the control's ports. */
+const world = (options: { parkAfterMs?: number } = {}) => {
+  let now = new Date('2027-01-04T09:00:00.000Z');
+  const started: StartExecutionRequest[] = [];
+  const names = new Set<string>();
+  const stopped: string[] = [];
+  const parked = new Map<string, ParkedExecution>();
+  const enrollment: Enrollment = {
+    id: 'enr_1',
+    workflowId: 'wf_1',
+    revision: 1,
+    objectType: 'contacts',
+    recordId: 'c_1',
+    count: 1,
+    status: 'active',
+    enrolledBecause: 'manual',
+    enrolledAt: now.toISOString(),
+  };
+  const state: { current: CurrentEnrollment } = {
+    current: {
+      workflowId: 'wf_1',
+      objectType: 'contacts',
+      recordId: 'c_1',
+      count: 1,
+      latest: enrollment,
+      waitingActionIds: [],
+    },
+  };
+  const history: string[] = [];
+  const control = createExecutionControl({
+    clock: { now: () => now },
+    executions: {
+      start: async (request) => {
+        const executionArn = executionArnOf(request.stateMachineArn, request.name);
+        if (names.has(request.name)) return { executionArn, alreadyStarted: true };
+        names.add(request.name);
+        started.push(request);
+        return { executionArn, alreadyStarted: false };
+      },
+      stop: async (executionArn) => void stopped.push(executionArn),
+      sendTaskSuccess: async () => undefined,
+    },
+    stateMachines: { arnOf: async () => SM },
+    enrollments: {
+      current: async () => state.current,
+      setExecution: async (_ref, executionArn) => {
+        state.current = { ...state.current, executionArn };
+      },
+    },
+    executor: () =>
+      ({
+        now: () => now,
+        workflow: async () => workflow,
+        record: async () => ({ email: 'ada@example.com' }),
+        history: async (line: { event: string; actionId?: string }) =>
+          void history.push(`${line.event}:${line.actionId ?? ''}`),
+        endEnrollment: async () => undefined,
+      }) as unknown as ExecutorPorts,
+    eventWaits: { find: async () => undefined, forget: async () => undefined },
+    ...(options.parkAfterMs === undefined
+      ? {}
+      : {
+          parking: {
+            afterMs: options.parkAfterMs,
+            executions: {
+              park: async (execution) => void parked.set(execution.input.enrollment.enrollmentId, execution),
+              cancel: async (enrollmentId) => void parked.delete(enrollmentId),
+              due: async (at, limit) =>
+                [...parked.values()]
+                  .filter((execution) => execution.dueAt <= at)
+                  .sort((a, b) => a.dueAt.localeCompare(b.dueAt))
+                  .slice(0, limit),
+            },
+          },
+        }),
+  });
+  return {
+    control,
+    enrollment,
+    started,
+    stopped,
+    parked,
+    history,
+    state,
+    advance: (ms: number) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+};
+
+describe('execution control', () => {
+  it('starts the first execution named by the enrollment, at the first action instant', async () => {
+    const w = world();
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    expect(w.started).toHaveLength(1);
+    expect(w.started[0]).toMatchObject({ stateMachineArn: SM, name: 'enr_1' });
+    expect((w.started[0]?.input as ExecutionState).runAt).toBe('2027-01-11T09:00:00.000Z');
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
+    expect(w.history).toEqual(['action.scheduled:tag']);
+  });
+
+  it('parks an execution whose first step is beyond the threshold, and starts it once when due', async () => {
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    expect(w.started).toEqual([]);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1', dueAt: '2027-01-11T09:00:00.000Z' });
+
+    w.advance(6 * DAY);
+    expect(await w.control.resumeParked(100)).toBe(0);
+    w.advance(DAY);
+    expect(await w.control.resumeParked(100)).toBe(1);
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
+    expect(w.parked.size).toBe(0);
+    expect(await w.control.resumeParked(100)).toBe(0);
+    expect(w.started).toHaveLength(1);
+  });
+
+  it('forgets a parked execution when the enrollment is stopped, and never starts it', async () => {
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.stopExecution?.(
+      { workflowId: 'wf_1', revision: 1, enrollmentId: 'enr_1', objectType: 'contacts', recordId: 'c_1' },
+      'goal_met',
+    );
+    w.advance(30 * DAY);
+    expect(await w.control.resumeParked(100)).toBe(0);
+    expect(w.started).toEqual([]);
+    expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1')]);
+  });
+
+  it('drops a due parked execution whose enrollment has ended meanwhile', async () => {
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
+    w.advance(8 * DAY);
+    expect(await w.control.resumeParked(100)).toBe(1);
+    expect(w.started).toEqual([]);
+    expect(w.parked.size).toBe(0);
+  });
+
+  it('continues as new once per calling execution: a retried Task starts nothing more', async () => {
+    const w = world();
+    const input: ExecutionState = {
+      enrollment: {
+        workflowId: 'wf_1',
+        revision: 1,
+        enrollmentId: 'enr_1',
+        recordId: 'c_1',
+        objectType: 'contacts',
+      },
+      runAt: '2027-01-04T09:00:00.000Z',
+      resumeAt: 'tag',
+    };
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2026-01-08T09:00:00.000Z' };
+    await w.control.continueAsNew(input, from);
+    await w.control.continueAsNew(input, from);
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+  });
+});
