@@ -118,7 +118,7 @@ describe('execution control', () => {
     await w.control.ports.startExecution?.(w.enrollment, {} as never);
     expect(w.started).toHaveLength(1);
     expect(w.started[0]).toMatchObject({ stateMachineArn: SM, name: 'enr_1' });
-    expect((w.started[0]?.input as ExecutionState).runAt).toBe('2027-01-11T09:00:00.000Z');
+    expect(w.started[0]?.input.runAt).toBe('2027-01-11T09:00:00.000Z');
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
     expect(w.history).toEqual(['action.scheduled:tag']);
   });
