@@ -7,6 +7,7 @@ import { recordChangesToEventBridge } from '../../shared/adapters/eventbridge/re
 import { type PublishResult, publishChanges } from '../../shared/core/changes/change-publisher.ts';
 import { DEFAULT_EVENT_BUS_NAME } from '../../shared/core/events/event-names.ts';
 import { readEnvironment } from '../commons/environment.ts';
+import { instrumented } from '../commons/observability.ts';
 
 const env = readEnvironment({
   TABLE_NAME: z.string().min(3),
@@ -26,9 +27,9 @@ const publish = recordChangesToEventBridge(new EventBridgeClient({}), { eventBus
  * the stream retries, or a change whose stream record expired, is published all the same, at least once; one
  * instance at a time (reserved concurrency 1) keeps the order without duplicates.
  */
-export const handler = async (): Promise<PublishResult> => {
+export const handler = instrumented(async (): Promise<PublishResult> => {
   const result = await publishChanges(changeLog, publish);
   // A refused change stays in the feed; failing the invocation has the stream retry it soon.
   if (result.refused > 0) throw new Error(`EventBridge refused ${result.refused} change(s): retried`);
   return result;
-};
+});

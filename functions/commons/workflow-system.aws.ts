@@ -5,6 +5,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { publishToEventBridge } from '../../shared/adapters/eventbridge/index.ts';
+import type { OutboundEvent } from '../../shared/adapters/eventbridge/workflow-events.eventbridge.ts';
 import { createSecretsManagerSource } from '../../shared/adapters/secrets/secret-source.secrets-manager.ts';
 import { createSesMailer } from '../../shared/adapters/ses/mailer.ses.ts';
 import { createSnsNotifier } from '../../shared/adapters/sns/notifier.sns.ts';
@@ -47,6 +48,7 @@ const notConfigured = (what: string, variable: string) => {
 export const workflowSystemFromEnvironment = (
   env: Record<string, string | undefined> = process.env,
   clients: { readonly dynamodb?: DynamoDBClient | DynamoDBDocumentClient } = {},
+  observe: { readonly onEvents?: (events: readonly OutboundEvent[]) => void } = {},
 ): WorkflowSystem => {
   const config = readEnvironment(SYSTEM_ENVIRONMENT, env);
   const events = new EventBridgeClient({});
@@ -61,7 +63,11 @@ export const workflowSystemFromEnvironment = (
   const notifier: Notifier = config.NOTIFICATION_TOPIC_ARN
     ? createSnsNotifier({ topicArn: config.NOTIFICATION_TOPIC_ARN })
     : { send: async () => notConfigured('notifications', 'NOTIFICATION_TOPIC_ARN') };
-  const publish = publishToEventBridge(events, bus);
+  const toBus = publishToEventBridge(events, bus);
+  const publish = async (outbound: readonly OutboundEvent[]): Promise<void> => {
+    await toBus(outbound);
+    observe.onEvents?.(outbound);
+  };
   return createWorkflowSystem({
     client: clients.dynamodb ?? new DynamoDBClient({}),
     tableName: config.TABLE_NAME,

@@ -1,3 +1,4 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { z } from 'zod';
@@ -7,10 +8,11 @@ import type { EventEnvelope } from '../../shared/core/events/event-envelope.ts';
 import { createIngestTarget } from '../../shared/core/events/ingest-target.ts';
 import { readEnvironment } from '../commons/environment.ts';
 import { logger } from '../commons/logger.ts';
+import { countWorkflowEvents, instrumented, METRIC_NAMES, metrics } from '../commons/observability.ts';
 import { workflowSystemFromEnvironment } from '../commons/workflow-system.aws.ts';
 
 const env = readEnvironment({ DEAD_LETTER_QUEUE_URL: z.url() });
-const system = workflowSystemFromEnvironment();
+const system = workflowSystemFromEnvironment(process.env, {}, { onEvents: countWorkflowEvents });
 
 const target = deadLetteringRejected({
   target: 'ingest',
@@ -29,6 +31,6 @@ const target = deadLetteringRejected({
  * through the same services as the API. An invalid one is dead-lettered with its validation error at once; a fault
  * is thrown and retried.
  */
-export const handler = async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
+export const handler = instrumented(async (event: EventBridgeEvent<string, unknown>): Promise<void> => {
   await target(event as unknown as EventEnvelope);
-};
+});
