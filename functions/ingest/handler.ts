@@ -19,11 +19,13 @@ const target = deadLetteringRejected({
   handler: createIngestTarget({ records: system.services.records, enroll: enrollPort(system.enrollment) }),
   client: new SQSClient({}),
   queueUrl: env.DEAD_LETTER_QUEUE_URL,
-  onRejected: (rejected) =>
+  onRejected: (rejected) => {
+    metrics.addMetric(METRIC_NAMES.eventsRejected, MetricUnit.Count, 1);
     logger.warn('event rejected', {
       detailType: rejected.event['detail-type'],
       error: rejected.error.message,
-    }),
+    });
+  },
 });
 
 /**
