@@ -16,10 +16,14 @@ export const workflowEnrollmentsPartition = (workflowId: string) => `ENRWF#${wor
 export const workflowEnrollmentsSort = (status: string, enrolledAt: string, id: string) =>
   `${status}#${enrolledAt}#${id}`;
 
-/** A workflow's history, newest first by `<at>#<key>`. */
+/**
+ * A workflow's history, newest first by `<at>#<order>#<key>`: the order of the write breaks ties between lines of one
+ * instant (a line whose key was claimed before the order was kept has none).
+ */
 export const historyPk = (workflowId: string) => `HIST#${workflowId}`;
-export const historySk = (at: string, key: string) => `${at}#${key}`;
-/** One item per line key: the instant the first append chose, so a retry rewrites the same line. */
+export const historySk = (at: string, order: string | undefined, key: string) =>
+  order === undefined ? `${at}#${key}` : `${at}#${order}#${key}`;
+/** One item per line key: the instant and write order the first append chose, so a retry rewrites the same line. */
 export const historyKeyPk = (workflowId: string, key: string) => `HISTKEY#${workflowId}#${key}`;
 export const HISTORY_KEY_SK = '#KEY';
 /** gsi1: a record's history across workflows. */

@@ -22,12 +22,15 @@ import {
 import { queryPage } from './paging.ts';
 import { conditionally, pickDefined } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
+import { nextWriteOrder } from './write-order.ts';
 
 /*
  * History in the single table (docs/storage.md, "Enrollments and history"):
- *   line      pk HIST#<workflowId>            sk <at>#<key>   gsi1 HISTREC#<type>#<recordId> / <at>#<workflowId>#<key>
- *                                                             gsi2 HISTWF#<workflowId>#<recordId> / <at>#<key>
- *   line key  pk HISTKEY#<workflowId>#<key>   sk #KEY         the `at` of the first append of that key
+ *   line      pk HIST#<workflowId>            sk <at>#<order>#<key>
+ *             gsi1 HISTREC#<type>#<recordId> / <at>#<order>#<workflowId>#<key>
+ *             gsi2 HISTWF#<workflowId>#<recordId> / <at>#<order>#<key>
+ *   line key  pk HISTKEY#<workflowId>#<key>   sk #KEY         the `at` and `order` of the first append of that key
+ * `order` (write-order.ts) lists the lines of one instant in the order they were written.
  */
 
 export interface DynamoDBHistoryRepositoryOptions {
@@ -61,24 +64,26 @@ export const createDynamoDBHistoryRepository = (
 ): HistoryRepository => {
   const { tableName } = options;
 
-  /** The instant the first append of `key` chose: the line's sort key, the same for every retry. */
-  const instantOf = async (line: HistoryLine, key: string): Promise<string> => {
+  /** The instant and write order the first append of `key` chose: the line's sort key, the same for every retry. */
+  const placeOf = async (line: HistoryLine, key: string): Promise<{ at: string; order?: string }> => {
     const keyItem = { [TABLE_KEYS.pk]: historyKeyPk(line.workflowId, key), [TABLE_KEYS.sk]: HISTORY_KEY_SK };
+    const order = nextWriteOrder();
     const claimed = await conditionally(() =>
       documents.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...keyItem, at: line.at },
+          Item: { ...keyItem, at: line.at, order },
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk },
         }),
       ),
     );
-    if (claimed) return line.at;
+    if (claimed) return { at: line.at, order };
     const { Item } = await documents.send(
       new GetCommand({ TableName: tableName, Key: keyItem, ConsistentRead: true }),
     );
-    return (Item?.at as string | undefined) ?? line.at;
+    if (!Item) return { at: line.at, order };
+    return pickDefined<{ at: string; order?: string }>(Item, ['at', 'order']);
   };
 
   const page = async (
@@ -97,7 +102,8 @@ export const createDynamoDBHistoryRepository = (
 
   return {
     async append(line, key = historyLineKey(line)) {
-      const at = await instantOf(line, key);
+      const { at, order } = await placeOf(line, key);
+      const sk = historySk(at, order, key);
       // A crash between the two writes leaves the key without its line: the retry finds the key and writes it.
       await conditionally(() =>
         documents.send(
@@ -105,11 +111,11 @@ export const createDynamoDBHistoryRepository = (
             TableName: tableName,
             Item: {
               [TABLE_KEYS.pk]: historyPk(line.workflowId),
-              [TABLE_KEYS.sk]: historySk(at, key),
+              [TABLE_KEYS.sk]: sk,
               [TABLE_KEYS.gsi1.pk]: recordHistoryPartition(line.objectType, line.recordId),
-              [TABLE_KEYS.gsi1.sk]: `${at}#${line.workflowId}#${key}`,
+              [TABLE_KEYS.gsi1.sk]: historySk(at, order, `${line.workflowId}#${key}`),
               [TABLE_KEYS.gsi2.pk]: workflowRecordHistoryPartition(line.workflowId, line.recordId),
-              [TABLE_KEYS.gsi2.sk]: historySk(at, key),
+              [TABLE_KEYS.gsi2.sk]: sk,
               entity: 'history',
               ...toLine(line as unknown as Item),
               at,

@@ -1,5 +1,6 @@
 import type { EnrollmentChange } from './change-views.ts';
 import type { EnrollmentDecision, EnrollmentState, EnrollReason } from './enrollment-decision.ts';
+import { isEnrollmentOf } from './enrollment-id.ts';
 import { enrollUnlessBlocked, skipDecision } from './entry-gates.ts';
 import type { PartReader } from './part-reader.ts';
 import type { PartName, Trigger, WorkflowParts } from './workflow-parts.ts';
@@ -39,9 +40,18 @@ export const reenrollmentFired = (of: PartsOfChange): boolean =>
   of.read.after('criteria', of.parts.criteria);
 
 /**
+ * A change the record's own enrollment in this workflow made (an action of it wrote the record): the record was
+ * enrolled here when it changed, however late the change is decided — after the enrollment ended, its last action
+ * being the one that wrote.
+ */
+const madeWhileEnrolled = ({ parts, change }: PartsOfChange): boolean =>
+  change.cause !== undefined && isEnrollmentOf(change.cause.enrollmentId, parts.workflow.id, change.id);
+
+/**
  * Decisions for a record not enrolled now in a criteria workflow: the first enrollment when the criteria rise;
  * another only through re-enrollment (on, and a trigger fired while the criteria match). A change that would
- * enroll is skipped past the loop guard, in a suppression list, meeting the unenrollment criteria or the goal.
+ * enroll is skipped when the record's own enrollment here made it (`already_enrolled`, as when it is decided before
+ * that enrollment ends), past the loop guard, in a suppression list, meeting the unenrollment criteria or the goal.
  */
 export const decideEntry = (
   of: PartsOfChange,
@@ -60,6 +70,7 @@ export const decideEntry = (
     if (reenrollmentFired(of)) reason = 'reenrollment';
   }
   if (!reason) return [];
+  if (madeWhileEnrolled(of)) return [skipDecision(parts, 'already_enrolled')];
   if ((change.cause?.depth ?? 0) > MAX_CAUSE_DEPTH) return [skipDecision(parts, 'loop_guard')];
   return enrollUnlessBlocked(parts, reason, read.after, states);
 };

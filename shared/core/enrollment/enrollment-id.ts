@@ -10,6 +10,10 @@ const fnv1a64 = (text: string): string => {
   return hash.toString(16).padStart(16, '0');
 };
 
+/** What every enrollment id of the record in the workflow begins with. */
+const enrollmentIdPrefix = (workflowId: string, recordId: string): string =>
+  `enr_${fnv1a64(`${workflowId}\u0000${recordId}`)}_`;
+
 /**
  * The id of the `count`-th enrollment (1, 2, …) of a record in a workflow: the same for the same three, so a
  * redelivered event names the same enrollment and its execution. Letters, digits and `_` only, 25–35
@@ -19,8 +23,15 @@ const fnv1a64 = (text: string): string => {
 export const enrollmentId = (workflowId: string, recordId: string, count: number): string => {
   if (!Number.isSafeInteger(count) || count < 1)
     throw new RangeError(`an enrollment count is 1 or more: ${count}`);
-  return `enr_${fnv1a64(`${workflowId}\u0000${recordId}`)}_${count}`;
+  return `${enrollmentIdPrefix(workflowId, recordId)}${count}`;
 };
+
+/**
+ * True when `id` names an enrollment (any count) of the record in the workflow.
+ * @example isEnrollmentOf(enrollmentId('wf_1', 'c_42', 3), 'wf_1', 'c_42') // true
+ */
+export const isEnrollmentOf = (id: string, workflowId: string, recordId: string): boolean =>
+  id.startsWith(enrollmentIdPrefix(workflowId, recordId));
 
 /** A stable key of a history line: 16 hex digits of its fields (used by stores to keep one copy of a retry). */
 export const lineDigest = (parts: readonly (string | number | undefined)[]): string =>

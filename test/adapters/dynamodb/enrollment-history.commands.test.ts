@@ -165,13 +165,15 @@ describe('DynamoDB history repository commands', () => {
     reason: 'criteria',
   };
 
-  it('claims the line key, then puts the line once under its index keys', async () => {
+  it('claims the line key with its write order, then puts the line once under its index keys', async () => {
     // Prepare
     documents.on(PutCommand).resolves({});
     // Act
     await history.append(line, 'k1');
     // Assess
     const [key, item] = documents.commandCalls(PutCommand).map((call) => call.args[0].input);
+    const order = key?.Item?.order as string;
+    expect(order).toMatch(/^\d{17}$/);
     expect(key).toMatchObject({
       Item: { pk: 'HISTKEY#wf_1#k1', sk: '#KEY', at: line.at },
       ConditionExpression: 'attribute_not_exists(#pk)',
@@ -180,17 +182,46 @@ describe('DynamoDB history repository commands', () => {
       ConditionExpression: 'attribute_not_exists(#pk)',
       Item: {
         pk: 'HIST#wf_1',
-        sk: `${line.at}#k1`,
+        sk: `${line.at}#${order}#k1`,
         gsi1pk: 'HISTREC#contacts#c_1',
-        gsi1sk: `${line.at}#wf_1#k1`,
+        gsi1sk: `${line.at}#${order}#wf_1#k1`,
         gsi2pk: 'HISTWF#wf_1#c_1',
-        gsi2sk: `${line.at}#k1`,
+        gsi2sk: `${line.at}#${order}#k1`,
         event: 'enrolled',
       },
     });
   });
 
-  it('writes a retried line at the instant its key holds', async () => {
+  it('orders the lines of one instant as they were written', async () => {
+    // Prepare
+    documents.on(PutCommand).resolves({});
+    // Act
+    await history.append(line, 'k2');
+    await history.append({ ...line, event: 'action.scheduled', actionId: 'a1' }, 'k1');
+    // Assess
+    const [first, second] = documents
+      .commandCalls(PutCommand)
+      .map((call) => call.args[0].input.Item as { sk: string })
+      .filter((item) => item.sk.startsWith(line.at));
+    expect(first!.sk < second!.sk).toBe(true);
+  });
+
+  it('writes a retried line at the instant and order its key holds', async () => {
+    // Prepare
+    documents.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
+    documents
+      .on(GetCommand)
+      .resolves({ Item: { at: '2026-02-01T00:00:00.000Z', order: '00000000000000042' } });
+    // Act
+    await history.append(line, 'k1');
+    // Assess
+    expect(documents.commandCalls(PutCommand)[1]!.args[0].input.Item).toMatchObject({
+      sk: '2026-02-01T00:00:00.000Z#00000000000000042#k1',
+      at: '2026-02-01T00:00:00.000Z',
+    });
+  });
+
+  it('writes a retried line whose key holds no order at its instant alone', async () => {
     // Prepare
     documents.on(PutCommand).rejectsOnce(conditionFailed()).resolves({});
     documents.on(GetCommand).resolves({ Item: { at: '2026-02-01T00:00:00.000Z' } });
@@ -199,7 +230,7 @@ describe('DynamoDB history repository commands', () => {
     // Assess
     expect(documents.commandCalls(PutCommand)[1]!.args[0].input.Item).toMatchObject({
       sk: '2026-02-01T00:00:00.000Z#k1',
-      at: '2026-02-01T00:00:00.000Z',
+      gsi1sk: '2026-02-01T00:00:00.000Z#wf_1#k1',
     });
   });
 

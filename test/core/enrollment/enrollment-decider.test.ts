@@ -7,6 +7,7 @@ import type {
   EnrollmentState,
   RecordSurroundings,
 } from '../../../shared/core/enrollment/enrollment-decision.ts';
+import { enrollmentId } from '../../../shared/core/enrollment/enrollment-id.ts';
 import type { Evaluation } from '../../../shared/core/enrollment/part-reader.ts';
 import {
   CUSTOMERS,
@@ -174,6 +175,32 @@ const cases: [string, Case][] = [
     {
       workflows: [scoreTrigger],
       change: updated({ ...lead, score: 10 }, { ...lead, score: 20 }),
+      states: { wf_a: ENDED },
+      expected: [enroll('reenrollment')],
+    },
+  ],
+  [
+    're-enrollment on: a change its own (ended) enrollment made is skipped, as when decided while it ran',
+    {
+      workflows: [scoreTrigger],
+      change: updated(
+        { ...lead, score: 10 },
+        { ...lead, score: 11 },
+        { cause: { workflowId: 'wf_a', enrollmentId: enrollmentId('wf_a', 'c1', 1), depth: 1 } },
+      ),
+      states: { wf_a: ENDED },
+      expected: [skip('already_enrolled')],
+    },
+  ],
+  [
+    "re-enrollment on: a change another record's enrollment in the workflow made re-enrolls",
+    {
+      workflows: [scoreTrigger],
+      change: updated(
+        { ...lead, score: 10 },
+        { ...lead, score: 11 },
+        { cause: { workflowId: 'wf_a', enrollmentId: enrollmentId('wf_a', 'c2', 1), depth: 1 } },
+      ),
       states: { wf_a: ENDED },
       expected: [enroll('reenrollment')],
     },
