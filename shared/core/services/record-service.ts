@@ -30,11 +30,16 @@ export interface RecordServiceOptions {
    * Default 5 minutes: longer than any request may run.
    */
   readonly claimGraceMs?: number;
-  /** Read-modify-write attempts of a change that carries no version (PATCH, delete, associations). Default 5. */
+  /**
+   * Read-modify-write attempts of a change that carries no version (PATCH, delete, associations). An attempt is lost
+   * only to another writer's committed change, so `n` writers of one record at once all succeed within `n`
+   * attempts: the bound (default 100) stops only a record under continuous writes, with a 409.
+   */
   readonly attempts?: number;
 }
 
 const DEFAULT_CLAIM_GRACE_MS = 5 * 60_000;
+const DEFAULT_ATTEMPTS = 100;
 
 /** Records, their associations and unique values, every change committed through the write protocol. */
 export class CrmRecordService implements RecordService {
@@ -45,6 +50,8 @@ export class CrmRecordService implements RecordService {
   readonly #ids: IdGenerator;
   readonly #graceMs: number;
   readonly #attempts: number;
+  /** Per record, the last write of it this service started: its writes take turns instead of racing each other. */
+  readonly #turns = new Map<string, Promise<unknown>>();
 
   constructor(options: RecordServiceOptions) {
     this.#stores = options.stores;
@@ -53,7 +60,7 @@ export class CrmRecordService implements RecordService {
     this.#clock = options.clock;
     this.#ids = options.ids;
     this.#graceMs = options.claimGraceMs ?? DEFAULT_CLAIM_GRACE_MS;
-    this.#attempts = options.attempts ?? 5;
+    this.#attempts = options.attempts ?? DEFAULT_ATTEMPTS;
   }
 
   async create(
@@ -320,18 +327,35 @@ export class CrmRecordService implements RecordService {
     return stored !== undefined && stored.deleted !== true;
   }
 
-  /** Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). */
+  /**
+   * Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). The
+   * writes of one record through this service take turns; only a writer elsewhere (another process) can win a race.
+   */
   async #retry<T>(
     objectType: ObjectType,
     id: string,
     step: (stored: StoredRecord) => Promise<T | undefined>,
   ) {
     assertObjectType(objectType);
-    for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
-      const result = await step(await this.#changes.loadLive(objectType, id));
-      if (result !== undefined) return result;
+    return this.#inTurn(`${objectType}#${id}`, async () => {
+      for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
+        const result = await step(await this.#changes.loadLive(objectType, id));
+        if (result !== undefined) return result;
+      }
+      throw new ConflictError(`the ${objectType} record ${id} keeps changing concurrently; try again`);
+    });
+  }
+
+  /** Runs `write` once the writes of the same key started before it are done (whatever their outcome). */
+  async #inTurn<T>(key: string, write: () => Promise<T>): Promise<T> {
+    const mine = (this.#turns.get(key) ?? Promise.resolve()).then(write);
+    const settled = mine.catch(() => undefined);
+    this.#turns.set(key, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.#turns.get(key) === settled) this.#turns.delete(key);
     }
-    throw new ConflictError(`the ${objectType} record ${id} keeps changing concurrently; try again`);
   }
 
   #change(

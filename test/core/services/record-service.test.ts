@@ -263,6 +263,45 @@ describe('CrmRecordService', () => {
     expect(history.results.map((change) => change.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('lands 50 concurrent PATCHes of one record, each as a version of its own', async () => {
+    // Prepare
+    const { records, stores } = fresh();
+    const created = await records.create('contacts', { firstname: 'A' });
+    // Act
+    const updated = await Promise.all(
+      Array.from({ length: 50 }, (_, n) => records.update('contacts', created.id, { score: n })),
+    );
+    // Assess
+    expect(updated.map((record) => record.version).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 50 }, (_, n) => n + 2),
+    );
+    const history = await stores.changeLog.history('contacts', created.id, { limit: 100 });
+    expect(history.results).toHaveLength(51);
+  });
+
+  it('lands concurrent PATCHes of one record made through two services over one table (two processes)', async () => {
+    // Prepare
+    const { records, stores } = fresh();
+    const elsewhere = recordWorld(db.client, db.tableName, { ids: sequentialIds(`t${table}-b`) }).records;
+    const created = await records.create('contacts', { firstname: 'A' });
+    // Act
+    await Promise.all(
+      Array.from({ length: 20 }, (_, n) =>
+        (n % 2 ? records : elsewhere).update(
+          'contacts',
+          created.id,
+          n % 4 < 2 ? { score: n } : { city: `c${n}` },
+        ),
+      ),
+    );
+    // Assess
+    expect((await records.get('contacts', created.id)).version).toBe(21);
+    const history = await stores.changeLog.history('contacts', created.id, { limit: 100 });
+    expect(history.results.map((change) => change.version)).toEqual(
+      Array.from({ length: 21 }, (_, n) => n + 1),
+    );
+  });
+
   it('associates both ways, once, and dissociates', async () => {
     // Prepare
     const { records, stores } = fresh();
