@@ -52,7 +52,9 @@ export const workflowSystemFromEnvironment = (
 ): WorkflowSystem => {
   const config = readEnvironment(SYSTEM_ENVIRONMENT, env);
   const events = new EventBridgeClient({});
-  const sfn = new SFNClient({});
+  // Adaptive retries: backoff on ThrottlingException and a client-side rate that follows what Step Functions accepts,
+  // so that a large enrollExisting or a burst of enrollments is paced under the StartExecution quota.
+  const sfn = new SFNClient({ retryMode: 'adaptive', maxAttempts: 8 });
   const bus = { eventBusName: config.EVENT_BUS_NAME };
   const mailer: Mailer = config.EMAIL_FROM
     ? createSesMailer({
