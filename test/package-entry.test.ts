@@ -45,7 +45,7 @@ describe('the package entry (built dist/, as teams install it)', () => {
     const result = node(`
       const runtime = await import('crm-workflows/runtime');
       const infra = await import('crm-workflows/infra');
-      console.log(JSON.stringify({ run: typeof runtime.runStateMachine, construct: typeof infra.CrmWorkflows }));
+      console.log(JSON.stringify({ run: typeof runtime.startRuntime, construct: typeof infra.CrmWorkflows }));
     `);
     // Assess
     expect(result.stderr).toBe('');

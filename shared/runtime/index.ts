@@ -1,4 +1,4 @@
-/** The embedded runtime's entry (`crm-workflows/runtime`): compiled workflows run on one machine. */
+/** The embedded runtime's entry (`crm-workflows/runtime`): the whole system on one machine, no AWS account. */
 
 export {
   type BusEvent,
@@ -7,12 +7,11 @@ export {
   type EmbeddedBus,
   type EmbeddedBusOptions,
 } from './bus/embedded-bus.ts';
+export { type RuntimeConfig, readRuntimeConfig } from './config.ts';
+export { type RunningRuntime, type RuntimeExtensions, startRuntime } from './start-runtime.ts';
 export {
-  type ExecutionEvent,
-  type ExecutionOutcome,
-  type LocalExecutionOptions,
-  runStateMachine,
-  StatesTimeout,
-  type TaskInvocation,
-  taskTokenOf,
-} from './local-state-machine.ts';
+  createDurableStepFunctions,
+  type DurableStepFunctions,
+  type DurableStepFunctionsOptions,
+  StepFunctionsError,
+} from './step-functions/durable-step-functions.ts';

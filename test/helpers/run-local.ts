@@ -1,12 +1,8 @@
 import type { StateMachineDefinition } from '../../shared/core/compiler/asl.types.ts';
 import type { ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { executeTask } from '../../shared/core/executor/execute-task.ts';
-import {
-  type ExecutionEvent,
-  runStateMachine,
-  StatesTimeout,
-} from '../../shared/runtime/local-state-machine.ts';
 import type { InMemoryWorld } from './in-memory-world.ts';
+import { type ExecutionEvent, runStateMachine, StatesTimeout } from './local-state-machine.ts';
 
 export interface LocalRun {
   readonly status: 'succeeded' | 'failed';

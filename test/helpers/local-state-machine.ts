@@ -1,6 +1,6 @@
 import { StateMachine } from 'aws-local-stepfunctions';
-import type { StateMachineDefinition } from '../core/compiler/asl.types.ts';
-import type { ExecutionState, TaskRequest, TaskResponse } from '../core/contract/task-contract.ts';
+import type { StateMachineDefinition } from '../../shared/core/compiler/asl.types.ts';
+import type { ExecutionState, TaskRequest, TaskResponse } from '../../shared/core/contract/task-contract.ts';
 
 /** An event of the local execution log (the package does not export its type). */
 export interface ExecutionEvent {
