@@ -54,7 +54,9 @@ const ownTest = (filter: PropertyFilter, name: string, valueTest: ValueTest): Co
     return (input, ctx) => predicate(read(input.properties), ctx);
   }
   const test = valueTest.test;
-  switch (emptyRuleOf(filter)) {
+  const rule = emptyRuleOf(filter);
+  if (valueTest.matchesNothing && rule !== 'absence') return () => false;
+  switch (rule) {
     case 'absence':
       return (input) => {
         const value = input.properties?.[name];

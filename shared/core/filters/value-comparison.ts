@@ -11,14 +11,23 @@ export type TriTest = (value: unknown, ctx: EvaluationContext) => boolean | unde
 export interface ValueTest {
   readonly test: TriTest;
   readonly expects: string;
+  /**
+   * True when no value at all can be compared (an operator or filter value that does not fit the property's
+   * type): the filter then matches nothing — an empty value included, whatever `includeEmpty` says.
+   */
+  readonly matchesNothing?: true;
 }
 
 /** True when a value counts as "not set": null, undefined or the empty string. */
 export const isEmptyValue = (value: unknown): boolean =>
   value === null || value === undefined || value === '';
 
-/** A test no record value can pass, for filter values the engine cannot compare with anything. */
-export const incomparable = (expects: string): ValueTest => ({ test: () => undefined, expects });
+/** A test no record value can pass, for filters the engine cannot compare with anything: they match nothing. */
+export const incomparable = (expects: string): ValueTest => ({
+  test: () => undefined,
+  expects,
+  matchesNothing: true,
+});
 
 /** A filter value as a number when it is one or reads as one (`"42"`), else `undefined`. */
 export const numberOf = (value: string | number | boolean): number | undefined => {
