@@ -34,7 +34,12 @@ export { type EventPattern, matchesEventPattern } from './events/event-pattern.t
 export { EVENT_RULES, type EventRule, type EventTargetName } from './events/event-rules.ts';
 export type { Filter, FilterGroup, FilterGroups } from './filters/filter.schema.ts';
 export {
+  type BatchMatcher,
+  type BatchReading,
+  type CriteriaChange,
   type CriteriaExplanation,
+  type CriteriaIndex,
+  createBatchMatcher,
   createCriteriaIndex,
   criteriaDependencies,
   explainFilters,
