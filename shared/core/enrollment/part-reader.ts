@@ -1,9 +1,7 @@
+import type { BatchReading } from '../filters/batch-matcher.ts';
 import type { FilterGroups } from '../filters/filter.schema.ts';
-import type { FilterInput } from '../filters/filter-input.ts';
 import type { PropertyTypes } from '../filters/filter-options.ts';
-import { matchFilters } from '../filters/match-filters.ts';
-import type { ChangeViews } from './change-views.ts';
-import type { PartName } from './workflow-parts.ts';
+import { type PartName, partId } from './workflow-parts.ts';
 
 /** One evaluation of one part of one workflow against one side of a change. */
 export interface Evaluation {
@@ -26,31 +24,42 @@ export interface PartReader {
   after(part: PartName, criteria: FilterGroups): boolean;
 }
 
+/** The record before and after a change, each read against every workflow's parts at once (a batch reading). */
+export interface SideReadings {
+  /** Absent when the record did not exist before (created). */
+  readonly before: BatchReading | undefined;
+  /** Absent when the record no longer exists (deleted). */
+  readonly after: BatchReading | undefined;
+}
+
+/**
+ * The parts of one workflow as `readings` answer them: the readings hold every live workflow's parts, so a filter
+ * that many workflows share is evaluated once per side for all of them.
+ */
 export const partReader = (
   workflowId: string,
-  views: ChangeViews,
+  readings: SideReadings,
   options: EvaluationOptions,
 ): PartReader => {
   const memo = new Map<string, boolean>();
-  const filterOptions = options.types ? { types: options.types } : undefined;
   const read = (
     side: 'before' | 'after',
-    input: FilterInput | undefined,
+    reading: BatchReading | undefined,
     part: PartName,
     criteria: FilterGroups,
   ): boolean => {
     // `[]` never matches and a missing side is no record: neither needs the engine.
-    if (!input || criteria.length === 0) return false;
+    if (!reading || criteria.length === 0) return false;
     const key = `${side}\u0000${part}`;
     const known = memo.get(key);
     if (known !== undefined) return known;
     options.onEvaluate?.({ workflowId, part, side });
-    const result = matchFilters(criteria, input, filterOptions);
+    const result = reading.matches(partId(workflowId, part));
     memo.set(key, result);
     return result;
   };
   return {
-    before: (part, criteria) => read('before', views.before, part, criteria),
-    after: (part, criteria) => read('after', views.after, part, criteria),
+    before: (part, criteria) => read('before', readings.before, part, criteria),
+    after: (part, criteria) => read('after', readings.after, part, criteria),
   };
 };
