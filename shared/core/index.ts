@@ -48,6 +48,7 @@ export {
   type FilterOptions,
   matchFilters,
   type PropertyTypes,
+  type ReadingOptions,
 } from './filters/index.ts';
 export { BUILTIN_PROPERTIES, type CustomProperties } from './records/builtin-properties.ts';
 export {

@@ -1,5 +1,11 @@
 import { type BatchMatcher, createBatchMatcher } from '../filters/batch-matcher.ts';
-import { type AssociatedChange, changeViews, type EnrollmentChange, touchedBy } from './change-views.ts';
+import {
+  type AssociatedChange,
+  type ChangeViews,
+  changeViews,
+  type EnrollmentChange,
+  touchedBy,
+} from './change-views.ts';
 import { decideEntry } from './decide-entry.ts';
 import { decideWhileEnrolled } from './decide-while-enrolled.ts';
 import {
@@ -9,15 +15,8 @@ import {
   NOT_ENROLLED,
   type RecordSurroundings,
 } from './enrollment-decision.ts';
-import { type EvaluationOptions, partReader, type SideReadings } from './part-reader.ts';
-import {
-  type PartName,
-  partEntries,
-  partId,
-  readsAssociated,
-  splitPartId,
-  WorkflowPartsCache,
-} from './workflow-parts.ts';
+import { type Evaluation, type EvaluationOptions, partReader, type SideReadings } from './part-reader.ts';
+import { type PartName, partEntries, partId, readsAssociated, WorkflowPartsCache } from './workflow-parts.ts';
 
 /** Everything one decision needs: the change, the live workflows of its type, the record's states, `now`. */
 export interface ChangeDecisionInput {
@@ -43,11 +42,19 @@ export interface EnrollmentDecider {
   decide(input: ChangeDecisionInput): EnrollmentDecision[];
 }
 
+/** A part the batch holds: its workflow and name. */
+interface PartOwner {
+  readonly workflowId: string;
+  readonly part: PartName;
+}
+
 /** One object type's live workflows, every part of each in one batch matcher (which holds their index too). */
 interface TypeBatch {
   readonly batch: BatchMatcher;
-  /** The revision and part ids the batch holds for each live workflow. */
-  readonly held: Map<string, { readonly revision: number; readonly partIds: readonly string[] }>;
+  /** The revision and part ids the batch holds for each live workflow (ids made once: their hashes are kept). */
+  readonly held: Map<string, { readonly revision: number; readonly ids: ReadonlyMap<PartName, string> }>;
+  /** The workflow and part of each id the batch holds. */
+  readonly owners: Map<string, PartOwner>;
 }
 
 /**
@@ -62,56 +69,74 @@ export const createEnrollmentDecider = (options: EvaluationOptions = {}): Enroll
   const batches = new Map<string, TypeBatch>();
   const filterOptions = options.types ? { types: options.types } : undefined;
 
+  const drop = ({ batch, held, owners }: TypeBatch, workflowId: string): void => {
+    for (const id of held.get(workflowId)?.ids.values() ?? []) {
+      batch.delete(id);
+      owners.delete(id);
+    }
+    held.delete(workflowId);
+  };
+
   /** The batch of `objectType`, brought to the live revisions of `workflows`: only what changed is compiled. */
-  const batchOf = (objectType: string, workflows: readonly EnrollingWorkflow[]): BatchMatcher => {
+  const batchOf = (objectType: string, workflows: readonly EnrollingWorkflow[]): TypeBatch => {
     let known = batches.get(objectType);
     if (!known) {
-      known = { batch: createBatchMatcher([], filterOptions), held: new Map() };
+      known = { batch: createBatchMatcher([], filterOptions), held: new Map(), owners: new Map() };
       batches.set(objectType, known);
     }
-    const { batch, held } = known;
+    const { batch, held, owners } = known;
     let changed = workflows.length !== held.size;
     for (const workflow of workflows) {
-      const holding = held.get(workflow.id);
-      if (holding?.revision === workflow.revision) continue;
+      if (held.get(workflow.id)?.revision === workflow.revision) continue;
       changed = true;
-      for (const id of holding?.partIds ?? []) batch.delete(id);
-      const partIds = partEntries(cache.get(workflow)).map(({ part, criteria }) => {
+      drop(known, workflow.id);
+      const ids = new Map<PartName, string>();
+      for (const { part, criteria } of partEntries(cache.get(workflow))) {
         const id = partId(workflow.id, part);
         batch.set(id, criteria);
-        return id;
-      });
-      held.set(workflow.id, { revision: workflow.revision, partIds });
+        ids.set(part, id);
+        owners.set(id, { workflowId: workflow.id, part });
+      }
+      held.set(workflow.id, { revision: workflow.revision, ids });
     }
     if (changed) {
       // Deactivated or deleted: their parts leave the batch.
       const live = new Set(workflows.map((workflow) => workflow.id));
-      for (const [workflowId, holding] of held) {
-        if (live.has(workflowId)) continue;
-        for (const id of holding.partIds) batch.delete(id);
-        held.delete(workflowId);
-      }
+      for (const workflowId of held.keys()) if (!live.has(workflowId)) drop(known, workflowId);
       cache.retain(workflows, objectType);
     }
-    return batch;
+    return known;
   };
 
   /** The parts the change touched, by workflow id. */
-  const touchedParts = (input: ChangeDecisionInput, batch: BatchMatcher): Map<string, Set<PartName>> => {
+  const touchedParts = (input: ChangeDecisionInput, known: TypeBatch): Map<string, Set<PartName>> => {
     const touched = new Map<string, Set<PartName>>();
     const { via } = input;
     const affected = via
-      ? batch.affected({ changedProperties: [], associatedTypes: [via.objectType] })
-      : batch.affected(touchedBy(input.change));
+      ? known.batch.affected({ changedProperties: [], associatedTypes: [via.objectType] })
+      : known.batch.affected(touchedBy(input.change));
     const byId = via ? new Map(input.workflows.map((workflow) => [workflow.id, workflow])) : undefined;
     for (const id of affected) {
-      const { workflowId, part } = splitPartId(id);
+      const { workflowId, part } = known.owners.get(id)!;
       if (via && byId && !readsVia(byId.get(workflowId), part, via)) continue;
       const parts = touched.get(workflowId) ?? new Set<PartName>();
       parts.add(part);
       touched.set(workflowId, parts);
     }
     return touched;
+  };
+
+  /** Each side of the change read against the whole batch, told to `options.onEvaluate` part by part. */
+  const readingsOf = (views: ChangeViews, known: TypeBatch): SideReadings => {
+    const { onEvaluate } = options;
+    const observed = (side: Evaluation['side']) =>
+      onEvaluate && {
+        onEvaluate: (id: string) => onEvaluate({ ...known.owners.get(id)!, side }),
+      };
+    return {
+      before: views.before && known.batch.read(views.before, observed('before')),
+      after: views.after && known.batch.read(views.after, observed('after')),
+    };
   };
 
   /** Whether `part` of `workflow` reads one of the associated properties `via` changed. */
@@ -129,15 +154,12 @@ export const createEnrollmentDecider = (options: EvaluationOptions = {}): Enroll
     decide(input) {
       const { change, states } = input;
       const views = changeViews(change, input.surroundings ?? {}, input.now, input.via);
-      const batch = batchOf(change.objectType, input.workflows);
+      const known = batchOf(change.objectType, input.workflows);
       // A deleted record reads nothing: it only leaves the workflows it is enrolled in.
       const touched =
-        change.change === 'deleted' ? new Map<string, Set<PartName>>() : touchedParts(input, batch);
+        change.change === 'deleted' ? new Map<string, Set<PartName>>() : touchedParts(input, known);
       // Each side read once against every workflow's parts, on first need.
-      const readings: SideReadings = {
-        before: views.before && batch.read(views.before),
-        after: views.after && batch.read(views.after),
-      };
+      const readings = readingsOf(views, known);
       const decisions: EnrollmentDecision[] = [];
       for (const workflow of input.workflows) {
         const state = states[workflow.id] ?? NOT_ENROLLED;
@@ -146,7 +168,7 @@ export const createEnrollmentDecider = (options: EvaluationOptions = {}): Enroll
         const of = {
           parts: cache.get(workflow),
           touched: parts ?? new Set<PartName>(),
-          read: partReader(workflow.id, readings, options),
+          read: partReader(known.held.get(workflow.id)!.ids, readings),
           change,
         };
         decisions.push(

@@ -1,7 +1,7 @@
 import type { BatchReading } from '../filters/batch-matcher.ts';
 import type { FilterGroups } from '../filters/filter.schema.ts';
 import type { PropertyTypes } from '../filters/filter-options.ts';
-import { type PartName, partId } from './workflow-parts.ts';
+import type { PartName } from './workflow-parts.ts';
 
 /** One evaluation of one part of one workflow against one side of a change. */
 export interface Evaluation {
@@ -33,33 +33,19 @@ export interface SideReadings {
 }
 
 /**
- * The parts of one workflow as `readings` answer them: the readings hold every live workflow's parts, so a filter
- * that many workflows share is evaluated once per side for all of them.
+ * The parts of one workflow (`ids`: their ids in the batch) as `readings` answer them. The readings hold every
+ * live workflow's parts and remember each part's result, so a part is evaluated at most once per side, and a
+ * filter that many workflows share once per side for all of them.
  */
-export const partReader = (
-  workflowId: string,
-  readings: SideReadings,
-  options: EvaluationOptions,
-): PartReader => {
-  const memo = new Map<string, boolean>();
-  const read = (
-    side: 'before' | 'after',
-    reading: BatchReading | undefined,
-    part: PartName,
-    criteria: FilterGroups,
-  ): boolean => {
+export const partReader = (ids: ReadonlyMap<PartName, string>, readings: SideReadings): PartReader => {
+  const read = (reading: BatchReading | undefined, part: PartName, criteria: FilterGroups): boolean => {
     // `[]` never matches and a missing side is no record: neither needs the engine.
     if (!reading || criteria.length === 0) return false;
-    const key = `${side}\u0000${part}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    options.onEvaluate?.({ workflowId, part, side });
-    const result = reading.matches(partId(workflowId, part));
-    memo.set(key, result);
-    return result;
+    const id = ids.get(part);
+    return id !== undefined && reading.matches(id);
   };
   return {
-    before: (part, criteria) => read('before', readings.before, part, criteria),
-    after: (part, criteria) => read('after', readings.after, part, criteria),
+    before: (part, criteria) => read(readings.before, part, criteria),
+    after: (part, criteria) => read(readings.after, part, criteria),
   };
 };

@@ -82,12 +82,6 @@ const SEPARATOR = '\u0000';
 /** The id under which `part` of the workflow `workflowId` is matched. */
 export const partId = (workflowId: string, part: PartName): string => `${workflowId}${SEPARATOR}${part}`;
 
-/** The workflow id and part of a part id. */
-export const splitPartId = (id: string): { readonly workflowId: string; readonly part: PartName } => {
-  const cut = id.indexOf(SEPARATOR);
-  return { workflowId: id.slice(0, cut), part: id.slice(cut + 1) as PartName };
-};
-
 /** Every part with its criteria, for the batch matcher and its index (empty ones are never affected). */
 export const partEntries = (parts: WorkflowParts): { part: PartName; criteria: FilterGroups }[] => [
   { part: 'criteria', criteria: parts.criteria },

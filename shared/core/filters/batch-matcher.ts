@@ -1,12 +1,10 @@
 import { sharedCompiledFilter, sharingKeyOf } from './compile-filter.ts';
-import type { CompiledFilter } from './compiled-filter.ts';
 import type { CriteriaDependencies } from './criteria-dependencies.ts';
 import { type CriteriaChange, indexedDependencies, OrdinalCriteriaIndex } from './criteria-index.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
+import { type FilterInstruction, runInstruction } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
-
-type FilterTest = CompiledFilter['test'];
 
 /** One record (and change) read against the batch: each distinct filter evaluated at most once. */
 export interface BatchReading {
@@ -38,8 +36,16 @@ export interface BatchMatcher {
   affected(change: CriteriaChange): string[];
   /** `match`, among the ids `change` can affect only: the others are not evaluated at all. */
   matchAffected(input: FilterInput, change: CriteriaChange): string[];
-  /** A reading of one record for callers that ask id by id (memoised filter results shared across ids). */
-  read(input: FilterInput): BatchReading;
+  /**
+   * A reading of one record for callers that ask id by id: each id's result and each filter's are memoised for
+   * the record. `onEvaluate(id)` is told when an id's criteria are evaluated (once per id and reading).
+   */
+  read(input: FilterInput, options?: ReadingOptions): BatchReading;
+}
+
+/** How a reading reports its work. */
+export interface ReadingOptions {
+  readonly onEvaluate?: (id: string) => void;
 }
 
 interface Entry {
@@ -52,7 +58,7 @@ interface Entry {
 /** The distinct compiled filters of a batch, each one slot. */
 class Slots {
   readonly #byKey = new Map<string, number>();
-  readonly tests: FilterTest[] = [];
+  readonly instructions: FilterInstruction[] = [];
   readonly #costs: number[] = [];
   /** How many groups use each slot; one used by none is dead until the slots are compacted. */
   readonly #uses: number[] = [];
@@ -64,7 +70,7 @@ class Slots {
   }
 
   get live(): number {
-    return this.tests.length - this.#dead;
+    return this.instructions.length - this.#dead;
   }
 
   get dead(): number {
@@ -80,7 +86,7 @@ class Slots {
         let slot = this.#byKey.get(key);
         if (slot === undefined) {
           const compiled = sharedCompiledFilter(filter, type);
-          slot = this.tests.push(compiled.test) - 1;
+          slot = this.instructions.push(compiled.instruction) - 1;
           this.#costs.push(compiled.cost);
           this.#uses.push(0);
           this.#byKey.set(key, slot);
@@ -113,25 +119,25 @@ interface Layout {
   /** Per ordinal, from `offsets[o]`: the number of groups, then each group's length and slots. */
   readonly code: Int32Array;
   readonly offsets: Int32Array;
-  readonly tests: readonly FilterTest[];
+  readonly instructions: readonly FilterInstruction[];
   readonly index: OrdinalCriteriaIndex;
 }
 
-// Filter results in a reading's memo.
+// Filter results in a memo of results by slot: not evaluated yet, false, true.
 const UNKNOWN = 0;
 const FALSE = 1;
 const TRUE = 2;
 
-/** Whether the program at `at` matches: groups OR-ed, filters AND-ed, each slot's result memoised. */
+/** Whether the program of `ordinal` matches: groups OR-ed, filters AND-ed, each slot's result memoised. */
 const runProgram = (
-  code: Int32Array,
-  start: number,
+  layout: Layout,
+  ordinal: number,
   memo: Uint8Array,
-  tests: readonly FilterTest[],
   input: FilterInput,
   ctx: EvaluationContext,
 ): boolean => {
-  let at = start;
+  const { code, instructions } = layout;
+  let at = layout.offsets[ordinal]!;
   let groups = code[at]!;
   at += 1;
   while (groups > 0) {
@@ -143,7 +149,7 @@ const runProgram = (
       const slot = code[at]!;
       let known = memo[slot]!;
       if (known === UNKNOWN) {
-        known = tests[slot]!(input, ctx) ? TRUE : FALSE;
+        known = runInstruction(instructions[slot]!, input, ctx) ? TRUE : FALSE;
         memo[slot] = known;
       }
       if (known === FALSE) {
@@ -204,10 +210,10 @@ class Batch implements BatchMatcher {
     const layout = this.#laidOut();
     const memo = this.#zeroedScratch(layout);
     const ctx: EvaluationContext = { input, nowMs: undefined };
-    const { code, offsets, tests, ids } = layout;
+    const { ids } = layout;
     const matched: string[] = [];
     for (let ordinal = 0; ordinal < ids.length; ordinal += 1) {
-      if (runProgram(code, offsets[ordinal]!, memo, tests, input, ctx)) matched.push(ids[ordinal]!);
+      if (runProgram(layout, ordinal, memo, input, ctx)) matched.push(ids[ordinal]!);
     }
     return matched;
   }
@@ -221,28 +227,36 @@ class Batch implements BatchMatcher {
     const layout = this.#laidOut();
     const memo = this.#zeroedScratch(layout);
     const ctx: EvaluationContext = { input, nowMs: undefined };
-    const { code, offsets, tests, ids } = layout;
     const matched: string[] = [];
     for (const ordinal of layout.index.affected(change)) {
-      if (runProgram(code, offsets[ordinal]!, memo, tests, input, ctx)) matched.push(ids[ordinal]!);
+      if (runProgram(layout, ordinal, memo, input, ctx)) matched.push(layout.ids[ordinal]!);
     }
     return matched;
   }
 
-  read(input: FilterInput): BatchReading {
+  read(input: FilterInput, options?: ReadingOptions): BatchReading {
     const ctx: EvaluationContext = { input, nowMs: undefined };
+    const onEvaluate = options?.onEvaluate;
     let layout: Layout | undefined;
     let memo = new Uint8Array(0);
+    let results = new Uint8Array(0);
     const matches = (id: string): boolean => {
       // Laid out on first use; when the batch changed since, its slots may be numbered anew: the memo starts over.
       const current = this.#laidOut();
       if (current !== layout) {
         layout = current;
-        memo = new Uint8Array(layout.tests.length);
+        memo = new Uint8Array(layout.instructions.length);
+        results = new Uint8Array(layout.ids.length);
       }
       const ordinal = layout.ordinals.get(id);
       if (ordinal === undefined) return false;
-      return runProgram(layout.code, layout.offsets[ordinal]!, memo, layout.tests, input, ctx);
+      let known = results[ordinal]!;
+      if (known === UNKNOWN) {
+        onEvaluate?.(id);
+        known = runProgram(layout, ordinal, memo, input, ctx) ? TRUE : FALSE;
+        results[ordinal] = known;
+      }
+      return known === TRUE;
     };
     return {
       matches,
@@ -255,8 +269,9 @@ class Batch implements BatchMatcher {
   }
 
   #zeroedScratch(layout: Layout): Uint8Array {
-    if (this.#scratch.length < layout.tests.length) this.#scratch = new Uint8Array(layout.tests.length);
-    else this.#scratch.fill(UNKNOWN, 0, layout.tests.length);
+    if (this.#scratch.length < layout.instructions.length)
+      this.#scratch = new Uint8Array(layout.instructions.length);
+    else this.#scratch.fill(UNKNOWN, 0, layout.instructions.length);
     return this.#scratch;
   }
 
@@ -291,7 +306,7 @@ class Batch implements BatchMatcher {
       ordinals,
       code,
       offsets,
-      tests: this.#slots.tests,
+      instructions: this.#slots.instructions,
       index: new OrdinalCriteriaIndex(dependencies),
     };
     return this.#layout;

@@ -46,7 +46,11 @@ export const compileValueTest = (filter: PropertyFilter, type?: PropertyType): V
     case 'hasProperty':
     case 'notHasProperty':
     case 'changed':
-      return { test: (value) => (isEmptyValue(value) ? undefined : true), expects: 'any value' };
+      return {
+        test: (value) => (isEmptyValue(value) ? undefined : true),
+        expects: 'any value',
+        shape: { kind: 'present' },
+      };
     default:
       // Unreachable for schema-valid filters; an unknown operator matches nothing rather than throw.
       filter satisfies never;

@@ -33,6 +33,22 @@ const equalsText = (expected: string, cell: ValueCell): TriTest => {
   };
 };
 
+const numberEquality = (expected: number): ValueTest => ({
+  test: equalsNumber(expected),
+  expects: 'a number',
+  shape: { kind: 'number', operator: 'eq', low: expected, high: expected },
+});
+
+/** Text equality: its shape only when no boolean compares with it (`"true"`, `"false"`). */
+const textEquality = (expected: string, cell: ValueCell): ValueTest => {
+  const lower = expected.toLowerCase();
+  return {
+    test: equalsText(expected, cell),
+    expects: 'a text',
+    ...(booleanOf(lower) === undefined ? { shape: { kind: 'text', lower } as const } : {}),
+  };
+};
+
 const notComparable: TriTest = () => undefined;
 
 // A bare date on either side (or a `date` property: `byDay`) compares UTC calendar days; two datetimes compare
@@ -60,7 +76,7 @@ const equalsInstant = (
  */
 export const compileEquality = (expected: string | number | boolean, cell: ValueCell): ValueTest => {
   if (typeof expected === 'boolean') return { test: equalsBoolean(expected, cell), expects: 'true or false' };
-  if (typeof expected === 'number') return { test: equalsNumber(expected), expects: 'a number' };
+  if (typeof expected === 'number') return numberEquality(expected);
   const ms = parseInstant(expected);
   if (!Number.isNaN(ms)) {
     return {
@@ -68,7 +84,7 @@ export const compileEquality = (expected: string | number | boolean, cell: Value
       expects: 'a text, date or datetime',
     };
   }
-  return { test: equalsText(expected, cell), expects: 'a text' };
+  return textEquality(expected, cell);
 };
 
 /**
@@ -83,12 +99,12 @@ export const compileTypedEquality = (
   switch (propertyType) {
     case 'string':
     case 'enumeration':
-      return { test: equalsText(String(expected), cell), expects: 'a text' };
+      return textEquality(String(expected), cell);
     case 'number': {
       const number = numberOf(expected);
       if (number === undefined)
         return incomparable('a number equal to the filter value, which is not a number');
-      return { test: equalsNumber(number), expects: 'a number' };
+      return numberEquality(number);
     }
     case 'bool': {
       const bool = typeof expected === 'boolean' ? expected : booleanOf(String(expected).toLowerCase());
@@ -189,11 +205,9 @@ export const compileMembership = (
       if (number !== undefined) numbers.add(number);
     }
     if (numbers.size === 0) return incomparable('a number in the values, of which none is a number');
-    return { test: (value) => (isNumber(value) ? numbers.has(value) : undefined), expects: 'a number' };
+    return numberMembership(numbers);
   }
-  if (type === 'string' || type === 'enumeration') {
-    return { test: textMembership(values.map(String), false, cell), expects: 'a text' };
-  }
+  if (type === 'string' || type === 'enumeration') return textsMembership(values.map(String), false, cell);
   if (type !== undefined) {
     return incomparable(`a text or a number ("in" does not apply to a ${type} property)`);
   }
@@ -203,13 +217,35 @@ export const compileMembership = (
     if (typeof item === 'number') numbers.add(item);
     else texts.push(item);
   }
-  const text = textMembership(texts, true, cell);
-  const numberTest: TriTest = (value) => (isNumber(value) ? numbers.has(value) : undefined);
   // One closure per filter on the hot path: the text test alone when there is no number, and vice versa.
-  if (numbers.size === 0) return { test: text, expects: 'a text' };
-  if (texts.length === 0) return { test: numberTest, expects: 'a number' };
+  if (numbers.size === 0) return textsMembership(texts, true, cell);
+  if (texts.length === 0) return numberMembership(numbers);
+  const text = textMembership(texts, true, cell);
+  const number = numberMembership(numbers).test;
   return {
-    test: (value, ctx) => (typeof value === 'number' ? numberTest(value, ctx) : text(value, ctx)),
+    test: (value, ctx) => (typeof value === 'number' ? number(value, ctx) : text(value, ctx)),
     expects: 'a text or a number',
+  };
+};
+
+const numberMembership = (members: ReadonlySet<number>): ValueTest => ({
+  test: (value) => (isNumber(value) ? members.has(value) : undefined),
+  expects: 'a number',
+  shape: { kind: 'numbers', members },
+});
+
+/** Membership in texts: its shape when none of them reads as a date (or `dates` is off). */
+const textsMembership = (texts: readonly string[], dates: boolean, cell: ValueCell): ValueTest => {
+  const lowers: string[] = [];
+  let dated = false;
+  for (const text of texts) {
+    if (text === '') continue;
+    if (dates && !Number.isNaN(parseInstant(text))) dated = true;
+    lowers.push(text.toLowerCase());
+  }
+  return {
+    test: textMembership(texts, dates, cell),
+    expects: 'a text',
+    ...(dated || texts.length === 0 ? {} : { shape: { kind: 'texts', lowers } as const }),
   };
 };

@@ -27,6 +27,12 @@ const numberTest = (operator: OrderingOperator, low: number, high: number): TriT
   }
 };
 
+const numberComparison = (operator: OrderingOperator, low: number, high: number): ValueTest => ({
+  test: numberTest(operator, low, high),
+  expects: 'a number',
+  shape: { kind: 'number', operator, low, high },
+});
+
 // Instants are whole milliseconds, so every ordering is one inclusive range [min, max].
 const instantRange = (
   operator: OrderingOperator,
@@ -65,7 +71,11 @@ const temporalOrdering = (
   const high = upper === undefined ? undefined : spanOf(upper);
   if (!low || !high) return incomparable('a value comparable with the filter bounds');
   const [min, max] = instantRange(operator, low, high);
-  return { test: instantTest(min, max, cell), expects: 'a date or datetime' };
+  return {
+    test: instantTest(min, max, cell),
+    expects: 'a date or datetime',
+    shape: { kind: 'instant', min, max },
+  };
 };
 
 /**
@@ -90,7 +100,7 @@ export const compileOrdering = (
         !Number.isNaN(value) &&
         !Number.isNaN(upper)
       ) {
-        return { test: numberTest(operator, value, upper), expects: 'a number' };
+        return numberComparison(operator, value, upper);
       }
       return temporalOrdering(operator, value, upper, cell);
     case 'number': {
@@ -98,7 +108,7 @@ export const compileOrdering = (
       const high = upper === undefined ? undefined : numberOf(upper);
       if (low === undefined || high === undefined)
         return incomparable('a number between numeric filter bounds');
-      return { test: numberTest(operator, low, high), expects: 'a number' };
+      return numberComparison(operator, low, high);
     }
     case 'date':
     case 'datetime':

@@ -55,5 +55,9 @@ export const compileText = (
   if (type !== undefined && type !== 'string') {
     return incomparable(`a text ("${operator}" does not apply to a ${type} property)`);
   }
-  return { test: textTest(operator, String(value).toLowerCase(), cell), expects: 'a text' };
+  const needle = String(value).toLowerCase();
+  const test = textTest(operator, needle, cell);
+  if (operator === 'containsToken') return { test, expects: 'a text' };
+  const at = operator === 'startsWith' ? 'start' : operator === 'endsWith' ? 'end' : 'anywhere';
+  return { test, expects: 'a text', shape: { kind: 'substring', at, needle } };
 };

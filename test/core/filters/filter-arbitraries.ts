@@ -47,10 +47,12 @@ const DURATIONS = ['P1D', 'P7D', 'PT1H', 'P1M', 'P40Y'] as const;
 
 const text = fc.constantFrom(...TEXTS);
 const number = fc.constantFrom(...NUMBERS);
-const scalar = fc.oneof(text, number, fc.boolean());
+// Values where kinds meet (a boolean's text, a number's text, a date), drawn more often than the others.
+const meeting = fc.constantFrom('true', 'FALSE', '42', '2026-03-01', '2026-03-01T10:00:00Z');
+const scalar = fc.oneof(text, meeting, number, fc.boolean());
 const textOrNumber = fc.oneof(text, number);
 /** A record value: a text, a number, a boolean, or empty. */
-const recordValue: fc.Arbitrary<unknown> = fc.oneof(
+export const recordValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: text },
   { weight: 2, arbitrary: number },
   { weight: 1, arbitrary: fc.boolean() },
@@ -63,24 +65,27 @@ const withInclude = <T extends object>(filter: T, include: boolean | undefined):
 
 /** One filter of any operator, on any path (own, associated) or a list. */
 export const filterArbitrary: fc.Arbitrary<Filter> = fc.oneof(
-  fc
-    .record({
-      property: fc.constantFrom(...PATHS),
-      operator: fc.constantFrom(
-        'eq',
-        'lt',
-        'lte',
-        'gt',
-        'gte',
-        'contains',
-        'startsWith',
-        'endsWith',
-        'containsToken',
-        'changedTo',
-      ),
-      value: scalar,
-    })
-    .map((filter) => filter as Filter),
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        property: fc.constantFrom(...PATHS),
+        operator: fc.constantFrom(
+          'eq',
+          'lt',
+          'lte',
+          'gt',
+          'gte',
+          'contains',
+          'startsWith',
+          'endsWith',
+          'containsToken',
+          'changedTo',
+        ),
+        value: scalar,
+      })
+      .map((filter) => filter as Filter),
+  },
   fc
     .tuple(fc.constantFrom(...PATHS), fc.constantFrom('neq', 'notContains'), scalar, includeEmpty)
     .map(
@@ -153,6 +158,74 @@ export const inputArbitrary: fc.Arbitrary<FilterInput> = fc
       now: NOW,
     }),
   );
+
+/**
+ * The values a filter names, and kin of them a record may hold: other cases, the number of a text, the text of a
+ * number, the boolean of a `"true"`.
+ */
+export const kinOf = (filter: Filter): unknown[] => {
+  const named: unknown[] = [];
+  if ('value' in filter) named.push(filter.value);
+  if ('highValue' in filter) named.push(filter.highValue);
+  if ('values' in filter) named.push(...filter.values);
+  return named.flatMap((value) =>
+    typeof value === 'string'
+      ? [
+          value,
+          value.toUpperCase(),
+          value.toLowerCase(),
+          ...(Number.isNaN(Number(value)) ? [] : [Number(value)]),
+        ]
+      : typeof value === 'number'
+        ? [value, String(value), value + 1]
+        : [value, String(value)],
+  );
+};
+
+/** An input whose properties often hold what `criteria`'s filters name, so that filters pass as well as fail. */
+export const inputFor = (criteria: readonly FilterGroups[]): fc.Arbitrary<FilterInput> => {
+  const filters = criteria.flatMap((groups) => groups.flatMap((group) => group.filters));
+  const kin = [...new Set(filters.flatMap(kinOf))];
+  const related =
+    kin.length === 0
+      ? recordValue
+      : fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...kin) }, { weight: 2, arbitrary: recordValue });
+  const named = new Set(filters.flatMap((filter) => ('property' in filter ? [filter.property] : [])));
+  // The paths the filters read, mostly: a bag of `type` (own when undefined) holds them first.
+  const relatedBag = (names: readonly string[], type?: string): fc.Arbitrary<PropertyBag> => {
+    const read = names.filter((name) => named.has(type ? `${type}.${name}` : name));
+    const name =
+      read.length > 0
+        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...read) }, fc.constantFrom(...names))
+        : fc.constantFrom(...names);
+    return fc
+      .array(fc.tuple(name, related), { maxLength: names.length + 2 })
+      .map((entries) => Object.fromEntries(entries));
+  };
+  return fc
+    .record({
+      properties: relatedBag(OWN),
+      before: relatedBag(OWN),
+      changedProperties: fc.subarray([...OWN]),
+      associated: fc.record(
+        Object.fromEntries(
+          Object.entries(ASSOCIATED).map(([type, names]) => [
+            type,
+            fc.array(relatedBag(names, type), { maxLength: 3 }),
+          ]),
+        ),
+        { requiredKeys: [] },
+      ),
+      lists: fc.subarray(LISTS),
+    })
+    .map(
+      (parts): FilterInput => ({
+        objectType: 'contacts',
+        ...(parts as Omit<FilterInput, 'objectType'>),
+        now: NOW,
+      }),
+    );
+};
 
 /** Property types for some of the paths (`undefined`: none, every value compared as it suggests). */
 export const typesArbitrary: fc.Arbitrary<PropertyTypes | undefined> = fc.option(
