@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createApiHandler } from '../../functions/api/api-handler.ts';
@@ -12,6 +11,9 @@ import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-s
 import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
 import { startRuntime } from '../../shared/runtime/start-runtime.ts';
 import { nurtureFrenchLeads } from '../fixtures/compiler-workflows.ts';
+import { countRequests } from '../helpers/request-counter.ts';
+
+export { countRequests };
 
 /** Contacts in the table when the page and the review are counted. */
 const REVIEW_RECORDS = 1_000;
@@ -64,30 +66,6 @@ export interface ApiBenchResult {
   /** True when every loaded request answered 2xx: a bench that measured errors measured nothing. */
   readonly clean: boolean;
 }
-
-/**
- * Counts every request the client sends to DynamoDB, by command, in the deserialize step: below the retry
- * middleware, so a retried request counts each time it is sent. The document client shares this stack.
- */
-export const countRequests = (client: DynamoDBClient) => {
-  let counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'deserialize', name: 'benchRequestCounter', priority: 'high' },
-  );
-  return {
-    /** The counts since the last take, then starts again from zero. */
-    take: (): Map<string, number> => {
-      const taken = counts;
-      counts = new Map();
-      return taken;
-    },
-  };
-};
 
 interface ApiCall {
   readonly method: string;

@@ -51,6 +51,18 @@ export const enrollmentRoutes = [
     },
   }),
   defineRoute({
+    method: 'POST',
+    path: '/workflows/{id}/enrollments/{recordId}/retry',
+    summary:
+      "Resumes the record's failed enrollment at the action it failed at (202; 409 when it has none, or the workflow is not active)",
+    params: EnrollmentParams,
+    status: 202,
+    handle: async ({ params, services }) => ({
+      status: 202,
+      body: await services.enrollments.retry(params.id, params.recordId),
+    }),
+  }),
+  defineRoute({
     method: 'GET',
     path: '/workflows/{id}/history',
     summary: "The workflow's history, newest first, of one record and one event or all",

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidatingWorkflowRepository } from '../../core/enrollment/active-workflows.ts';
 import type { ExecutionPorts, PublishWorkflowEvents } from '../../core/enrollment/enrollment-effects.ts';
 import type { EnrollmentService } from '../../core/enrollment/enrollment-service.ts';
+import { surroundingsReader } from '../../core/enrollment/record-surroundings.ts';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import type { ChangeLog } from '../../core/records/change-log.ts';
 import {
@@ -13,11 +14,13 @@ import {
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
+import { createWorkflowInsights } from '../../core/services/workflow-insights.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
 import type { StateMachineRegistry } from '../../core/workflow/state-machines.ts';
 import type { WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
 import { createDynamoDBActivationCheckpoints } from './activation-checkpoints.dynamodb.ts';
+import { createDynamoDBEnrollmentRepository } from './enrollment-repository.dynamodb.ts';
 import {
   createDynamoDBEnrollmentService,
   type DynamoDBEnrollmentServiceOptions,
@@ -127,6 +130,14 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
     },
     { actionFunctionArn: options.actionFunctionArn, ...options.activation },
   );
+  const insights = createWorkflowInsights({
+    workflows: workflowRepository,
+    records,
+    surroundings: surroundingsReader(stores, records),
+    enrollments: createDynamoDBEnrollmentRepository(client, { tableName }),
+    customProperties: () => properties.custom(),
+    clock: options.clock,
+  });
   return {
     services: {
       properties,
@@ -137,6 +148,7 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
       history,
       enrollments: enrollment,
       activation,
+      insights,
     },
     completePendingChanges,
     changeLog: stores.changeLog,
