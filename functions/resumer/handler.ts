@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readEnvironment } from '../commons/environment.ts';
 import { countWorkflowEvents, instrumented } from '../commons/observability.ts';
 import { workflowSystemFromEnvironment } from '../commons/workflow-system.aws.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENROLLMENT_STATUSES } from '../../../shared/core/enrollment/enrollment-repository.ts';
 import { HISTORY_EVENTS } from '../../../shared/core/executor/history-event.ts';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';

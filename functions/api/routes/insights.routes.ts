@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PropertiesSchema } from '../../../shared/core/records/record.schema.ts';
 import { isDateTimeText } from '../../../shared/core/time/date-value.ts';
 import { defineRoute } from '../http/route.ts';
