@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createApiHandler } from '../../functions/api/api-handler.ts';
@@ -9,9 +6,9 @@ import type { HttpHandler } from '../../functions/api/http/create-http-handler.t
 import { createDynamoDBCrmServices } from '../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-service.ts';
 import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
-import { startRuntime } from '../../shared/runtime/start-runtime.ts';
 import { nurtureFrenchLeads } from '../fixtures/compiler-workflows.ts';
 import { countRequests } from '../helpers/request-counter.ts';
+import { withBenchRuntime } from './bench-runtime.ts';
 
 export { countRequests };
 
@@ -252,27 +249,11 @@ const cannon = (options: autocannon.Options): Promise<autocannon.Result> =>
  * autocannon in this process for a fixed time per route. The load generator shares the event loop with the
  * server and dynalite, so the figures are a floor, not the server's capacity.
  */
-const runLoad = async (): Promise<LoadFigure[]> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'crm-workflows-bench-'));
-  const token = randomUUID();
-  const runtime = await startRuntime({
-    port: 0,
-    token,
-    tokenGenerated: false,
-    dataDir,
-    clock: { kind: 'system' },
-  });
-  try {
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const runLoad = (): Promise<LoadFigure[]> =>
+  withBenchRuntime({ name: 'bench' }, async ({ runtime, headers, call }) => {
     const ids: string[] = [];
     for (let i = 0; i < LOAD_IDS; i++) {
-      const response = await fetch(`${runtime.url}/objects/contacts`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ properties: contactProperties(i) }),
-      });
-      if (response.status !== 201) throw new Error(`seeding answered ${response.status}`);
-      ids.push(idOf(await response.json()));
+      ids.push(idOf(await call('POST', '/objects/contacts', { properties: contactProperties(i) })));
     }
 
     let sequence = 0;
@@ -323,11 +304,7 @@ const runLoad = async (): Promise<LoadFigure[]> => {
       });
     }
     return figures;
-  } finally {
-    await runtime.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 /** DynamoDB requests per API call (exact counts), then throughput and latency through the embedded server. */
 export async function runApiBench(): Promise<ApiBenchResult> {
