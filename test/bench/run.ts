@@ -1,12 +1,13 @@
 /**
- * `npm run bench`: the figures of the filter engine, the compiler, the API and enrollment, in one run.
- * Exits non-zero when a target is missed (or a loaded API request failed), so a regression is seen;
- * tests never time anything.
+ * `npm run bench`: the figures of the filter engine, the compiler, the API, enrollment and parked waits, in one run.
+ * Exits non-zero when a target is missed (or a loaded API request failed, or a parked-waits invariant broke), so a
+ * regression is seen; tests never time anything.
  */
 import { printApiBench, runApiBench } from './api.bench.ts';
 import { printCompilerBench, runCompilerBench } from './compiler.bench.ts';
 import { printEnrollmentBench, runEnrollmentBench } from './enrollment.bench.ts';
 import { formatFilterBench, runFilterBench } from './filters.bench.ts';
+import { printParkedWaitsBench, runParkedWaitsBench } from './parked-waits.bench.ts';
 
 console.log(`Node ${process.version}, ${process.platform}/${process.arch}`);
 const filters = await runFilterBench();
@@ -17,8 +18,14 @@ const api = await runApiBench();
 printApiBench(api);
 const enrollment = await runEnrollmentBench();
 printEnrollmentBench(enrollment);
+const parked = await runParkedWaitsBench();
+printParkedWaitsBench(parked);
 if (!filters.targetsMet || !compiler.targetsMet) {
   console.error('\nA benchmark target was missed.');
+  process.exitCode = 1;
+}
+if (Object.values(parked.violations).some((count) => count > 0)) {
+  console.error('\nA parked-waits invariant broke.');
   process.exitCode = 1;
 }
 if (!api.clean) {
