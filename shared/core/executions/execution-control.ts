@@ -1,4 +1,5 @@
 import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
+import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import { withinHorizon } from '../executor/advance-to-next-state.ts';
@@ -18,6 +19,19 @@ export interface RegisteredEventWait {
   readonly taskToken: string;
   readonly executionId: string;
   readonly startedAt: string;
+}
+
+/** What one `resumeParked` did. */
+export interface ResumedBatch {
+  /** Parked executions found due, or due within the look-ahead (at most the limit asked for). */
+  readonly due: number;
+  /** Of those, executions started (or found started already) and forgotten. */
+  readonly started: number;
+  /**
+   * Step Functions refused a start for now (its StartExecution or open executions quota): that execution and the
+   * rest of the batch stay parked, to be tried again.
+   */
+  readonly throttled: boolean;
 }
 
 export interface ExecutionControlOptions {
@@ -176,13 +190,18 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
 
   /**
    * Starts the parked executions due now, earliest first, at most `limit`: each once (its name is deterministic, a
-   * second start is refused), then forgets it; one whose enrollment has ended, or moved on to another execution, is
-   * forgotten without a start. Returns how many were due.
+   * second start is refused), then forgets it (unless it has already parked its successor); one whose enrollment has
+   * ended, or moved on to another execution, is forgotten without a start. A start refused for now (`ActionTransient`:
+   * throttled) ends the batch there, leaving it and the rest parked. With `aheadMs`, those due within that much
+   * time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds no
+   * lateness of its own.
    */
-  const resumeParked = async (limit: number): Promise<number> => {
+  const resumeParked = async (limit: number, aheadMs = 0): Promise<ResumedBatch> => {
     const { parking } = options;
-    if (!parking) return 0;
-    const due = await parking.executions.due(clock.now().toISOString(), limit);
+    if (!parking) return { due: 0, started: 0, throttled: false };
+    const upTo = new Date(clock.now().getTime() + aheadMs).toISOString();
+    const due = await parking.executions.due(upTo, limit);
+    let started = 0;
     for (const parked of due) {
       const ref = parked.input.enrollment;
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
@@ -191,15 +210,22 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         current.latest.id === ref.enrollmentId &&
         current.latest.status === 'active' &&
         current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
-      if (live)
-        await executions.start({
-          stateMachineArn: parked.stateMachineArn,
-          name: parked.name,
-          input: parked.input,
-        });
-      await parking.executions.cancel(ref.enrollmentId);
+      if (live) {
+        try {
+          await executions.start({
+            stateMachineArn: parked.stateMachineArn,
+            name: parked.name,
+            input: parked.input,
+          });
+        } catch (error) {
+          if (error instanceof ActionTransient) return { due: due.length, started, throttled: true };
+          throw error;
+        }
+        started += 1;
+      }
+      await parking.executions.cancel(ref.enrollmentId, parked.name);
     }
-    return due.length;
+    return { due: due.length, started, throttled: false };
   };
 
   /**
