@@ -46,8 +46,13 @@ export interface DynamoDBCrmServicesOptions {
   readonly activeWorkflowsTtlMs?: number;
   /** Where activation publishes state machines (default: the table's registry, the embedded runtime's). */
   readonly stateMachines?: StateMachineRegistry;
-  /** Activation's page size and per-step record budget (defaults 100 and 1,000). */
-  readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget'>;
+  /**
+   * Activation's page size, per-step record and time budgets (defaults 100, 1,000 and 5 s), and what measures a
+   * step's time (default `performance.now`).
+   */
+  readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget' | 'timeBudgetMs'> & {
+    readonly elapsedMs?: () => number;
+  };
   /** The enrollment engine's fan-out bound (default 1,000) and evaluation options. */
   readonly enrollment?: Pick<DynamoDBEnrollmentServiceOptions, 'fanOutLimit' | 'evaluation'>;
 }
@@ -127,6 +132,7 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
       records: (objectType, page) => records.page(objectType, page),
       clock: options.clock,
       customProperties: () => properties.custom(),
+      elapsedMs: options.activation?.elapsedMs ?? (() => performance.now()),
     },
     { actionFunctionArn: options.actionFunctionArn, ...options.activation },
   );
