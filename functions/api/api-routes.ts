@@ -1,5 +1,6 @@
 import type { Route } from './http/route.ts';
 import { enrollmentRoutes } from './routes/enrollments.routes.ts';
+import { insightRoutes } from './routes/insights.routes.ts';
 import { listRoutes } from './routes/lists.routes.ts';
 import { propertyRoutes } from './routes/properties.routes.ts';
 import { recordRoutes } from './routes/records.routes.ts';
@@ -20,6 +21,7 @@ export const apiRoutes = (): readonly Route[] => {
     ...listRoutes,
     ...workflowRoutes,
     ...enrollmentRoutes,
+    ...insightRoutes,
     ...templateRoutes,
   );
   return routes;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CODES } from '../../shared/core/errors/app-error.ts';
 import type { Route } from './http/route.ts';
 

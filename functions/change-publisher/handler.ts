@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDBChangeLog } from '../../shared/adapters/dynamodb/change-log.dynamodb.ts';
 import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
 import { recordChangesToEventBridge } from '../../shared/adapters/eventbridge/record-changes.eventbridge.ts';

@@ -9,7 +9,7 @@ import type { OutboundEvent } from '../../shared/adapters/eventbridge/workflow-e
 import { logger } from './logger.ts';
 
 /** The namespace of the functions' custom metrics (the dashboard reads them). */
-export const METRICS_NAMESPACE = 'crm-workflows';
+export const METRICS_NAMESPACE = 'CrmWorkflows';
 
 /** The custom metrics, one per business event the dashboard and the alarms watch. */
 export const METRIC_NAMES = {

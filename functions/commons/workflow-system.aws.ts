@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { publishToEventBridge } from '../../shared/adapters/eventbridge/index.ts';
 import type { OutboundEvent } from '../../shared/adapters/eventbridge/workflow-events.eventbridge.ts';
 import { createSecretsManagerSource } from '../../shared/adapters/secrets/secret-source.secrets-manager.ts';

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
+import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../shared/core/executions/paced-resume.ts';
 import { readEnvironment } from '../commons/environment.ts';
 import { countWorkflowEvents, instrumented } from '../commons/observability.ts';
 import { workflowSystemFromEnvironment } from '../commons/workflow-system.aws.ts';
@@ -10,27 +11,27 @@ const env = readEnvironment({
 });
 const system = workflowSystemFromEnvironment(process.env, {}, { onEvents: countWorkflowEvents });
 
-/** Stop taking new batches this long before Lambda's deadline. */
-const SAFETY_MS = 10_000;
+/** The schedule's period: every run starts what falls due before the next one (its Wait ends on time). */
+const SCHEDULE_PERIOD_MS = 60_000;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Starts the parked executions that are due (a schedule, every minute), paced under the StartExecution quota: one
- * batch of `RESUME_RATE_PER_SECOND` a second while batches come back full and time is left. Each start is named, so
- * a crash between a start and forgetting its timer starts nothing twice; what is left waits for the next run.
+ * Starts the parked executions that are due, or due before the next run (a schedule, every minute), paced under the
+ * StartExecution quota: one batch of `RESUME_RATE_PER_SECOND` a second while batches come back full (or throttled)
+ * and time is left. Each start is named, so a crash between a start and forgetting its timer starts nothing twice; a
+ * throttled start stays parked; what is left waits for the next run.
  */
 export const handler = instrumented(
   async (_event: unknown, context: Context): Promise<{ started: number }> => {
-    let started = 0;
-    const timeLeft = () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
-    while (timeLeft() > SAFETY_MS) {
-      const began = Date.now();
-      const due = await system.control.resumeParked(env.RESUME_RATE_PER_SECOND);
-      started += due;
-      if (due < env.RESUME_RATE_PER_SECOND) break;
-      await sleep(Math.max(0, 1_000 - (Date.now() - began)));
-    }
+    const { started } = await resumeParkedPaced({
+      resumeParked: (limit) => system.control.resumeParked(limit, SCHEDULE_PERIOD_MS),
+      ratePerSecond: env.RESUME_RATE_PER_SECOND,
+      clock: { now: () => new Date() },
+      sleep,
+      timeLeftMs: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      safetyMs: RESUME_SAFETY_MS,
+    });
     return { started };
   },
 );

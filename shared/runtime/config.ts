@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isDateTimeText, parseInstant } from '../core/time/date-value.ts';
 
 /** The embedded runtime's settings (local.md, "Environment"), read once from the environment. */

@@ -1,5 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent } from 'node:http';
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +29,61 @@ export interface LocalDynamoDBOptions {
   readonly tableName?: string;
 }
 
+/** What dynalite's stores iterate with: abstract-level's iterators, of which only `close()` is read here. */
+interface LevelIterator {
+  close(): Promise<void>;
+  return?: () => Promise<IteratorReturnResult<undefined>>;
+}
+
+/**
+ * The prototype every LevelDB iterator of dynalite's two stores inherits (abstract-level's, as each store resolves
+ * it): on disk through `level` (classic-level), in memory through `memory-level`.
+ */
+export const levelIteratorPrototypes = (): LevelIterator[] => {
+  const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const fromLevel = createRequire(fromDynalite.resolve('level'));
+  const stores = [fromLevel.resolve('classic-level'), fromDynalite.resolve('memory-level')];
+  const prototypes = stores.map((store) => {
+    const { AbstractValueIterator } = createRequire(store)('abstract-level') as {
+      AbstractValueIterator: { prototype: object };
+    };
+    return Object.getPrototypeOf(AbstractValueIterator.prototype) as LevelIterator;
+  });
+  return [...new Set(prototypes)];
+};
+
+/**
+ * dynalite 4 reads each Query and Scan through a LevelDB iterator wrapped in a stream, which it closes with
+ * `iterator.return()` when the stream ends or is cut short (a `Limit`); abstract-level's iterators have no `return`,
+ * so none was ever closed: the store kept each one (a few KiB of heap) and the native memory it pinned until the
+ * store closed, and memory grew with every query, the background loops' idle polling included. Given `return()`,
+ * every iterator is closed once read.
+ */
+const closeIteratorsOnReturn = (() => {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    for (const prototype of levelIteratorPrototypes()) {
+      if (typeof prototype.return === 'function') continue;
+      Object.defineProperty(prototype, 'return', {
+        configurable: true,
+        writable: true,
+        value: async function (this: LevelIterator): Promise<IteratorReturnResult<undefined>> {
+          await this.close();
+          return { done: true, value: undefined };
+        },
+      });
+    }
+  };
+})();
+
 /**
  * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it.
  * @example const db = await startLocalDynamoDB({ path: '.data/dynamodb' })
  */
 export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> => {
+  closeIteratorsOnReturn();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

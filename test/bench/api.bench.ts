@@ -1,8 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import autocannon from 'autocannon';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { createApiHandler } from '../../functions/api/api-handler.ts';
@@ -10,8 +6,11 @@ import type { HttpHandler } from '../../functions/api/http/create-http-handler.t
 import { createDynamoDBCrmServices } from '../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-service.ts';
 import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
-import { startRuntime } from '../../shared/runtime/start-runtime.ts';
 import { nurtureFrenchLeads } from '../fixtures/compiler-workflows.ts';
+import { countRequests } from '../helpers/request-counter.ts';
+import { withBenchRuntime } from './bench-runtime.ts';
+
+export { countRequests };
 
 /** Contacts in the table when the page and the review are counted. */
 const REVIEW_RECORDS = 1_000;
@@ -64,30 +63,6 @@ export interface ApiBenchResult {
   /** True when every loaded request answered 2xx: a bench that measured errors measured nothing. */
   readonly clean: boolean;
 }
-
-/**
- * Counts every request the client sends to DynamoDB, by command, in the deserialize step: below the retry
- * middleware, so a retried request counts each time it is sent. The document client shares this stack.
- */
-export const countRequests = (client: DynamoDBClient) => {
-  let counts = new Map<string, number>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const name = String(context.commandName ?? 'unknown').replace(/Command$/, '');
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'deserialize', name: 'benchRequestCounter', priority: 'high' },
-  );
-  return {
-    /** The counts since the last take, then starts again from zero. */
-    take: (): Map<string, number> => {
-      const taken = counts;
-      counts = new Map();
-      return taken;
-    },
-  };
-};
 
 interface ApiCall {
   readonly method: string;
@@ -274,27 +249,11 @@ const cannon = (options: autocannon.Options): Promise<autocannon.Result> =>
  * autocannon in this process for a fixed time per route. The load generator shares the event loop with the
  * server and dynalite, so the figures are a floor, not the server's capacity.
  */
-const runLoad = async (): Promise<LoadFigure[]> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'crm-workflows-bench-'));
-  const token = randomUUID();
-  const runtime = await startRuntime({
-    port: 0,
-    token,
-    tokenGenerated: false,
-    dataDir,
-    clock: { kind: 'system' },
-  });
-  try {
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+const runLoad = (): Promise<LoadFigure[]> =>
+  withBenchRuntime({ name: 'bench' }, async ({ runtime, headers, call }) => {
     const ids: string[] = [];
     for (let i = 0; i < LOAD_IDS; i++) {
-      const response = await fetch(`${runtime.url}/objects/contacts`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ properties: contactProperties(i) }),
-      });
-      if (response.status !== 201) throw new Error(`seeding answered ${response.status}`);
-      ids.push(idOf(await response.json()));
+      ids.push(idOf(await call('POST', '/objects/contacts', { properties: contactProperties(i) })));
     }
 
     let sequence = 0;
@@ -345,11 +304,7 @@ const runLoad = async (): Promise<LoadFigure[]> => {
       });
     }
     return figures;
-  } finally {
-    await runtime.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 /** DynamoDB requests per API call (exact counts), then throughput and latency through the embedded server. */
 export async function runApiBench(): Promise<ApiBenchResult> {

@@ -4,23 +4,14 @@
  * `enrolled`, and `enrollExisting` over many records (records per second, memory against the number of records).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoDBCrmServices } from '../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
-import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
-import { RECORD_SK, recordPk, typePartition } from '../../shared/adapters/dynamodb/keys.ts';
-import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
 import type { EnrollmentChange } from '../../shared/core/enrollment/change-views.ts';
 import type { FilterGroups } from '../../shared/core/filters/filter.schema.ts';
 import type { Properties } from '../../shared/core/records/record.schema.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-service.ts';
-import { type LocalDynamoDB, startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
-import { startRuntime } from '../../shared/runtime/start-runtime.ts';
+import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
 import { COMMAND_ORDER, countRequests } from './api.bench.ts';
+import { collect, mib, seedContacts, withBenchRuntime } from './bench-runtime.ts';
 import { CONTACT, generateCriteria } from './filters-workload.ts';
 
 /** Active contacts workflows a measured change is decided against. */
@@ -47,28 +38,14 @@ const EXISTING_SIZES = (process.env.ENROLL_BENCH_SIZES ?? '20000,50000')
 const PARTS = new Set(
   (process.env.ENROLL_BENCH_PARTS ?? 'per-change,bus,existing').split(',').map((part) => part.trim()),
 );
-/** Record items a seeding BatchWriteItem puts (DynamoDB's maximum), and such batches in flight. */
-const SEED_BATCH = 25;
-const SEED_CONCURRENCY = 4;
 /** The share of the records the `enrollExisting` workflow matches (`score gte 90` over scores 0–99). */
 const EXISTING_MATCH = 'score ≥ 90 (10 % of the records)';
-
-/** A full collection, so heap figures are live memory: `--expose-gc` turned on at run time. */
-const collect = (() => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  return () => {
-    gc();
-    gc();
-  };
-})();
 
 const median = (values: readonly number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
-const mib = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 
 /** A contact like the filter bench's, with a unique email (its unique value) and without the system dates. */
 const contactProperties = (i: number): Properties => {
@@ -247,32 +224,12 @@ export interface BusResult {
  * Through `npm start`'s runtime: contacts posted over HTTP (a bounded number in flight), each entering two of
  * `BUS_WORKFLOWS` active workflows by its city; from the first post to the last `enrolled` history line.
  */
-const runThroughBus = async (): Promise<BusResult> => {
-  const dataDir = await mkdtemp(join(tmpdir(), 'crm-workflows-enroll-bench-'));
-  const token = randomUUID();
-  const runtime = await startRuntime({
-    port: 0,
-    token,
-    tokenGenerated: false,
-    dataDir,
-    clock: { kind: 'system' },
-  });
-  try {
-    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
-      const response = await fetch(`${runtime.url}${path}`, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (response.status >= 300)
-        throw new Error(`${method} ${path} answered ${response.status}: ${await response.text()}`);
-      return (response.status === 204 ? {} : await response.json()) as Answer;
-    };
+const runThroughBus = (): Promise<BusResult> =>
+  withBenchRuntime({ name: 'enroll-bench' }, async ({ runtime, call }) => {
     const cities = BUS_WORKFLOWS / 2;
     const workflowIds: string[] = [];
     for (let i = 0; i < BUS_WORKFLOWS; i++) {
-      const workflow = await call('POST', '/workflows', {
+      const workflow: Answer = await call('POST', '/workflows', {
         name: `Bus ${i}`,
         objectType: 'contacts',
         enrollment: {
@@ -314,7 +271,7 @@ const runThroughBus = async (): Promise<BusResult> => {
       let cursor: string | undefined;
       do {
         const query = new URLSearchParams({ event: 'enrolled', limit: '100', ...(cursor ? { cursor } : {}) });
-        const page = await call('GET', `/workflows/${id}/history?${query}`);
+        const page: Answer = await call('GET', `/workflows/${id}/history?${query}`);
         if (cursor === undefined && page.results[0]) last = Math.max(last, Date.parse(page.results[0].at));
         enrolled += page.results.length;
         cursor = page.nextCursor ?? undefined;
@@ -329,11 +286,7 @@ const runThroughBus = async (): Promise<BusResult> => {
       changesPerSecond: BUS_CONTACTS / seconds,
       postsPerSecond: BUS_CONTACTS / ((posted - started) / 1_000),
     };
-  } finally {
-    await runtime.close();
-    await rm(dataDir, { recursive: true, force: true });
-  }
-};
+  });
 
 export interface ExistingFigure {
   readonly records: number;
@@ -349,51 +302,6 @@ export interface ExistingFigure {
   readonly rssBeforeMiB: number;
   readonly rssPeakMiB: number;
 }
-
-/**
- * `count` contacts put straight into the table as completed record items (the record repository's item, no
- * pending change), 25 a BatchWriteItem: the record service's one-by-one create (about 200/s here, a change each)
- * would take most of the bench's time. The scores run 0–99.
- */
-const seedContacts = async (db: LocalDynamoDB, count: number): Promise<void> => {
-  const client = toDocumentClient(db.client);
-  const base = Date.now() - count;
-  let next = 0;
-  const writer = async () => {
-    while (next < count) {
-      const from = next;
-      next = Math.min(count, next + SEED_BATCH);
-      const items = [];
-      for (let i = from; i < next; i++) {
-        const id = randomUUID();
-        const at = new Date(base + i).toISOString();
-        items.push({
-          PutRequest: {
-            Item: {
-              pk: recordPk('contacts', id),
-              sk: RECORD_SK,
-              kind: 'record',
-              id,
-              objectType: 'contacts',
-              properties: { firstname: `Contact ${i}`, score: i % 100, createdate: at, lastmodifieddate: at },
-              createdAt: at,
-              updatedAt: at,
-              version: 1,
-              [TABLE_KEYS.gsi1.pk]: typePartition('contacts'),
-              [TABLE_KEYS.gsi1.sk]: `${at}#${id}`,
-            },
-          },
-        });
-      }
-      let pending: Record<string, unknown[]> | undefined = { [db.tableName]: items };
-      while (pending && Object.keys(pending).length > 0) {
-        const answer = await client.send(new BatchWriteCommand({ RequestItems: pending as never }));
-        pending = answer.UnprocessedItems as Record<string, unknown[]> | undefined;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: SEED_CONCURRENCY }, writer));
-};
 
 /**
  * `enrollExisting` over `records` contacts in in-memory dynalite: the activation's first step, then its
@@ -412,7 +320,7 @@ const runExisting = async (records: number): Promise<ExistingFigure> => {
       publish: async () => {},
     });
     const seedStart = performance.now();
-    await seedContacts(db, records);
+    await seedContacts(db, records, (i) => ({ firstname: `Contact ${i}`, score: i % 100 }));
     const seedSeconds = (performance.now() - seedStart) / 1_000;
     const workflow = await services.workflows.create({
       name: 'Existing',

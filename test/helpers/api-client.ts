@@ -6,7 +6,7 @@ import { matchPath } from '../../functions/api/http/router.ts';
 import { createDynamoDBCrmServices } from '../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
 import { createDynamoDBWorkflowRepository } from '../../shared/adapters/dynamodb/workflow-repository.dynamodb.ts';
-import type { WorkflowEvent } from '../../shared/core/enrollment/enrollment-effects.ts';
+import type { ExecutionPorts, WorkflowEvent } from '../../shared/core/enrollment/enrollment-effects.ts';
 import type { CrmServices } from '../../shared/core/services/crm-services.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../shared/core/services/workflow-service.ts';
 import type { WorkflowRepository } from '../../shared/core/workflow/workflow-repository.ts';
@@ -106,8 +106,14 @@ export interface TestApi {
   readonly close: () => Promise<void>;
 }
 
+/** What a test API may be composed with. */
+export interface TestApiOptions {
+  /** The enrollment engine's execution ports (default: none, enrollments stay active). */
+  readonly executions?: ExecutionPorts;
+}
+
 /** Starts dynalite, composes every service over it and the API handler with bearer auth over them. */
-export const startTestApi = async (): Promise<TestApi> => {
+export const startTestApi = async (options: TestApiOptions = {}): Promise<TestApi> => {
   const db = await startLocalDynamoDB();
   const clock = manualClock();
   const documents = toDocumentClient(db.client);
@@ -119,6 +125,7 @@ export const startTestApi = async (): Promise<TestApi> => {
     newId: counterIds(),
     actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN,
     publish: async (events) => void published.push(...events),
+    ...(options.executions ? { executions: options.executions } : {}),
   });
   const handler = createApiHandler({
     services,
@@ -172,10 +179,10 @@ export const GARBAGE_CURSOR = '%%%not-a-cursor';
  * The test API of one test file: dynalite started in `beforeAll`, closed in `afterAll`. The object it returns
  * reaches the started API, so tests use it as they would the API itself.
  */
-export const useTestApi = (): TestApi => {
+export const useTestApi = (options: TestApiOptions = {}): TestApi => {
   let started: TestApi | undefined;
   beforeAll(async () => {
-    started = await startTestApi();
+    started = await startTestApi(options);
   });
   afterAll(async () => {
     await started?.close();

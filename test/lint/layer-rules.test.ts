@@ -51,7 +51,7 @@ const probes: Probe[] = [
   },
   {
     path: 'shared/core/ok1.ts',
-    code: "import { z } from 'zod';\nimport { DateTime } from 'luxon';\nimport { f } from './filters/index.ts';",
+    code: "import * as z from 'zod';\nimport { DateTime } from 'luxon';\nimport { f } from './filters/index.ts';",
     rule: null,
   },
   // Adapters implement the core's ports; they know nothing of who calls them.

@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DescribeTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
+import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { levelIteratorPrototypes, startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -65,4 +65,46 @@ describe('startLocalDynamoDB', () => {
       await second.close();
     }
   });
+
+  it.each([
+    ['on disk', true],
+    ['in memory', false],
+  ])(
+    'closes the LevelDB iterator of every Query, read to its end or cut short by a Limit (%s)',
+    async (_, onDisk) => {
+      // Prepare
+      const path = mkdtempSync(join(tmpdir(), 'crm-dynalite-'));
+      dirs.push(path);
+      const db = await startLocalDynamoDB(onDisk ? { path } : {});
+      const closes = levelIteratorPrototypes().map((prototype) => vi.spyOn(prototype, 'close'));
+      try {
+        for (let i = 0; i < 5; i++) {
+          await db.client.send(
+            new PutItemCommand({ TableName: db.tableName, Item: { pk: { S: 'p' }, sk: { S: `s${i}` } } }),
+          );
+        }
+        const closed = () => closes.reduce((sum, close) => sum + close.mock.calls.length, 0);
+        const before = closed();
+
+        // Act
+        for (const limit of [undefined, 2, undefined, 2, 1, undefined]) {
+          const { Items = [] } = await db.client.send(
+            new QueryCommand({
+              TableName: db.tableName,
+              KeyConditionExpression: 'pk = :p',
+              ExpressionAttributeValues: { ':p': { S: 'p' } },
+              ...(limit ? { Limit: limit } : {}),
+            }),
+          );
+          expect(Items).toHaveLength(limit ?? 5);
+        }
+
+        // Assess: each query's iterator is closed once its stream is done (shortly after the answer).
+        await vi.waitFor(() => expect(closed() - before).toBeGreaterThanOrEqual(6));
+      } finally {
+        for (const close of closes) close.mockRestore();
+        await db.close();
+      }
+    },
+  );
 });

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ValidationError } from '../../../shared/core/errors/app-error.ts';
 import type { ValidationIssue } from '../../../shared/core/errors/validation-issue.ts';
 import { formatPath } from '../../../shared/core/errors/validation-issue.ts';

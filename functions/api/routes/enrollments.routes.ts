@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ENROLLMENT_STATUSES } from '../../../shared/core/enrollment/enrollment-repository.ts';
 import { HISTORY_EVENTS } from '../../../shared/core/executor/history-event.ts';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
@@ -49,6 +49,18 @@ export const enrollmentRoutes = [
       await services.enrollments.unenrollManually(params.id, params.recordId);
       return { status: 204 };
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/workflows/{id}/enrollments/{recordId}/retry',
+    summary:
+      "Resumes the record's failed enrollment at the action it failed at (202; 409 when it has none, or the workflow is not active)",
+    params: EnrollmentParams,
+    status: 202,
+    handle: async ({ params, services }) => ({
+      status: 202,
+      body: await services.enrollments.retry(params.id, params.recordId),
+    }),
   }),
   defineRoute({
     method: 'GET',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { CreateListSchema } from '../../../shared/core/services/list-service.ts';
 import { defineRoute } from '../http/route.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
 
 /** An id in a path: what the API hands out, never empty, never longer than a key may be. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { PropertiesSchema } from '../../../shared/core/records/record.schema.ts';
 import { defineRoute } from '../http/route.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnrollableObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
 import { defineRoute } from '../http/route.ts';
 import { IdParams } from './path-params.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
 import { EnrollableObjectTypeSchema } from '../../../shared/core/records/object-types.ts';
 import {

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { invalidatingWorkflowRepository } from '../../core/enrollment/active-workflows.ts';
 import type { ExecutionPorts, PublishWorkflowEvents } from '../../core/enrollment/enrollment-effects.ts';
 import type { EnrollmentService } from '../../core/enrollment/enrollment-service.ts';
+import { surroundingsReader } from '../../core/enrollment/record-surroundings.ts';
 import type { Clock, IdGenerator } from '../../core/ports/clock.ts';
 import type { ChangeLog } from '../../core/records/change-log.ts';
 import {
@@ -13,11 +14,13 @@ import {
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
+import { createWorkflowInsights } from '../../core/services/workflow-insights.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
 import type { StateMachineRegistry } from '../../core/workflow/state-machines.ts';
 import type { WorkflowRepository } from '../../core/workflow/workflow-repository.ts';
 import { createDynamoDBActivationCheckpoints } from './activation-checkpoints.dynamodb.ts';
+import { createDynamoDBEnrollmentRepository } from './enrollment-repository.dynamodb.ts';
 import {
   createDynamoDBEnrollmentService,
   type DynamoDBEnrollmentServiceOptions,
@@ -43,8 +46,13 @@ export interface DynamoDBCrmServicesOptions {
   readonly activeWorkflowsTtlMs?: number;
   /** Where activation publishes state machines (default: the table's registry, the embedded runtime's). */
   readonly stateMachines?: StateMachineRegistry;
-  /** Activation's page size and per-step record budget (defaults 100 and 1,000). */
-  readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget'>;
+  /**
+   * Activation's page size, per-step record and time budgets (defaults 100, 1,000 and 5 s), and what measures a
+   * step's time (default `performance.now`).
+   */
+  readonly activation?: Pick<ActivationServiceOptions, 'pageSize' | 'recordBudget' | 'timeBudgetMs'> & {
+    readonly elapsedMs?: () => number;
+  };
   /** The enrollment engine's fan-out bound (default 1,000) and evaluation options. */
   readonly enrollment?: Pick<DynamoDBEnrollmentServiceOptions, 'fanOutLimit' | 'evaluation'>;
 }
@@ -124,9 +132,18 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
       records: (objectType, page) => records.page(objectType, page),
       clock: options.clock,
       customProperties: () => properties.custom(),
+      elapsedMs: options.activation?.elapsedMs ?? (() => performance.now()),
     },
     { actionFunctionArn: options.actionFunctionArn, ...options.activation },
   );
+  const insights = createWorkflowInsights({
+    workflows: workflowRepository,
+    records,
+    surroundings: surroundingsReader(stores, records),
+    enrollments: createDynamoDBEnrollmentRepository(client, { tableName }),
+    customProperties: () => properties.custom(),
+    clock: options.clock,
+  });
   return {
     services: {
       properties,
@@ -137,6 +154,7 @@ export const createDynamoDBCrmServices = (options: DynamoDBCrmServicesOptions): 
       history,
       enrollments: enrollment,
       activation,
+      insights,
     },
     completePendingChanges,
     changeLog: stores.changeLog,

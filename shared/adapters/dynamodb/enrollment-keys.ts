@@ -1,6 +1,6 @@
 /*
  * Keys of enrollments and history in the single table (docs/storage.md, "Enrollments and history"). Every prefix
- * is this file's: `ENR#`, `HIST#`, `HISTKEY#` partitions, the gsi1 partitions `ENRWF#`, `HISTREC#` and the gsi2
+ * is this file's: `ENR#`, `ENRCOUNT#`, `HIST#`, `HISTKEY#` partitions, the gsi1 partitions `ENRWF#`, `HISTREC#` and the gsi2
  * partition `HISTWF#` — none begins like the records' (`REC#`, `UNIQ#`, `PROP#`, `LIST#`, `TYPE#`, `LISTS`,
  * `PENDING`, `UNPUBLISHED`) or the workflows' (`WF#`, `WF`).
  */
@@ -15,6 +15,10 @@ export const runSk = (workflowId: string, count: number) =>
 export const workflowEnrollmentsPartition = (workflowId: string) => `ENRWF#${workflowId}`;
 export const workflowEnrollmentsSort = (status: string, enrolledAt: string, id: string) =>
   `${status}#${enrolledAt}#${id}`;
+
+/** A workflow's enrollment counts by status: one item, added to with `ADD` as enrollments start and end. */
+export const enrollmentCountsPk = (workflowId: string) => `ENRCOUNT#${workflowId}`;
+export const ENROLLMENT_COUNTS_SK = '#COUNTS';
 
 /**
  * A workflow's history, newest first by `<at>#<order>#<key>`: the order of the write breaks ties between lines of one

@@ -3,12 +3,15 @@ import { enrollmentId } from '../../core/enrollment/enrollment-id.ts';
 import type {
   CurrentEnrollment,
   Enrollment,
+  EnrollmentCounts,
   EnrollmentRepository,
   EnrollmentStatus,
   StartEnrollment,
 } from '../../core/enrollment/enrollment-repository.ts';
 import { ConflictError } from '../../core/errors/app-error.ts';
 import {
+  ENROLLMENT_COUNTS_SK,
+  enrollmentCountsPk,
   enrollmentPk,
   runSk,
   STATE_PREFIX,
@@ -24,7 +27,10 @@ import { TABLE_KEYS } from './table.ts';
  * Enrollments in the single table (docs/storage.md, "Enrollments and history"):
  *   state item       pk ENR#<type>#<recordId>  sk WF#<workflowId>             the latest enrollment, `count`, `trigger`
  *   enrollment item  pk ENR#<type>#<recordId>  sk RUN#<workflowId>#<count>    gsi1 ENRWF#<workflowId> / <status>#<enrolledAt>#<id>
+ *   counts item      pk ENRCOUNT#<workflowId>       sk #COUNTS                    enrolled, active, completed, …
  * The state item is the lock: a start is one conditional Put of it, so a record is never enrolled twice at once.
+ * The counts move only where a conditional write of the state item succeeded (a start that claimed it, an end that
+ * ended it, a retry that set it back to active): a replayed start or a repeated end counts nothing.
  */
 
 export interface DynamoDBEnrollmentRepositoryOptions {
@@ -50,7 +56,12 @@ const ENROLLMENT_FIELDS = [
   'endedAt',
   'failedActionId',
   'depth',
+  'retries',
+  'retriedActionId',
 ] as const;
+
+const COUNT_NAMES = ['enrolled', 'active', 'completed', 'unenrolled', 'goal_met', 'failed'] as const;
+type CountName = (typeof COUNT_NAMES)[number];
 
 const toEnrollment = (item: Item): Enrollment => pickDefined(item, ENROLLMENT_FIELDS);
 
@@ -116,6 +127,26 @@ export const createDynamoDBEnrollmentRepository = (
   const getState = (workflowId: string, objectType: string, recordId: string) =>
     getItem(enrollmentPk(objectType, recordId), stateSk(workflowId));
 
+  /** Adds to the workflow's counts in one atomic `ADD` (concurrent adds never lose one). */
+  const addCounts = async (workflowId: string, deltas: Partial<Record<CountName, number>>) => {
+    const names = Object.keys(deltas) as CountName[];
+    await documents.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { [TABLE_KEYS.pk]: enrollmentCountsPk(workflowId), [TABLE_KEYS.sk]: ENROLLMENT_COUNTS_SK },
+        UpdateExpression: `ADD ${names.map((name) => `#${name} :${name}`).join(', ')} SET #entity = :entity`,
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(names.map((name) => [`#${name}`, name])),
+          '#entity': 'entity',
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((name) => [`:${name}`, deltas[name]])),
+          ':entity': 'enrollmentCounts',
+        },
+      }),
+    );
+  };
+
   /** The enrollment item, unless one is there (a replay never overwrites an enrollment that has ended since). */
   const putRunIfAbsent = (enrollment: Enrollment) =>
     conditionally(() =>
@@ -129,16 +160,32 @@ export const createDynamoDBEnrollmentRepository = (
       ),
     );
 
-  /** The ended enrollment item, unless it has ended already (the first outcome written stays). */
+  /**
+   * The ended enrollment item, unless it has ended already (the first outcome written stays) — in this run: an
+   * outcome of a run before a retry (fewer `retries`) gives way to the retried run's.
+   */
   const putRunEnded = (enrollment: Enrollment) =>
     conditionally(() =>
       documents.send(
         new PutCommand({
           TableName: tableName,
           Item: runItem(enrollment),
-          ConditionExpression: 'attribute_not_exists(#pk) OR #status = :active',
-          ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active' },
+          ...(enrollment.retries
+            ? {
+                ConditionExpression:
+                  'attribute_not_exists(#pk) OR #status = :active OR attribute_not_exists(#retries) OR #retries < :retries',
+                ExpressionAttributeNames: {
+                  '#pk': TABLE_KEYS.pk,
+                  '#status': 'status',
+                  '#retries': 'retries',
+                },
+                ExpressionAttributeValues: { ':active': 'active', ':retries': enrollment.retries },
+              }
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk) OR #status = :active',
+                ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#status': 'status' },
+                ExpressionAttributeValues: { ':active': 'active' },
+              }),
         }),
       ),
     );
@@ -189,6 +236,7 @@ export const createDynamoDBEnrollmentRepository = (
         ...(input.depth ? { depth: input.depth } : {}),
       };
       if (!(await claim(enrollment, input.trigger, previous))) continue;
+      await addCounts(input.workflowId, { enrolled: 1, active: 1 });
       // A crash here leaves the state without its enrollment item: a replay of the trigger, or `end`, writes it.
       await putRunIfAbsent(enrollment);
       return { started: true, replayed: false, enrollment } as const;
@@ -283,6 +331,7 @@ export const createDynamoDBEnrollmentRepository = (
               }),
             ),
           ));
+        if (ended) await addCounts(input.workflowId, { active: -1, [input.status]: 1 });
         // 2. The enrollment item, with the outcome the state item kept (ours, or the one that won the race).
         const kept = ended
           ? { ...state, ...outcome }
@@ -295,6 +344,87 @@ export const createDynamoDBEnrollmentRepository = (
       // An older enrollment whose item a crash left active: the state has moved on, the item takes this outcome.
       if (run?.status !== 'active') return false;
       return putRunEnded({ ...toEnrollment(run), ...outcome });
+    },
+
+    async retry(input) {
+      const pk = enrollmentPk(input.objectType, input.recordId);
+      const state = await getState(input.workflowId, input.objectType, input.recordId);
+      const failedActionId = state?.failedActionId;
+      if (
+        state?.enrollmentId !== input.enrollmentId ||
+        state.status !== 'failed' ||
+        typeof failedActionId !== 'string'
+      ) {
+        return { retried: false, ...(state ? { current: enrollmentOfState(state) } : {}) };
+      }
+      const previous = state.retries as number | undefined;
+      const retries = (previous ?? 0) + 1;
+      // Only the failed enrollment as it was read: a concurrent retry (or a retry, a failure and a retry) wins once.
+      const retried = await conditionally(() =>
+        documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { [TABLE_KEYS.pk]: pk, [TABLE_KEYS.sk]: stateSk(input.workflowId) },
+            UpdateExpression:
+              'SET #status = :active, #retries = :retries, #retriedActionId = :action ' +
+              'REMOVE #endedAt, #reason, #failedActionId',
+            ConditionExpression: `#enrollmentId = :id AND #status = :failed AND #failedActionId = :action AND ${
+              previous === undefined ? 'attribute_not_exists(#retries)' : '#retries = :previous'
+            }`,
+            ExpressionAttributeNames: {
+              '#status': 'status',
+              '#retries': 'retries',
+              '#retriedActionId': 'retriedActionId',
+              '#endedAt': 'endedAt',
+              '#reason': 'reason',
+              '#failedActionId': 'failedActionId',
+              '#enrollmentId': 'enrollmentId',
+            },
+            ExpressionAttributeValues: {
+              ':active': 'active',
+              ':failed': 'failed',
+              ':retries': retries,
+              ':action': failedActionId,
+              ':id': input.enrollmentId,
+              ...(previous === undefined ? {} : { ':previous': previous }),
+            },
+          }),
+        ),
+      );
+      if (!retried) {
+        const now = await getState(input.workflowId, input.objectType, input.recordId);
+        return { retried: false, ...(now ? { current: enrollmentOfState(now) } : {}) };
+      }
+      await addCounts(input.workflowId, { failed: -1, active: 1 });
+      const { endedAt: _endedAt, reason: _reason, failedActionId: _failed, ...rest } = state;
+      const enrollment = enrollmentOfState({
+        ...rest,
+        status: 'active',
+        retries,
+        retriedActionId: failedActionId,
+      });
+      // The enrollment item follows (only from `failed`: an outcome written since stays); a crash before it leaves
+      // the item `failed` until the retried run ends and writes its outcome over it.
+      await conditionally(() =>
+        documents.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: runItem(enrollment),
+            ConditionExpression: 'attribute_not_exists(#pk) OR #status = :failed',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed' },
+          }),
+        ),
+      );
+      return { retried: true, enrollment };
+    },
+
+    async counts(workflowId) {
+      const item = await getItem(enrollmentCountsPk(workflowId), ENROLLMENT_COUNTS_SK);
+      // A crash between a state write and its count can only leave a count short, never below zero.
+      return Object.fromEntries(
+        COUNT_NAMES.map((name) => [name, Math.max(0, Number(item?.[name] ?? 0))]),
+      ) as unknown as EnrollmentCounts;
     },
 
     async setExecution(ref, executionArn) {

@@ -50,6 +50,7 @@ const LINE_FIELDS = [
   'actionId',
   'reason',
   'details',
+  'retry',
 ] as const;
 
 const toLine = (item: Item): HistoryLine => pickDefined(item, LINE_FIELDS);

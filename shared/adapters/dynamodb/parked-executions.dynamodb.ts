@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ParkedExecution, ParkedExecutions } from '../../core/executions/parked-executions.ts';
 import { toDocumentClient } from './index.ts';
+import { conditionally } from './store-options.ts';
 import { DEFAULT_TABLE_NAME, TABLE_KEYS } from './table.ts';
 
 /** The due index is spread over this many partitions (each takes ~1,000 writes a second). */
@@ -53,8 +54,23 @@ export const createDynamoDBParkedExecutions = (
       );
     },
 
-    async cancel(enrollmentId) {
-      await client.send(new DeleteCommand({ TableName, Key: parkedKey(enrollmentId) }));
+    async cancel(enrollmentId, name) {
+      if (name === undefined) {
+        await client.send(new DeleteCommand({ TableName, Key: parkedKey(enrollmentId) }));
+        return;
+      }
+      // Refused when the item is gone or now parks another execution of the enrollment: both keep what is there.
+      await conditionally(() =>
+        client.send(
+          new DeleteCommand({
+            TableName,
+            Key: parkedKey(enrollmentId),
+            ConditionExpression: '#name = :name',
+            ExpressionAttributeNames: { '#name': 'name' },
+            ExpressionAttributeValues: { ':name': name },
+          }),
+        ),
+      );
     },
 
     async due(at, limit) {

@@ -75,6 +75,12 @@ export interface EnrollmentRef {
    * itself.
    */
   readonly depth?: number;
+  /**
+   * The retry this execution runs (`POST /workflows/{id}/enrollments/{recordId}/retry`; absent: the enrollment's
+   * first run). Its history lines carry it, so that a line written again by a retry (the failed action failing
+   * again) is kept beside the earlier run's instead of being taken for a repeat of it.
+   */
+  readonly retry?: number;
 }
 
 /** The data an execution carries from state to state (and its input). */

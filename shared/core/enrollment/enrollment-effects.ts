@@ -48,6 +48,11 @@ export interface ExecutionPorts {
   readonly startExecution?: (enrollment: Enrollment, workflow: EnrollingWorkflow) => Promise<void>;
   readonly stopExecution?: (enrollment: EnrollmentTarget, reason: string) => Promise<void>;
   readonly answerEventWait?: (wait: EnrollmentTarget & { readonly actionId: string }) => Promise<void>;
+  /**
+   * Resumes a retried enrollment (set back to `active`, its `retries` counted) at `actionId`, the action it failed
+   * at: an execution named by the enrollment id and the retry's number, so a repeated call starts it once.
+   */
+  readonly retryExecution?: (enrollment: Enrollment, actionId: string) => Promise<void>;
 }
 
 export interface EffectPorts {

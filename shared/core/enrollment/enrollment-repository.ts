@@ -27,6 +27,10 @@ export interface Enrollment {
   readonly failedActionId?: string;
   /** The `cause.depth` of the change that enrolled it (absent: 0); its actions' writes carry one more. */
   readonly depth?: number;
+  /** How many times it was retried after failing (absent: never); the latest retry's run carries this number. */
+  readonly retries?: number;
+  /** The action the latest retry resumed at. */
+  readonly retriedActionId?: string;
 }
 
 /** The record's enrollment in one workflow now: how many times it enrolled and the latest enrollment. */
@@ -96,9 +100,37 @@ export interface EnrollmentRepository {
   setWaiting(input: EndEnrollmentRef, actionId: string, waiting: boolean): Promise<void>;
   /** Notes the execution that runs the active enrollment now (nothing when it has ended). */
   setExecution(input: EndEnrollmentRef, executionArn: string): Promise<void>;
+  /** Sets the failed enrollment `enrollmentId` back to `active`, once: only while it is the latest and `failed`. */
+  retry(input: RetryEnrollment): Promise<RetryResult>;
+  /** The workflow's counts (all zero for a workflow without enrollments). */
+  counts(workflowId: string): Promise<EnrollmentCounts>;
 }
 
 export type EndEnrollmentRef = Pick<EndEnrollment, 'workflowId' | 'objectType' | 'recordId' | 'enrollmentId'>;
+
+/** A retry of the failed enrollment `enrollmentId`. */
+export type RetryEnrollment = EndEnrollmentRef;
+
+/**
+ * `retried`: this call set the failed enrollment back to `active` (its `retries` counted one more, its
+ * `retriedActionId` the failed action); not retried: the enrollment is not the record's latest, or not `failed`.
+ */
+export type RetryResult =
+  | { readonly retried: true; readonly enrollment: Enrollment }
+  | { readonly retried: false; readonly current?: Enrollment };
+
+/**
+ * A workflow's enrollments by status, counted as they start and end (`enrolled`: every enrollment started; the
+ * others: the enrollments in that status now, so that they add up to `enrolled`).
+ */
+export interface EnrollmentCounts {
+  readonly enrolled: number;
+  readonly active: number;
+  readonly completed: number;
+  readonly unenrolled: number;
+  readonly goal_met: number;
+  readonly failed: number;
+}
 
 /** The state the enrollment decisions read. */
 export const enrollmentState = (current: CurrentEnrollment | undefined): EnrollmentState => {

@@ -132,6 +132,13 @@ export interface EnrollmentService {
   /** Ends the active enrollment with reason `manual`: 404 unknown workflow or not enrolled now. */
   unenrollManually(workflowId: string, recordId: string): Promise<void>;
   /**
+   * Resumes the record's failed enrollment at the action it failed at: back to `active`, an `enrolled` line with
+   * reason `retry`, a new execution of its revision (`retryExecution`). 404 unknown workflow or record; 409 when the
+   * workflow is not active or the record's latest enrollment has no failed action. Safe to repeat: asked again
+   * while the retried enrollment is active, it answers the same and starts nothing new.
+   */
+  retry(workflowId: string, recordId: string): Promise<EnrollmentView>;
+  /**
    * Activation with `enrollExisting`: enrolls `record` (reason `existing`) when it meets `workflow`'s criteria now
    * and no gate stops it; a gate writes its skip line. `trigger` names the activation (the same one again replays).
    */
@@ -524,6 +531,55 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
     },
 
     unenroll,
+
+    async retry(workflowId, recordId) {
+      const workflow = await workflowOf(workflowId);
+      if (workflow.status !== 'active') {
+        throw new ConflictError(
+          `workflow ${workflowId} is ${workflow.status}: only an active workflow's enrollments resume`,
+        );
+      }
+      const { objectType } = workflow;
+      await options.records.get(objectType, recordId);
+      const latest = (await enrollments.current(workflowId, objectType, recordId))?.latest;
+      const noFailure = () =>
+        new ConflictError(`record ${recordId} has no failed enrollment in workflow ${workflowId}`);
+      /** The enrollment a retry set back to active: this one, or an earlier (or concurrent) identical request's. */
+      const retried = (enrollment: Enrollment | undefined): enrollment is Enrollment & { retries: number } =>
+        enrollment?.status === 'active' && (enrollment.retries ?? 0) > 0 && !!enrollment.retriedActionId;
+      let enrollment: Enrollment | undefined;
+      if (latest?.status === 'failed') {
+        const result = await enrollments.retry({
+          workflowId,
+          objectType,
+          recordId,
+          enrollmentId: latest.id,
+        });
+        enrollment = result.retried ? result.enrollment : result.current;
+      } else {
+        enrollment = latest;
+      }
+      if (!retried(enrollment)) throw noFailure();
+      const actionId = enrollment.retriedActionId as string;
+      const retry = enrollment.retries;
+      await options.history.append(
+        {
+          at: clock.now().toISOString(),
+          workflowId,
+          revision: enrollment.revision,
+          enrollmentId: enrollment.id,
+          recordId,
+          objectType,
+          event: 'enrolled',
+          reason: 'retry',
+          actionId,
+          retry,
+        },
+        lineDigest([workflowId, enrollment.id, 'enrolled', 'retry', retry]),
+      );
+      await options.executions?.retryExecution?.(enrollment, actionId);
+      return { ...toEnrollmentView(enrollment), currentActionId: actionId };
+    },
 
     async enrollExisting(workflow, record, trigger) {
       const { objectType } = workflow;

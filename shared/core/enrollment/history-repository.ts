@@ -21,11 +21,18 @@ export interface HistoryRepository {
 }
 
 /**
- * The key that keeps one copy of a line. A line of an enrollment is once per enrollment, event, action and
- * reason, whenever a retry writes it; a line without one (`enrollment.skipped`) also by its instant, so write
+ * The key that keeps one copy of a line. A line of an enrollment is once per enrollment, event, action, reason
+ * and retry of the enrollment (`retry`), whenever a retried Task writes it; a line without one (`enrollment.skipped`) also by its instant, so write
  * the change's instant there and a redelivered change keeps one line.
  */
 export const historyLineKey = (line: HistoryLine): string =>
   line.enrollmentId === undefined
     ? lineDigest([line.workflowId, line.recordId, line.event, line.reason, line.at])
-    : lineDigest([line.workflowId, line.enrollmentId, line.event, line.actionId, line.reason]);
+    : lineDigest([
+        line.workflowId,
+        line.enrollmentId,
+        line.event,
+        line.actionId,
+        line.reason,
+        ...(line.retry ? [line.retry] : []),
+      ]);

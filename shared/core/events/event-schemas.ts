@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectTypeSchema } from '../records/object-types.ts';
 import { PropertiesSchema } from '../records/record.schema.ts';
 import { INTERNAL_SOURCE_PREFIX, RECORD_CHANGED, RECORDS_SOURCE, WORKFLOWS_SOURCE } from './event-names.ts';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { RecordService } from '../services/crm-services.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';

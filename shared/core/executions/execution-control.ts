@@ -1,13 +1,17 @@
 import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
+import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
+import { withinHorizon } from '../executor/advance-to-next-state.ts';
 import { eventMet } from '../executor/execute-task.ts';
 import type { HistoryEvent } from '../executor/history-event.ts';
 import type { ExecutionRef, ExecutorPorts } from '../executor/ports.ts';
 import { startExecution } from '../executor/start-execution.ts';
 import type { Clock } from '../ports/clock.ts';
+import { nextRunAt } from '../scheduling/next-run-at.ts';
+import { indexActions, isHeldBack } from '../workflow/action-edges.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
-import { type Executions, executionArnOf, executionName } from './executions.ts';
+import { type Executions, executionArnOf, executionName, generationIn } from './executions.ts';
 import type { ParkedExecutions } from './parked-executions.ts';
 
 /** A registered event wait: the token to answer and the execution it belongs to. */
@@ -15,6 +19,19 @@ export interface RegisteredEventWait {
   readonly taskToken: string;
   readonly executionId: string;
   readonly startedAt: string;
+}
+
+/** What one `resumeParked` did. */
+export interface ResumedBatch {
+  /** Parked executions found due, or due within the look-ahead (at most the limit asked for). */
+  readonly due: number;
+  /** Of those, executions started (or found started already) and forgotten. */
+  readonly started: number;
+  /**
+   * Step Functions refused a start for now (its StartExecution or open executions quota): that execution and the
+   * rest of the batch stay parked, to be tried again.
+   */
+  readonly throttled: boolean;
 }
 
 export interface ExecutionControlOptions {
@@ -36,13 +53,6 @@ export interface ExecutionControlOptions {
   };
 }
 
-/** `<enrollmentId>-c<n>` → n; the first execution (the enrollment id alone) is 0. */
-const generationOf = (executionArn: string | undefined, enrollmentId: string): number => {
-  const name = executionArn?.slice(executionArn.lastIndexOf(':') + 1);
-  if (name === undefined || !name.startsWith(`${enrollmentId}-c`)) return 0;
-  return Number(name.slice(enrollmentId.length + 2)) || 0;
-};
-
 const refOf = (enrollment: Enrollment): EnrollmentRef => ({
   workflowId: enrollment.workflowId,
   revision: enrollment.revision,
@@ -50,6 +60,7 @@ const refOf = (enrollment: Enrollment): EnrollmentRef => ({
   recordId: enrollment.recordId,
   objectType: enrollment.objectType,
   ...(enrollment.depth ? { depth: enrollment.depth } : {}),
+  ...(enrollment.retries ? { retry: enrollment.retries } : {}),
 });
 
 const endRef = (ref: Pick<EnrollmentRef, 'workflowId' | 'objectType' | 'recordId' | 'enrollmentId'>) => ({
@@ -98,6 +109,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         enrollmentId: ref.enrollmentId,
         recordId: ref.recordId,
         event,
+        ...(ref.retry ? { retry: ref.retry } : {}),
         ...fields,
       });
 
@@ -172,19 +184,24 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     const caller =
       from?.executionId ??
       (await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId))?.executionArn;
-    const generation = generationOf(caller, ref.enrollmentId) + 1;
-    await launch(ref, executionName(ref.enrollmentId, generation), input);
+    const generation = (generationIn(caller, ref.enrollmentId, ref.retry) ?? 0) + 1;
+    await launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
   };
 
   /**
    * Starts the parked executions due now, earliest first, at most `limit`: each once (its name is deterministic, a
-   * second start is refused), then forgets it; one whose enrollment has ended, or moved on to another execution, is
-   * forgotten without a start. Returns how many were due.
+   * second start is refused), then forgets it (unless it has already parked its successor); one whose enrollment has
+   * ended, or moved on to another execution, is forgotten without a start. A start refused for now (`ActionTransient`:
+   * throttled) ends the batch there, leaving it and the rest parked. With `aheadMs`, those due within that much
+   * time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds no
+   * lateness of its own.
    */
-  const resumeParked = async (limit: number): Promise<number> => {
+  const resumeParked = async (limit: number, aheadMs = 0): Promise<ResumedBatch> => {
     const { parking } = options;
-    if (!parking) return 0;
-    const due = await parking.executions.due(clock.now().toISOString(), limit);
+    if (!parking) return { due: 0, started: 0, throttled: false };
+    const upTo = new Date(clock.now().getTime() + aheadMs).toISOString();
+    const due = await parking.executions.due(upTo, limit);
+    let started = 0;
     for (const parked of due) {
       const ref = parked.input.enrollment;
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
@@ -193,21 +210,59 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         current.latest.id === ref.enrollmentId &&
         current.latest.status === 'active' &&
         current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
-      if (live)
-        await executions.start({
-          stateMachineArn: parked.stateMachineArn,
-          name: parked.name,
-          input: parked.input,
-        });
-      await parking.executions.cancel(ref.enrollmentId);
+      if (live) {
+        try {
+          await executions.start({
+            stateMachineArn: parked.stateMachineArn,
+            name: parked.name,
+            input: parked.input,
+          });
+        } catch (error) {
+          if (error instanceof ActionTransient) return { due: due.length, started, throttled: true };
+          throw error;
+        }
+        started += 1;
+      }
+      await parking.executions.cancel(ref.enrollmentId, parked.name);
     }
-    return due.length;
+    return { due: due.length, started, throttled: false };
+  };
+
+  /**
+   * The retried enrollment (`retries` n, set back to active) resumes at `actionId`, the action it failed at: a new
+   * execution of its revision named `<enrollmentId>-r<n>` (so a repeated retry starts it once) with `resumeAt`, at
+   * once or, for an action held back by the windows, at the next open moment (`action.scheduled`). The execution is
+   * noted unless the one noted already belongs to this retry (it may have continued as new since).
+   */
+  const retry = async (enrollment: Enrollment, actionId: string): Promise<void> => {
+    const ports = options.executor();
+    const ref = refOf(enrollment);
+    const workflow = await ports.workflow(ref.workflowId, ref.revision);
+    const action = indexActions(workflow).get(actionId);
+    if (!action) throw new Error(`action "${actionId}" is not in revision ${ref.revision}`);
+    const now = clock.now();
+    const runAt = isHeldBack(action)
+      ? nextRunAt(now, workflow.settings, `${ref.enrollmentId}:${actionId}`)
+      : now;
+    const history = historyWriter(ports, ref, now);
+    if (runAt.getTime() > now.getTime()) {
+      await history('action.scheduled', { actionId, details: { runAt: runAt.toISOString() } });
+    }
+    const { executionArn } = await executions.start({
+      stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
+      name: executionName(ref.enrollmentId, 0, ref.retry),
+      input: { ...withinHorizon(ref, runAt, actionId, now), resumeAt: actionId },
+    });
+    const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
+    if (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) !== undefined) return;
+    await options.enrollments.setExecution(endRef(ref), executionArn);
   };
 
   const ports: ExecutionPorts = {
     startExecution: (enrollment) => start(enrollment),
     stopExecution: stop,
     answerEventWait: answer,
+    retryExecution: retry,
   };
 
   return {

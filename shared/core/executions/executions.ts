@@ -26,12 +26,35 @@ export interface Executions {
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 
 /**
- * The execution name of an enrollment's `generation`-th execution (0: the first; continue-as-new counts up): the
- * enrollment id alone, then `<id>-c<n>`. Names are deterministic, so a redelivered start never starts twice.
- * @example executionName('enr_1', 0) // 'enr_1'; executionName('enr_1', 2) // 'enr_1-c2'
+ * The execution name of an enrollment's `generation`-th execution (0: the first; continue-as-new counts up) in its
+ * `retry`-th run (0: the first; a retry after a failure counts up): the enrollment id alone, `<id>-r<retry>` for a
+ * retry's first execution, then `-c<n>` after either. Names are deterministic, so a redelivered start never
+ * starts twice.
+ * @example executionName('enr_1', 0) // 'enr_1'; executionName('enr_1', 2) // 'enr_1-c2'; executionName('enr_1', 1, 3) // 'enr_1-r3-c1'
  */
-export const executionName = (enrollmentId: string, generation: number): string =>
-  generation === 0 ? enrollmentId : `${enrollmentId}-c${generation}`;
+export const executionName = (enrollmentId: string, generation: number, retry = 0): string => {
+  const run = retry === 0 ? enrollmentId : `${enrollmentId}-r${retry}`;
+  return generation === 0 ? run : `${run}-c${generation}`;
+};
+
+/**
+ * The generation of an execution of the run `executionName(enrollmentId, 0, retry)` names (0: that first
+ * execution, n: its `-c<n>`), or undefined when the ARN or name belongs to another run.
+ * @example generationIn('arn:…:enr_1-r2-c3', 'enr_1', 2) // 3
+ */
+export const generationIn = (
+  executionArnOrName: string | undefined,
+  enrollmentId: string,
+  retry = 0,
+): number | undefined => {
+  if (executionArnOrName === undefined) return undefined;
+  const name = executionArnOrName.slice(executionArnOrName.lastIndexOf(':') + 1);
+  const run = executionName(enrollmentId, 0, retry);
+  if (name === run) return 0;
+  if (!name.startsWith(`${run}-c`)) return undefined;
+  const generation = Number(name.slice(run.length + 2));
+  return Number.isSafeInteger(generation) && generation > 0 ? generation : undefined;
+};
 
 /** The execution ARN of `name` under a state machine ARN (`…:stateMachine:<sm>` → `…:execution:<sm>:<name>`). */
 export const executionArnOf = (stateMachineArn: string, name: string): string =>

@@ -18,8 +18,11 @@ export interface ParkedExecution {
 export interface ParkedExecutions {
   /** Parks the enrollment's next execution (replacing one parked before for the same enrollment). */
   park(parked: ParkedExecution): Promise<void>;
-  /** Forgets the enrollment's parked execution, if any (stopped, unenrolled, started). */
-  cancel(enrollmentId: string): Promise<void>;
+  /**
+   * Forgets the enrollment's parked execution, if any (stopped, unenrolled, started). With `name`, only while the
+   * parked one is still that execution: a resumed execution that has already parked its successor keeps it.
+   */
+  cancel(enrollmentId: string, name?: string): Promise<void>;
   /** Up to `limit` parked executions due at or before `at`, earliest first. */
   due(at: string, limit: number): Promise<ParkedExecution[]>;
 }

@@ -1,6 +1,6 @@
 import { fnv1a32 } from '../scheduling/key-spread.ts';
 import type { BranchingAction } from '../workflow/action.schema.ts';
-import { matches, type RecordView, type Run } from './task-run.ts';
+import { type EvaluationRun, matches, type RecordView } from './task-run.ts';
 
 /**
  * A number in [0, 100) drawn from `key`: the same for the same enrollment and split, so a retried
@@ -17,7 +17,7 @@ export const splitRoll = (key: string): number => {
 
 /** Index of the successor a branching action takes now, in `successorsOf` order. */
 export const chooseSuccessor = (
-  run: Run,
+  run: EvaluationRun,
   action: BranchingAction,
   view: RecordView,
 ): { index: number; name: string } => {

@@ -24,4 +24,6 @@ export interface HistoryEvent {
   readonly actionId?: string;
   readonly reason?: string;
   readonly details?: Readonly<Record<string, unknown>>;
+  /** The retry of the enrollment whose run wrote the line (absent: its first run). */
+  readonly retry?: number;
 }

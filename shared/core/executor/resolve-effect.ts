@@ -22,7 +22,11 @@ export interface EffectToResolve<Kind extends ActionEffect['kind'] = ActionEffec
   readonly actionId: string;
 }
 
-const numberOf = (value: PropertyValue | undefined, property: string): number => {
+/**
+ * The number a property holds for an increment: an empty value counts 0; a value that is not a number makes the
+ * action not applicable.
+ */
+export const numberOf = (value: PropertyValue | undefined, property: string): number => {
   if (value === undefined || value === null || value === '') return 0;
   const number = Number(value);
   if (typeof value === 'boolean' || !Number.isFinite(number)) {

@@ -1,4 +1,4 @@
-import type { ExecutionState, TaskRequest } from '../contract/task-contract.ts';
+import type { EnrollmentRef, ExecutionState, TaskRequest } from '../contract/task-contract.ts';
 import { WorkflowExit } from '../contract/task-errors.ts';
 import type { FilterGroups } from '../filters/filter.schema.ts';
 import { criteriaDependencies, matchFilters } from '../filters/index.ts';
@@ -59,6 +59,7 @@ export const historyOf =
       enrollmentId: enrollment.enrollmentId,
       recordId: enrollment.recordId,
       event,
+      ...(enrollment.retry ? { retry: enrollment.retry } : {}),
       ...extra,
     });
   };
@@ -82,8 +83,17 @@ export const loadRecord = async (run: Run, action: Action | undefined): Promise<
   return { properties, associated, lists };
 };
 
+/**
+ * What evaluating criteria for an enrollment reads of a run: the instant, the enrolled record's type and the
+ * enrollment's id (a random split draws from it). A Task's `Run` is one; the dry run builds its own.
+ */
+export interface EvaluationRun {
+  readonly now: Date;
+  readonly state: { readonly enrollment: Pick<EnrollmentRef, 'enrollmentId' | 'objectType'> };
+}
+
 /** True when the record meets `groups` now (`[]` never matches). */
-export const matches = (run: Run, groups: FilterGroups, view: RecordView): boolean =>
+export const matches = (run: EvaluationRun, groups: FilterGroups, view: RecordView): boolean =>
   groups.length > 0 &&
   matchFilters(groups, {
     objectType: run.state.enrollment.objectType,

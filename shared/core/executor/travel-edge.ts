@@ -18,6 +18,8 @@ export type Advance =
       readonly skipping: boolean;
       /** Anchor delays whose instant had passed. */
       readonly skipped: readonly DelayAction[];
+      /** Each delay that waited, with the instant its wait ends (the next one starts there), in order. */
+      readonly waited: readonly { readonly delay: DelayAction; readonly until: Date }[];
       /** The last delay of the edge (where a new execution resumes a trailing delay), or null. */
       readonly lastDelayId: string | null;
     }
@@ -44,6 +46,7 @@ export const travelEdge = (input: AdvanceInput): Advance => {
   let due = now;
   let skipping = input.skipping ?? false;
   const skipped: DelayAction[] = [];
+  const waited: { delay: DelayAction; until: Date }[] = [];
   for (const delay of edge.delays) {
     if (skipping && delay.type !== 'delayUntilAnchor') {
       skipped.push(delay);
@@ -70,6 +73,7 @@ export const travelEdge = (input: AdvanceInput): Advance => {
     }
     skipping = false;
     due = result.at;
+    waited.push({ delay, until: due });
   }
   const target = edge.target;
   const runAt =
@@ -77,5 +81,14 @@ export const travelEdge = (input: AdvanceInput): Advance => {
       ? nextRunAt(due, settings, `${input.enrollmentId}:${target.id}`)
       : due;
   const lastDelayId = edge.delays.at(-1)?.id ?? null;
-  return { kind: 'arrive', target, runAt, delayed: edge.delays.length > 0, skipping, skipped, lastDelayId };
+  return {
+    kind: 'arrive',
+    target,
+    runAt,
+    delayed: edge.delays.length > 0,
+    skipping,
+    skipped,
+    waited,
+    lastDelayId,
+  };
 };

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FilterDurationSchema } from '../time/time.schema.ts';
 
 /** A property path: `name`, or `<objectType>.<name>` for associated records. */

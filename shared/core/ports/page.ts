@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Lists take `?limit=` (1–100, default 50) and `?cursor=` (api.md, "Lists"). */
 export const PageRequestSchema = z.strictObject({

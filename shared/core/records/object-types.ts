@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Object types a workflow can enroll. */
 export const ENROLLABLE_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets', 'quotes'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROPERTY_TYPES = ['string', 'number', 'bool', 'date', 'datetime', 'enumeration'] as const;
 const PropertyTypeSchema = z.enum(PROPERTY_TYPES);

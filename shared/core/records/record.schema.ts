@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ObjectTypeSchema } from './object-types.ts';
 
 export const PropertyValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileWorkflow } from '../compiler/compile-workflow.ts';
 import type { EnrollmentService } from '../enrollment/enrollment-service.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.ts';
@@ -15,6 +15,12 @@ import type { RecordPager } from './review-criteria.ts';
 export const ACTIVATION_PAGE_SIZE = 100;
 /** How many existing records one step (the request, then each background step) reads at most, in whole pages. */
 export const ACTIVATION_RECORD_BUDGET = 1_000;
+/**
+ * How long one step keeps starting pages: past it the step saves its checkpoint and ends, so a slow enrollment
+ * never holds the request past API Gateway's 29 s (or the embedded server's 30 s); the rest goes on in the
+ * background. A page under way is finished, so a step lasts this long plus one page at most.
+ */
+export const ACTIVATION_TIME_BUDGET_MS = 5_000;
 /** The reason of an enrollment ended by deactivation. */
 export const DEACTIVATED_REASON = 'workflow_deactivated';
 
@@ -32,7 +38,7 @@ export interface ActivationService {
   deactivate(id: string): Promise<StoredWorkflow>;
   /** One step of the workflow's unfinished activation; its checkpoint after (undefined: none or dropped). */
   continueActivation(workflowId: string): Promise<ActivationCheckpoint | undefined>;
-  /** One step of every unfinished activation (the background loop): how many there were. */
+  /** One step of every unfinished activation (the background loop): how many were stepped (those a step of this process is advancing already are left to it). */
   continueUnfinished(): Promise<number>;
 }
 
@@ -45,6 +51,11 @@ export interface ActivationServiceDependencies {
   readonly records: RecordPager;
   readonly clock: Clock;
   readonly customProperties: () => Promise<CustomProperties>;
+  /**
+   * Milliseconds from any fixed origin that only moves forward (`performance.now`): how long a step has run.
+   * The workflow clock cannot say it (the manual clock stands still). Without it only the record budget bounds a step.
+   */
+  readonly elapsedMs?: () => number;
 }
 
 export interface ActivationServiceOptions {
@@ -53,6 +64,8 @@ export interface ActivationServiceOptions {
   readonly pageSize?: number;
   /** Records per step, in whole pages (default 1,000). */
   readonly recordBudget?: number;
+  /** No page is started once a step has run this long (default 5,000 ms; needs `elapsedMs`). */
+  readonly timeBudgetMs?: number;
 }
 
 const ActivateBodySchema = z.strictObject({ enrollExisting: z.boolean() });
@@ -78,6 +91,15 @@ export const createActivationService = (
   const { repository, checkpoints, enrollment, clock } = dependencies;
   const pageSize = options.pageSize ?? ACTIVATION_PAGE_SIZE;
   const budget = options.recordBudget ?? ACTIVATION_RECORD_BUDGET;
+  const timeBudgetMs = options.timeBudgetMs ?? ACTIVATION_TIME_BUDGET_MS;
+  const elapsedMs = dependencies.elapsedMs;
+  /**
+   * The workflows a step of this process is advancing: the background loop leaves them to it rather than read the
+   * same page again meanwhile (harmless, since the step is replayed idempotently, but twice the work). Another
+   * process may still do so (on AWS, the activation function beside an API request); the conditional checkpoint
+   * keeps one of them.
+   */
+  const advancing = new Set<string>();
 
   const load = async (id: string): Promise<StoredWorkflow> => {
     const workflow = await repository.get(id);
@@ -85,15 +107,29 @@ export const createActivationService = (
     return workflow;
   };
 
-  /** Reads whole pages until the budget is spent or every record is read, saving the checkpoint after each. */
+  /** Reads whole pages until a budget (records, time) is spent or every record is read, saving the checkpoint after each. */
   const advance = async (
+    workflow: StoredWorkflow,
+    from: ActivationCheckpoint,
+  ): Promise<ActivationCheckpoint> => {
+    advancing.add(workflow.id);
+    try {
+      return await advancePages(workflow, from);
+    } finally {
+      advancing.delete(workflow.id);
+    }
+  };
+
+  const advancePages = async (
     workflow: StoredWorkflow,
     from: ActivationCheckpoint,
   ): Promise<ActivationCheckpoint> => {
     let checkpoint = from;
     let read = 0;
     const trigger = activationTrigger(from);
-    while (checkpoint.cursor !== null && read < budget) {
+    const startedMs = elapsedMs?.();
+    const timeLeft = () => startedMs === undefined || elapsedMs!() - startedMs < timeBudgetMs;
+    while (checkpoint.cursor !== null && read < budget && timeLeft()) {
       const page = await dependencies.records(workflow.objectType, {
         limit: pageSize,
         ...(checkpoint.cursor === undefined ? {} : { cursor: checkpoint.cursor }),
@@ -122,6 +158,8 @@ export const createActivationService = (
 
   const continueActivation = async (workflowId: string): Promise<ActivationCheckpoint | undefined> => {
     const checkpoint = await checkpoints.get(workflowId);
+    // A step of this process is on it (the request's first step, or another caller's): left to that step.
+    if (advancing.has(workflowId)) return checkpoint;
     if (!checkpoint || checkpoint.cursor === null) return checkpoint;
     const workflow = await repository.get(workflowId);
     if (workflow?.status !== 'active') {
@@ -196,7 +234,9 @@ export const createActivationService = (
     continueActivation,
 
     async continueUnfinished() {
-      const ids = await checkpoints.unfinished(pageSize);
+      // Those a step of this process is advancing are left to it, and not counted: a caller looping while this
+      // answers more than 0 waits for its next turn rather than spin.
+      const ids = (await checkpoints.unfinished(pageSize)).filter((id) => !advancing.has(id));
       for (const id of ids) await continueActivation(id);
       return ids.length;
     },

@@ -1,5 +1,7 @@
 import type { StateMachineDefinition } from '../compiler/asl.types.ts';
-import type { EnrollmentService } from '../enrollment/enrollment-service.ts';
+import type { DryRunResult } from '../dry-run/dry-run-result.ts';
+import type { EnrollmentExplanation, EnrollmentReason } from '../enrollment/enrollment-check.ts';
+import type { EnrollmentService, EnrollmentView } from '../enrollment/enrollment-service.ts';
 import type { HistoryLine } from '../enrollment/history-repository.ts';
 import type { ObjectType } from '../records/object-types.ts';
 import type { PropertyDefinition } from '../records/property.schema.ts';
@@ -143,8 +145,60 @@ export interface HistoryService {
 /** A workflow's enrollments and history (api.md `/workflows/{id}/enrollments`, `/history`). */
 export type EnrollmentApi = Pick<
   EnrollmentService,
-  'page' | 'enrollManually' | 'unenrollManually' | 'history'
+  'page' | 'enrollManually' | 'unenrollManually' | 'history' | 'retry'
 >;
+
+/** `GET /workflows/{id}/stats`. */
+export interface WorkflowStats {
+  /** Every enrollment started (re-enrollments included). */
+  readonly enrolled: number;
+  /** The enrollments in each status now: they add up to `enrolled`. */
+  readonly active: number;
+  readonly completed: number;
+  readonly unenrolled: number;
+  readonly goalMet: number;
+  readonly failed: number;
+  /** `goalMet / enrolled`, a number in [0, 1] (not rounded); 0 when nothing enrolled. */
+  readonly conversionRate: number;
+}
+
+/** `POST /workflows/{id}/test`: a stored record, or a record given by its properties; `at` defaults to now. */
+export type DryRunRequest = (
+  | { readonly recordId: string; readonly record?: undefined }
+  | { readonly record: { readonly properties: Properties }; readonly recordId?: undefined }
+) & { readonly at?: string };
+
+/** `GET /workflows/{id}/explain?recordId=`. */
+export interface EnrollmentExplain extends EnrollmentExplanation {
+  readonly workflowId: string;
+  readonly revision: number;
+  readonly objectType: string;
+  readonly recordId: string;
+  /** The instant the parts were evaluated at (time filters). */
+  readonly at: string;
+  readonly enrollment: {
+    readonly status: 'enrolled' | 'not enrolled';
+    /** The active enrollment, when enrolled. */
+    readonly current: EnrollmentView | null;
+    /** The latest enrollment, active or ended (null: never enrolled). */
+    readonly latest: EnrollmentView | null;
+    /** How many times the record enrolled in the workflow. */
+    readonly count: number;
+  };
+  /** Whether it would enroll now, and every reason deciding it (as the dry run gives them). */
+  readonly wouldEnroll: boolean;
+  readonly reasons: readonly EnrollmentReason[];
+}
+
+/** What the API asks about one workflow without changing anything: its counts, a dry run, an explanation. */
+export interface WorkflowInsights {
+  /** 404 unknown workflow. */
+  stats(workflowId: string): Promise<WorkflowStats>;
+  /** 404 unknown workflow or record; 400 for properties that do not fit the type's catalogue. Writes nothing. */
+  test(workflowId: string, request: DryRunRequest): Promise<DryRunResult>;
+  /** 404 unknown workflow or record. Writes nothing. */
+  explain(workflowId: string, recordId: string): Promise<EnrollmentExplain>;
+}
 
 /** Everything the API's handlers call. */
 export interface CrmServices {
@@ -157,6 +211,8 @@ export interface CrmServices {
   readonly enrollments: EnrollmentApi;
   /** `POST /workflows/{id}/activate` and `/deactivate`. */
   readonly activation: ActivationApi;
+  /** `GET /workflows/{id}/stats`, `POST /workflows/{id}/test`, `GET /workflows/{id}/explain`: reads only. */
+  readonly insights: WorkflowInsights;
 }
 
 /** What the API asks of activation (the background continuation is the runtime's). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { ListItem } from '../lists/list-repository.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compileWorkflow } from '../compiler/compile-workflow.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/app-error.ts';
 import type { ValidationIssue } from '../errors/validation-issue.ts';

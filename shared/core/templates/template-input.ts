@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Filter } from '../filters/filter.schema.ts';
 import type { TemplateSchema } from '../workflow/template.schema.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { WEEKDAYS } from './calendar-day.ts';
 import { isDateText } from './date-value.ts';
 import { fitsYears, MAX_DURATION_YEARS, MAX_FILTER_DURATION_YEARS } from './duration-length.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FilterGroupsSchema } from '../filters/filter.schema.ts';
 import { ObjectTypeSchema } from '../records/object-types.ts';
 import { PropertiesSchema, PropertyValueSchema } from '../records/record.schema.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FilterGroupsSchema } from '../filters/filter.schema.ts';
 import { CalendarDateSchema, TimeZoneSchema, WeekdaySchema, WindowTimeSchema } from '../time/time.schema.ts';
 import { minutesOfDay } from '../time/time-of-day.ts';

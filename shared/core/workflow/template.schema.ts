@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
 import { WorkflowDefinitionSchema } from './workflow.schema.ts';
 

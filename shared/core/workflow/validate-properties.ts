@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ValidationIssue } from '../errors/validation-issue.ts';
 import { BUILTIN_PROPERTIES, type CustomProperties } from '../records/builtin-properties.ts';
 import { OBJECT_TYPES } from '../records/object-types.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { FilterGroupsSchema, FilterSchema } from '../filters/filter.schema.ts';
 import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
 import { CalendarDateSchema } from '../time/time.schema.ts';

@@ -216,3 +216,110 @@ describe('DynamoDB enrollment repository', () => {
     ).rejects.toBeInstanceOf(ValidationError);
   });
 });
+
+describe('DynamoDB enrollment counts and retries', () => {
+  let workflows = 0;
+  /** A workflow of its own per test: the counts are per workflow. */
+  const freshWorkflow = () => `wf_counts_${++workflows}`;
+  const endIn = (workflowId: string, recordId: string, status: Exclude<EnrollmentStatus, 'active'>) => ({
+    ...ending(recordId, enrollmentId(workflowId, recordId, 1), status),
+    workflowId,
+  });
+
+  it('counts each start and end once: a replayed start and a repeated or concurrent end count nothing more', async () => {
+    // Prepare
+    const workflowId = freshWorkflow();
+    const records = Array.from({ length: 12 }, freshRecord);
+    // Act: 12 concurrent starts, each delivered twice.
+    await Promise.all(records.map((recordId) => enrollments.start(starting(recordId, { workflowId }))));
+    await Promise.all(records.map((recordId) => enrollments.start(starting(recordId, { workflowId }))));
+    const [a, b, c, d, e] = records as [string, string, string, string, string];
+    // Five concurrent ends of each of five enrollments, with different outcomes: the first written wins.
+    const outcomes = ['completed', 'unenrolled', 'goal_met', 'failed', 'completed'] as const;
+    await Promise.all(
+      [a, b, c, d, e].flatMap((recordId, index) =>
+        Array.from({ length: 5 }, () => enrollments.end(endIn(workflowId, recordId, outcomes[index]!))),
+      ),
+    );
+    await enrollments.end(endIn(workflowId, a, 'failed'));
+    // Assess
+    expect(await enrollments.counts(workflowId)).toEqual({
+      enrolled: 12,
+      active: 7,
+      completed: 2,
+      unenrolled: 1,
+      goal_met: 1,
+      failed: 1,
+    });
+    expect(await enrollments.counts('wf_never')).toEqual({
+      enrolled: 0,
+      active: 0,
+      completed: 0,
+      unenrolled: 0,
+      goal_met: 0,
+      failed: 0,
+    });
+  });
+
+  it('sets a failed enrollment back to active once, however many retries race, and counts it active again', async () => {
+    // Prepare
+    const workflowId = freshWorkflow();
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId, { workflowId }));
+    const id = enrollmentId(workflowId, recordId, 1);
+    await enrollments.end({
+      ...endIn(workflowId, recordId, 'failed'),
+      reason: 'Webhook.Rejected',
+      failedActionId: 'a3',
+    });
+    const ref = { workflowId, objectType: 'contacts', recordId, enrollmentId: id };
+    // Act
+    const results = await Promise.all(Array.from({ length: 10 }, () => enrollments.retry(ref)));
+    // Assess
+    expect(results.filter((result) => result.retried)).toHaveLength(1);
+    const retried = results.find((result) => result.retried);
+    expect(retried?.retried && retried.enrollment).toMatchObject({
+      id,
+      status: 'active',
+      retries: 1,
+      retriedActionId: 'a3',
+    });
+    expect(retried?.retried && retried.enrollment.failedActionId).toBeUndefined();
+    expect(results.find((result) => !result.retried)).toMatchObject({
+      retried: false,
+      current: { id, status: 'active', retries: 1 },
+    });
+    const current = await enrollments.current(workflowId, 'contacts', recordId);
+    expect(enrollmentState(current)).toMatchObject({ status: 'enrolled', enrollmentId: id });
+    expect((await enrollments.page(workflowId, 'active', { limit: 10 })).results).toEqual([
+      expect.objectContaining({ id, status: 'active', retries: 1 }),
+    ]);
+    expect((await enrollments.page(workflowId, 'failed', { limit: 10 })).results).toEqual([]);
+    expect(await enrollments.counts(workflowId)).toMatchObject({ enrolled: 1, active: 1, failed: 0 });
+  });
+
+  it('fails a retried enrollment again at another action, and retries it a second time from there', async () => {
+    // Prepare
+    const workflowId = freshWorkflow();
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId, { workflowId }));
+    const id = enrollmentId(workflowId, recordId, 1);
+    const ref = { workflowId, objectType: 'contacts', recordId, enrollmentId: id };
+    await enrollments.end({ ...endIn(workflowId, recordId, 'failed'), failedActionId: 'a3' });
+    await enrollments.retry(ref);
+    // Act
+    const notFailed = await enrollments.retry(ref);
+    await enrollments.end({ ...endIn(workflowId, recordId, 'failed'), failedActionId: 'a5' });
+    const failedAgain = (await enrollments.page(workflowId, 'failed', { limit: 10 })).results;
+    const second = await enrollments.retry(ref);
+    const unknown = await enrollments.retry({ ...ref, enrollmentId: enrollmentId(workflowId, recordId, 2) });
+    // Assess
+    expect(notFailed).toMatchObject({ retried: false, current: { status: 'active' } });
+    expect(failedAgain).toEqual([
+      expect.objectContaining({ id, status: 'failed', failedActionId: 'a5', retries: 1 }),
+    ]);
+    expect(second).toMatchObject({ retried: true, enrollment: { retries: 2, retriedActionId: 'a5' } });
+    expect(unknown).toMatchObject({ retried: false, current: { id } });
+    expect(await enrollments.counts(workflowId)).toMatchObject({ enrolled: 1, active: 1, failed: 0 });
+  });
+});

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
+import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import type { CurrentEnrollment, Enrollment } from '../../../shared/core/enrollment/enrollment-repository.ts';
 import { createExecutionControl } from '../../../shared/core/executions/execution-control.ts';
 import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
@@ -51,10 +52,13 @@ const world = (options: { parkAfterMs?: number } = {}) => {
     },
   };
   const history: string[] = [];
+  /** Runs before each start: a fault, or what the new execution does before the start returns. */
+  const hooks: { beforeStart?: (request: StartExecutionRequest) => Promise<void> } = {};
   const control = createExecutionControl({
     clock: { now: () => now },
     executions: {
       start: async (request) => {
+        await hooks.beforeStart?.(request);
         const executionArn = executionArnOf(request.stateMachineArn, request.name);
         if (names.has(request.name)) return { executionArn, alreadyStarted: true };
         names.add(request.name);
@@ -88,7 +92,10 @@ const world = (options: { parkAfterMs?: number } = {}) => {
             afterMs: options.parkAfterMs,
             executions: {
               park: async (execution) => void parked.set(execution.input.enrollment.enrollmentId, execution),
-              cancel: async (enrollmentId) => void parked.delete(enrollmentId),
+              cancel: async (enrollmentId, name) => {
+                if (name === undefined || parked.get(enrollmentId)?.name === name)
+                  parked.delete(enrollmentId);
+              },
               due: async (at, limit) =>
                 [...parked.values()]
                   .filter((execution) => execution.dueAt <= at)
@@ -100,6 +107,7 @@ const world = (options: { parkAfterMs?: number } = {}) => {
   });
   return {
     control,
+    hooks,
     enrollment,
     started,
     stopped,
@@ -130,13 +138,65 @@ describe('execution control', () => {
     expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1', dueAt: '2027-01-11T09:00:00.000Z' });
 
     w.advance(6 * DAY);
-    expect(await w.control.resumeParked(100)).toBe(0);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 0, started: 0, throttled: false });
     w.advance(DAY);
-    expect(await w.control.resumeParked(100)).toBe(1);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 1, throttled: false });
     expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
     expect(w.parked.size).toBe(0);
-    expect(await w.control.resumeParked(100)).toBe(0);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 0, started: 0, throttled: false });
     expect(w.started).toHaveLength(1);
+  });
+
+  it('leaves a parked execution parked when Step Functions refuses its start for now, and starts it on the next try', async () => {
+    // Prepare
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    w.advance(7 * DAY);
+    w.hooks.beforeStart = async () => {
+      w.hooks.beforeStart = undefined;
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+
+    // Act
+    const throttled = await w.control.resumeParked(100);
+
+    // Assess
+    expect(throttled).toEqual({ due: 1, started: 0, throttled: true });
+    expect(w.started).toEqual([]);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1' });
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 1, throttled: false });
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
+    expect(w.parked.size).toBe(0);
+  });
+
+  it('keeps the successor a resumed execution parked before its own timer was forgotten', async () => {
+    // Prepare: the started execution's first Task continues as new before the start returns.
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    w.advance(7 * DAY);
+    w.hooks.beforeStart = async (request) => {
+      const runAt = '2027-01-18T09:00:00.000Z';
+      await w.control.continueAsNew(
+        { ...request.input, runAt, resumeAt: 'tag' },
+        { executionId: executionArnOf(SM, request.name), startedAt: '2027-01-11T09:00:00.000Z' },
+      );
+    };
+
+    // Act
+    await w.control.resumeParked(100);
+
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1', dueAt: '2027-01-18T09:00:00.000Z' });
+  });
+
+  it('starts what falls due within the look-ahead: its own Wait ends on time', async () => {
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    w.advance(7 * DAY - 30_000);
+    expect(await w.control.resumeParked(100)).toMatchObject({ due: 0 });
+    expect(await w.control.resumeParked(100, 60_000)).toEqual({ due: 1, started: 1, throttled: false });
+    expect(w.started[0]?.input.runAt).toBe('2027-01-11T09:00:00.000Z');
   });
 
   it('forgets a parked execution when the enrollment is stopped, and never starts it', async () => {
@@ -147,7 +207,7 @@ describe('execution control', () => {
       'goal_met',
     );
     w.advance(30 * DAY);
-    expect(await w.control.resumeParked(100)).toBe(0);
+    expect(await w.control.resumeParked(100)).toMatchObject({ due: 0 });
     expect(w.started).toEqual([]);
     expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1')]);
   });
@@ -157,7 +217,7 @@ describe('execution control', () => {
     await w.control.ports.startExecution?.(w.enrollment, {} as never);
     w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
     w.advance(8 * DAY);
-    expect(await w.control.resumeParked(100)).toBe(1);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 0, throttled: false });
     expect(w.started).toEqual([]);
     expect(w.parked.size).toBe(0);
   });

@@ -25,6 +25,7 @@ const ENV = {
   EVENT_BUS_NAME: 'crm-workflows',
   ACTION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:crm-workflows-executor',
   STATES_ROLE_ARN: 'arn:aws:iam::123456789012:role/crm-workflows-states',
+  // Never park: the 7-day delay below is held by the execution this test starts (parking has tests of its own).
 };
 
 let db: LocalDynamoDB;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { formatPath, type ValidationIssue } from '../../errors/validation-issue.ts';
 import { describeValue, showValue } from './describe-value.ts';
 import { allowedList, didYouMean, withChoices } from './suggest.ts';

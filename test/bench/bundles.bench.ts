@@ -1,0 +1,76 @@
+import { spawnSync } from 'node:child_process';
+import { bundleFunctions } from '../helpers/function-bundles.ts';
+
+/** Targets of the deployment's functions on this machine. */
+const MAX_BYTES = 500_000;
+const MAX_LOAD_MS = 150;
+const LOADS = 10;
+
+/** What a deployed function's environment holds, enough for its module to load (no AWS call is made at load). */
+const ENVIRONMENT = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  TABLE_NAME: 'crm-workflows',
+  EVENT_BUS_NAME: 'crm-workflows',
+  ACTION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:crm-executor',
+  STATES_ROLE_ARN: 'arn:aws:iam::123456789012:role/crm-states',
+  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/crm-ingest',
+  POWERTOOLS_SERVICE_NAME: 'crm-workflows',
+};
+
+/** A fresh Node process importing the bundle: the milliseconds the import took, as measured inside it. */
+const coldLoadMs = (file: string): number => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, ...ENVIRONMENT },
+  });
+  if (child.status !== 0) throw new Error(`loading ${file} failed: ${child.stderr}`);
+  return Number(child.stdout.trim().split('\n').at(-1));
+};
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
+
+export interface BundleFigures {
+  readonly role: string;
+  readonly bytes: number;
+  readonly loadMs: number;
+}
+
+/** Each function bundled as the construct bundles it: its size (minified) and its cold module-load time. */
+export const runBundleBench = async (): Promise<{ figures: BundleFigures[]; targetsMet: boolean }> => {
+  const { bundles, remove } = await bundleFunctions();
+  try {
+    const figures = bundles.map((bundle) => ({
+      role: bundle.role,
+      bytes: bundle.bytes,
+      loadMs: median(Array.from({ length: LOADS }, () => coldLoadMs(bundle.file))),
+    }));
+    const targetsMet = figures.every((figure) => figure.bytes <= MAX_BYTES && figure.loadMs <= MAX_LOAD_MS);
+    return { figures, targetsMet };
+  } finally {
+    remove();
+  }
+};
+
+export const printBundleBench = (result: { figures: BundleFigures[]; targetsMet: boolean }): void => {
+  console.log(
+    `\nFunction bundles (esbuild, ESM, minified; cold load: a fresh Node process importing it, median of ${LOADS})`,
+  );
+  console.log('| function | bundle | cold load |');
+  console.log('|---|---|---|');
+  for (const figure of result.figures) {
+    console.log(
+      `| ${figure.role} | ${(figure.bytes / 1000).toFixed(0)} KB | ${figure.loadMs.toFixed(1)} ms |`,
+    );
+  }
+  console.log(
+    `Targets ≤ ${MAX_BYTES / 1000} KB and ≤ ${MAX_LOAD_MS} ms per bundle: ${result.targetsMet ? 'met' : 'MISSED'}`,
+  );
+};
+
+if (import.meta.main) printBundleBench(await runBundleBench());

@@ -1,0 +1,53 @@
+/**
+ * Parked waits at scale (printed; `npm run bench` fails when an invariant broke): a simulation of 1,000,000
+ * enrollments in 7-day delays on AWS, the real execution control, resumer pacing and executor over a simulated Step
+ * Functions (see `parked-waits-simulation.ts`), with the parked executions in memory: dynalite here takes about 300
+ * writes a second, so the two million parks and as many deletes of the run would take hours. `PARKED_BENCH_SIZE`
+ * sets the number of enrollments, `PARKED_BENCH_RATE` the resumer's rate at a million (the handler's default, 200).
+ */
+import {
+  formatParkedWaits,
+  type ParkedWaitsResult,
+  type ParkedWaitsScenario,
+  simulateParkedWaits,
+} from './parked-waits-simulation.ts';
+import { US_EAST_1_START_EXECUTION } from './simulated-step-functions.ts';
+
+const SIZE = Number(process.env.PARKED_BENCH_SIZE ?? 1_000_000);
+/** The resumer's rate at a million (the handler's default), scaled down with smaller runs. */
+const RATE_AT_A_MILLION = Number(process.env.PARKED_BENCH_RATE ?? 200);
+
+/**
+ * The scenario at `enrollments`, the account's quotas and other callers scaled with it (a tenth of the size, a tenth
+ * of the rate and bucket), so that a smaller run goes through the same backlog in the same time: us-east-1's
+ * StartExecution bucket, and other callers drawing 150 starts a second for the first ten minutes of the Monday 09:00
+ * burst (the resumer is throttled then); every 997th start's first Task continues as new before the resumer forgets
+ * the timer; every 100,003rd forget fails (the resumer's run fails, the next one goes on).
+ */
+export const parkedWaitsScenario = (enrollments: number): ParkedWaitsScenario => {
+  const scale = enrollments / 1_000_000;
+  return {
+    enrollments,
+    ratePerSecond: Math.max(1, Math.round(RATE_AT_A_MILLION * scale)),
+    quota: {
+      bucket: US_EAST_1_START_EXECUTION.bucket * scale,
+      refillPerSecond: US_EAST_1_START_EXECUTION.refillPerSecond * scale,
+    },
+    // Monday 18 January 2027, 09:00 in Paris: the windowed enrollments' first stage comes due.
+    otherLoad: [{ fromMs: (14 * 24 + 9) * 3_600_000, seconds: 600, perSecond: 150 * scale }],
+    taskBeforeForgetEvery: 997,
+    forgetFaultEvery: 100_003,
+  };
+};
+
+export const runParkedWaitsBench = (): Promise<ParkedWaitsResult> =>
+  simulateParkedWaits(parkedWaitsScenario(SIZE));
+
+export const printParkedWaitsBench = (result: ParkedWaitsResult): void => {
+  console.log('\nParked waits on AWS (simulated Step Functions, virtual clock, parked executions in memory)');
+  console.log(formatParkedWaits(result));
+};
+
+if (import.meta.main) {
+  printParkedWaitsBench(await runParkedWaitsBench());
+}

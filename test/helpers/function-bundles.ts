@@ -1,0 +1,73 @@
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+/** The handler directories under `functions/` (each one Lambda function of the deployment). */
+export const FUNCTION_ROLES: readonly string[] = readdirSync(join(ROOT, 'functions')).filter((name) => {
+  try {
+    return statSync(join(ROOT, 'functions', name, 'handler.ts')).isFile();
+  } catch {
+    return false;
+  }
+});
+
+/** The same banner the construct's bundles carry (ESM bundles need `require` for inlined CommonJS). */
+const BANNER =
+  "import { createRequire as crmWorkflowsCreateRequire } from 'node:module'; const require = crmWorkflowsCreateRequire(import.meta.url);";
+
+export interface FunctionBundle {
+  readonly role: string;
+  readonly file: string;
+  readonly bytes: number;
+  /** Every source file esbuild put in the bundle (paths relative to the repository). */
+  readonly inputs: readonly string[];
+}
+
+/**
+ * Bundles each function the way the construct does (esbuild, ESM, minified, node24, everything inlined) into a
+ * temporary directory; `remove()` deletes it.
+ */
+export const bundleFunctions = async (): Promise<{ bundles: FunctionBundle[]; remove: () => void }> => {
+  const outdir = mkdtempSync(join(tmpdir(), 'crm-bundles-'));
+  const bundles: FunctionBundle[] = [];
+  for (const role of FUNCTION_ROLES) {
+    const file = join(outdir, role, 'index.mjs');
+    const result = await build({
+      entryPoints: [join(ROOT, 'functions', role, 'handler.ts')],
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      minify: true,
+      mainFields: ['module', 'main'],
+      banner: { js: BANNER },
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const metafile = result.metafile as Metafile;
+    bundles.push({
+      role,
+      file,
+      bytes: statSync(file).size,
+      inputs: Object.keys(metafile.inputs),
+    });
+  }
+  return { bundles, remove: () => rmSync(outdir, { recursive: true, force: true }) };
+};
+
+/** What no function bundle may hold: the CDK, tests and test tooling, and the embedded runtime's own packages. */
+export const FORBIDDEN_IN_BUNDLES: readonly RegExp[] = [
+  /node_modules\/aws-cdk-lib\//,
+  /node_modules\/constructs\//,
+  /node_modules\/cdk-nag\//,
+  /(^|\/)test\//,
+  /node_modules\/(vitest|@vitest|fast-check|aws-sdk-client-mock)\//,
+  /node_modules\/dynalite\//,
+  /node_modules\/aws-local-stepfunctions\//,
+  /(^|\/)shared\/runtime\//,
+  /(^|\/)infra\//,
+];
