@@ -2,7 +2,7 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
-import { type FilterInstruction, runInstruction } from './filter-instruction.ts';
+import { CLOSURE, type FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost;
@@ -38,12 +38,23 @@ export class CompiledCriteria {
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */
   match(input: FilterInput): boolean {
-    const ctx: EvaluationContext = { input, nowMs: undefined };
+    // Only closures read the context (the evaluation instant, read once): made when the first one runs.
+    let ctx: EvaluationContext | undefined;
     const instructions = this.#instructions;
+    const properties = input.properties;
     let start = 0;
     for (const end of this.#groupEnds) {
       let f = start;
-      while (f < end && runInstruction(instructions[f]!, input, ctx)) f += 1;
+      while (f < end) {
+        const instruction = instructions[f]!;
+        const holds = instruction.ownValue
+          ? verdictOn(instruction, properties?.[instruction.name])
+          : instruction.kind === CLOSURE
+            ? instruction.test(input, (ctx ??= { input, nowMs: undefined }))
+            : runInPlace(instruction, input);
+        if (!holds) break;
+        f += 1;
+      }
       if (f === end) return true;
       start = end;
     }

@@ -21,6 +21,11 @@ export const SUBSTRING = 9;
 export const CHANGED = 10;
 /** `inList` / `notInList`. */
 export const LIST = 11;
+/** `containsToken`: a whole-word match of the phrase's pattern. */
+export const TOKEN = 12;
+
+/** `lastValue` before any comparison: no record value is this object. */
+const NOTHING_YET: unknown = Object.freeze({});
 
 const NUMBER_OPERATORS: readonly NumberOperator[] = ['eq', 'lt', 'lte', 'gt', 'gte', 'between'];
 const SUBSTRING_POSITIONS: readonly SubstringPosition[] = ['anywhere', 'start', 'end'];
@@ -72,8 +77,12 @@ export class FilterInstruction {
   readonly operator: number;
   readonly low: number;
   readonly high: number;
-  /** The last set value compared, and the verdict on it. */
-  lastValue: unknown;
+  /** The whole-word pattern of `containsToken` (`undefined` when the phrase holds no word). */
+  readonly pattern: RegExp | undefined;
+  /** True when the verdict is the comparison of the record's own property (`name`), not on a change. */
+  readonly ownValue: boolean;
+  /** The last set value compared (at first, a value no record holds), and the verdict on it. */
+  lastValue: unknown = NOTHING_YET;
   lastVerdict = false;
 
   private constructor(
@@ -110,6 +119,14 @@ export class FilterInstruction {
           : -1;
     this.low = shape?.kind === 'number' ? shape.low : shape?.kind === 'instant' ? shape.min : Number.NaN;
     this.high = shape?.kind === 'number' ? shape.high : shape?.kind === 'instant' ? shape.max : Number.NaN;
+    this.pattern = shape?.kind === 'token' ? shape.pattern : undefined;
+    this.ownValue =
+      kind !== CLOSURE &&
+      kind !== NEVER &&
+      kind !== LIST &&
+      kind !== CHANGED &&
+      this.objectType === '' &&
+      !this.onChange;
   }
 
   /** A filter that calls its compiled test. */
@@ -149,6 +166,8 @@ const kindOf = (property: PropertyComparison): number => {
       return INSTANT;
     case 'substring':
       return SUBSTRING;
+    case 'token':
+      return TOKEN;
     default:
       return CLOSURE;
   }
@@ -204,6 +223,8 @@ const compare = (instruction: FilterInstruction, value: unknown): boolean | unde
       return typeof value === 'string'
         ? holdsSubstring(instruction.operator, instruction.cell!.lower(value), instruction.text)
         : undefined;
+    case TOKEN:
+      return typeof value === 'string' ? (instruction.pattern?.test(value) ?? false) : undefined;
     default: {
       if (typeof value !== 'string') return undefined;
       const ms = instruction.cell!.instant(value);
@@ -217,14 +238,15 @@ const compare = (instruction: FilterInstruction, value: unknown): boolean | unde
  * false on an empty value, a negative one says `includeEmpty`), then the comparison.
  */
 export const verdictOn = (instruction: FilterInstruction, value: unknown): boolean => {
+  // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
+  // value once (`===`: another value, or NaN, is compared anew). Only set values compared below are remembered,
+  // and `lastValue` starts as a value no record holds, so a hit is one of them.
+  if (value === instruction.lastValue) return instruction.lastVerdict;
   const empty = value === null || value === undefined || value === '';
   const kind = instruction.kind;
   if (kind === ABSENT) return empty;
   if (kind === PRESENT) return !empty;
   if (empty) return instruction.negative && instruction.includeEmpty;
-  // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
-  // value once (`===`: another value, or NaN, is compared anew).
-  if (value === instruction.lastValue) return instruction.lastVerdict;
   const result = compare(instruction, value);
   const verdict = instruction.negative ? result === false : result === true;
   instruction.lastValue = value;
@@ -237,9 +259,13 @@ export const runInstruction = (
   instruction: FilterInstruction,
   input: FilterInput,
   ctx: EvaluationContext,
-): boolean => {
+): boolean => (instruction.kind === CLOSURE ? instruction.test(input, ctx) : runInPlace(instruction, input));
+
+/** The verdict of an instruction evaluated in place (any kind but `CLOSURE`): it needs no evaluation context. */
+export const runInPlace = (instruction: FilterInstruction, input: FilterInput): boolean => {
+  // The common case first, on one test: a comparison of the record's own property, not on a change.
+  if (instruction.ownValue) return verdictOn(instruction, input.properties?.[instruction.name]);
   const kind = instruction.kind;
-  if (kind === CLOSURE) return instruction.test(input, ctx);
   if (kind === NEVER) return false;
   if (kind === LIST) return (input.lists?.includes(instruction.text) ?? false) !== instruction.negative;
   if (instruction.objectType !== '') {

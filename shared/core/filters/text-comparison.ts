@@ -57,7 +57,9 @@ export const compileText = (
   }
   const needle = String(value).toLowerCase();
   const test = textTest(operator, needle, cell);
-  if (operator === 'containsToken') return { test, expects: 'a text' };
+  if (operator === 'containsToken') {
+    return { test, expects: 'a text', shape: { kind: 'token', pattern: tokenPattern(needle) } };
+  }
   const at = operator === 'startsWith' ? 'start' : operator === 'endsWith' ? 'end' : 'anywhere';
   return { test, expects: 'a text', shape: { kind: 'substring', at, needle } };
 };

@@ -30,6 +30,8 @@ export type ValueShape =
   | { readonly kind: 'numbers'; readonly members: ReadonlySet<number> }
   | { readonly kind: 'instant'; readonly min: number; readonly max: number }
   | { readonly kind: 'substring'; readonly at: SubstringPosition; readonly needle: string }
+  /** `containsToken`: the phrase's pattern (`undefined`: the phrase holds no word, nothing matches). */
+  | { readonly kind: 'token'; readonly pattern: RegExp | undefined }
   | { readonly kind: 'present' };
 
 /** Where a substring test looks for its (lowercase) needle in the lowercase text. */
