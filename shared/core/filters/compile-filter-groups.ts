@@ -47,11 +47,13 @@ export class CompiledCriteria {
       let f = start;
       while (f < end) {
         const instruction = instructions[f]!;
-        const holds = instruction.ownValue
-          ? verdictOn(instruction, properties?.[instruction.name])
-          : instruction.kind === CLOSURE
-            ? instruction.test(input, (ctx ??= { input, nowMs: undefined }))
-            : runInPlace(instruction, input);
+        let holds: boolean;
+        if (instruction.ownValue) holds = verdictOn(instruction, properties?.[instruction.name]);
+        else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+        else {
+          ctx ??= { input, nowMs: undefined };
+          holds = instruction.test(input, ctx);
+        }
         if (!holds) break;
         f += 1;
       }
