@@ -2,14 +2,14 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../shared/core/executions/paced-resume.ts';
 import { readEnvironment } from '../commons/environment.ts';
-import { countWorkflowEvents, instrumented } from '../commons/observability.ts';
-import { workflowSystemFromEnvironment } from '../commons/workflow-system.aws.ts';
+import { executionControlFromEnvironment } from '../commons/execution-control.aws.ts';
+import { instrumented } from '../commons/observability.ts';
 
 const env = readEnvironment({
   /** StartExecution calls a second at most (under the account's refill rate, shared with enrollments). */
   RESUME_RATE_PER_SECOND: z.coerce.number().int().min(1).max(5_000).default(200),
 });
-const system = workflowSystemFromEnvironment(process.env, {}, { onEvents: countWorkflowEvents });
+const control = executionControlFromEnvironment(process.env);
 
 /** The schedule's period: every run starts what falls due before the next one (its Wait ends on time). */
 const SCHEDULE_PERIOD_MS = 60_000;
@@ -25,7 +25,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export const handler = instrumented(
   async (_event: unknown, context: Context): Promise<{ started: number }> => {
     const { started } = await resumeParkedPaced({
-      resumeParked: (limit) => system.control.resumeParked(limit, SCHEDULE_PERIOD_MS),
+      resumeParked: (limit) => control.resumeParked(limit, SCHEDULE_PERIOD_MS),
       ratePerSecond: env.RESUME_RATE_PER_SECOND,
       clock: { now: () => new Date() },
       sleep,
