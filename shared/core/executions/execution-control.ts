@@ -14,6 +14,9 @@ import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import { type Executions, executionArnOf, executionName, generationIn } from './executions.ts';
 import type { ParkedExecutions } from './parked-executions.ts';
 
+/** StartExecution calls in flight at most while resuming a batch of parked executions. */
+export const DEFAULT_RESUME_CONCURRENCY = 10;
+
 /** A registered event wait: the token to answer and the execution it belongs to. */
 export interface RegisteredEventWait {
   readonly taskToken: string;
@@ -29,7 +32,7 @@ export interface ResumedBatch {
   readonly started: number;
   /**
    * Step Functions refused a start for now (its StartExecution or open executions quota): that execution and the
-   * rest of the batch stay parked, to be tried again.
+   * rest of the batch not started stay parked, to be tried again.
    */
   readonly throttled: boolean;
 }
@@ -45,7 +48,12 @@ export interface ExecutionControlOptions {
    * When set, an execution whose first step is further than `afterMs` away is parked as a timer instead of started
    * (the executor parks waits longer than the same threshold); `resumeParked` starts it when due.
    */
-  readonly parking?: { readonly executions: ParkedExecutions; readonly afterMs: number };
+  readonly parking?: {
+    readonly executions: ParkedExecutions;
+    readonly afterMs: number;
+    /** StartExecution calls `resumeParked` keeps in flight at most (default `DEFAULT_RESUME_CONCURRENCY`). */
+    readonly concurrency?: number;
+  };
   /** The event waits the executor registered, and forgetting one once it is answered. */
   readonly eventWaits: {
     find(enrollmentId: string, actionId: string): Promise<RegisteredEventWait | undefined>;
@@ -189,10 +197,11 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   };
 
   /**
-   * Starts the parked executions due now, earliest first, at most `limit`: each once (its name is deterministic, a
-   * second start is refused), then forgets it (unless it has already parked its successor); one whose enrollment has
-   * ended, or moved on to another execution, is forgotten without a start. A start refused for now (`ActionTransient`:
-   * throttled) ends the batch there, leaving it and the rest parked. With `aheadMs`, those due within that much
+   * Starts the parked executions due now, earliest first, at most `limit`, with up to `parking.concurrency` starts in
+   * flight: each once (its name is deterministic, a second start is refused), then forgets it (unless it has already
+   * parked its successor); one whose enrollment has ended, or moved on to another execution, is forgotten without a
+   * start. A start refused for now (`ActionTransient`: throttled) ends the batch there: the starts in flight finish,
+   * it and the ones not taken yet stay parked. With `aheadMs`, those due within that much
    * time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds no
    * lateness of its own.
    */
@@ -201,8 +210,8 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     if (!parking) return { due: 0, started: 0, throttled: false };
     const upTo = new Date(clock.now().getTime() + aheadMs).toISOString();
     const due = await parking.executions.due(upTo, limit);
-    let started = 0;
-    for (const parked of due) {
+    /** Starts one parked execution if its enrollment still waits on it, then forgets it: whether it started. */
+    const resumeOne = async (parked: (typeof due)[number]): Promise<boolean> => {
       const ref = parked.input.enrollment;
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
       const live =
@@ -211,21 +220,37 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         current.latest.status === 'active' &&
         current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
       if (live) {
-        try {
-          await executions.start({
-            stateMachineArn: parked.stateMachineArn,
-            name: parked.name,
-            input: parked.input,
-          });
-        } catch (error) {
-          if (error instanceof ActionTransient) return { due: due.length, started, throttled: true };
-          throw error;
-        }
-        started += 1;
+        await executions.start({
+          stateMachineArn: parked.stateMachineArn,
+          name: parked.name,
+          input: parked.input,
+        });
       }
       await parking.executions.cancel(ref.enrollmentId, parked.name);
-    }
-    return { due: due.length, started, throttled: false };
+      return live;
+    };
+    // Up to `concurrency` starts in flight, taken in due order. A refusal for now (throttling) or a fault takes no
+    // further one: those in flight finish, the rest of the batch stays parked.
+    let next = 0;
+    let started = 0;
+    let throttled = false;
+    const faults: unknown[] = [];
+    const worker = async (): Promise<void> => {
+      while (next < due.length && !throttled && faults.length === 0) {
+        const parked = due[next] as (typeof due)[number];
+        next += 1;
+        try {
+          if (await resumeOne(parked)) started += 1;
+        } catch (error) {
+          if (error instanceof ActionTransient) throttled = true;
+          else faults.push(error);
+        }
+      }
+    };
+    const workers = Math.min(parking.concurrency ?? DEFAULT_RESUME_CONCURRENCY, due.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+    if (faults.length > 0) throw faults[0];
+    return { due: due.length, started, throttled };
   };
 
   /**
