@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createSecretsManagerSource } from '../../shared/adapters/secrets/secret-source.secrets-manager.ts';
 import { createSesMailer } from '../../shared/adapters/ses/mailer.ses.ts';
 import { createSnsNotifier } from '../../shared/adapters/sns/notifier.sns.ts';
@@ -10,10 +10,10 @@ import { readEnvironment } from './environment.ts';
 /** What the executor reads to reach outside the CRM (set by the CDK construct). */
 export const OUTSIDE_ENVIRONMENT = {
   /** SES v2 sender identity of `sendEmail`; without it the action is not applicable. */
-  EMAIL_FROM: z.string().min(3).optional(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  EMAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
   /** SNS topic of `sendNotification`; without it the action is not applicable. */
-  NOTIFICATION_TOPIC_ARN: z.string().startsWith('arn:').optional(),
+  NOTIFICATION_TOPIC_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
 };
 
 const notConfigured = (what: string, variable: string) => {

@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createSfnExecutions } from '../../shared/adapters/stepfunctions/executions.sfn.ts';
 import { createSfnStateMachines } from '../../shared/adapters/stepfunctions/state-machines.sfn.ts';
 import { DEFAULT_EVENT_BUS_NAME } from '../../shared/core/events/event-names.ts';
@@ -9,20 +9,20 @@ import { readEnvironment } from './environment.ts';
 
 /** The environment every function of the deployment but the change publisher reads (set by the CDK construct). */
 export const SYSTEM_ENVIRONMENT = {
-  TABLE_NAME: z.string().min(3),
-  EVENT_BUS_NAME: z.string().min(1).default(DEFAULT_EVENT_BUS_NAME),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), DEFAULT_EVENT_BUS_NAME),
   /** The executor function the compiled Tasks invoke. */
-  ACTION_FUNCTION_ARN: z.string().startsWith('arn:'),
+  ACTION_FUNCTION_ARN: z.string().check(z.startsWith('arn:')),
   /** The role the revisions' state machines run as. */
-  STATES_ROLE_ARN: z.string().startsWith('arn:'),
+  STATES_ROLE_ARN: z.string().check(z.startsWith('arn:')),
   /** The log group the state machines log to (level ALL, execution data included). */
-  STATES_LOG_GROUP_ARN: z.string().startsWith('arn:').optional(),
+  STATES_LOG_GROUP_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
   /** Waits longer than this are parked as timers in the table, not held by an open execution (0: never park). */
-  PARK_AFTER_SECONDS: z.coerce.number().int().min(0).default(86_400),
+  PARK_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 86_400),
 };
 
 /** The parsed system environment. */
-export type SystemConfig = z.infer<z.ZodObject<typeof SYSTEM_ENVIRONMENT>>;
+export type SystemConfig = z.infer<z.ZodMiniObject<typeof SYSTEM_ENVIRONMENT>>;
 
 /** Reads the system environment; a wrong or missing variable stops the cold start with its name. */
 export const readSystemEnvironment = (env: Record<string, string | undefined>): SystemConfig =>
@@ -33,14 +33,17 @@ export const parkingOf = (config: SystemConfig): { readonly parkLongerThanMs?: n
   config.PARK_AFTER_SECONDS > 0 ? { parkLongerThanMs: config.PARK_AFTER_SECONDS * 1000 } : {};
 
 /**
- * The revisions' state machines and their executions on Step Functions, through one client with adaptive retries:
- * backoff on ThrottlingException and a client-side rate that follows what Step Functions accepts, so that a large
- * enrollExisting or a burst of enrollments is paced under the StartExecution quota.
+ * The Step Functions client's configuration: adaptive retries, backoff on ThrottlingException and a client-side rate
+ * that follows what Step Functions accepts, so that a large enrollExisting or a burst of enrollments is paced under
+ * the StartExecution quota.
  */
+export const STEP_FUNCTIONS_CLIENT = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+
+/** The revisions' state machines and their executions on Step Functions, through one client. */
 export const stepFunctionsOf = (
   config: SystemConfig,
 ): { readonly stateMachines: StateMachineRegistry; readonly executions: Executions } => {
-  const client = new SFNClient({ retryMode: 'adaptive', maxAttempts: 8 });
+  const client = new SFNClient(STEP_FUNCTIONS_CLIENT);
   return {
     stateMachines: createSfnStateMachines({
       roleArn: config.STATES_ROLE_ARN,

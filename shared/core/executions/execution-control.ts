@@ -1,5 +1,4 @@
 import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
-import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import { withinHorizon } from '../executor/advance-to-next-state.ts';
@@ -13,28 +12,13 @@ import { indexActions, isHeldBack } from '../workflow/action-edges.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import { type Executions, executionArnOf, executionName, generationIn } from './executions.ts';
 import type { ParkedExecutions } from './parked-executions.ts';
-
-/** StartExecution calls in flight at most while resuming a batch of parked executions. */
-export const DEFAULT_RESUME_CONCURRENCY = 10;
+import { createParkedResumer } from './resume-parked.ts';
 
 /** A registered event wait: the token to answer and the execution it belongs to. */
 export interface RegisteredEventWait {
   readonly taskToken: string;
   readonly executionId: string;
   readonly startedAt: string;
-}
-
-/** What one `resumeParked` did. */
-export interface ResumedBatch {
-  /** Parked executions found due, or due within the look-ahead (at most the limit asked for). */
-  readonly due: number;
-  /** Of those, executions started (or found started already) and forgotten. */
-  readonly started: number;
-  /**
-   * Step Functions refused a start for now (its StartExecution or open executions quota): that execution and the
-   * rest of the batch not started stay parked, to be tried again.
-   */
-  readonly throttled: boolean;
 }
 
 export interface ExecutionControlOptions {
@@ -51,7 +35,7 @@ export interface ExecutionControlOptions {
   readonly parking?: {
     readonly executions: ParkedExecutions;
     readonly afterMs: number;
-    /** StartExecution calls `resumeParked` keeps in flight at most (default `DEFAULT_RESUME_CONCURRENCY`). */
+    /** StartExecution calls `resumeParked` keeps in flight at most (default `DEFAULT_RESUME_CONCURRENCY`, 10). */
     readonly concurrency?: number;
   };
   /** The event waits the executor registered, and forgetting one once it is answered. */
@@ -196,62 +180,13 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     await launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
   };
 
-  /**
-   * Starts the parked executions due now, earliest first, at most `limit`, with up to `parking.concurrency` starts in
-   * flight: each once (its name is deterministic, a second start is refused), then forgets it (unless it has already
-   * parked its successor); one whose enrollment has ended, or moved on to another execution, is forgotten without a
-   * start. A start refused for now (`ActionTransient`: throttled) ends the batch there: the starts in flight finish,
-   * it and the ones not taken yet stay parked. With `aheadMs`, those due within that much
-   * time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds no
-   * lateness of its own.
-   */
-  const resumeParked = async (limit: number, aheadMs = 0): Promise<ResumedBatch> => {
-    const { parking } = options;
-    if (!parking) return { due: 0, started: 0, throttled: false };
-    const upTo = new Date(clock.now().getTime() + aheadMs).toISOString();
-    const due = await parking.executions.due(upTo, limit);
-    /** Starts one parked execution if its enrollment still waits on it, then forgets it: whether it started. */
-    const resumeOne = async (parked: (typeof due)[number]): Promise<boolean> => {
-      const ref = parked.input.enrollment;
-      const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-      const live =
-        current !== undefined &&
-        current.latest.id === ref.enrollmentId &&
-        current.latest.status === 'active' &&
-        current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
-      if (live) {
-        await executions.start({
-          stateMachineArn: parked.stateMachineArn,
-          name: parked.name,
-          input: parked.input,
-        });
-      }
-      await parking.executions.cancel(ref.enrollmentId, parked.name);
-      return live;
-    };
-    // Up to `concurrency` starts in flight, taken in due order. A refusal for now (throttling) or a fault takes no
-    // further one: those in flight finish, the rest of the batch stays parked.
-    let next = 0;
-    let started = 0;
-    let throttled = false;
-    const faults: unknown[] = [];
-    const worker = async (): Promise<void> => {
-      while (next < due.length && !throttled && faults.length === 0) {
-        const parked = due[next] as (typeof due)[number];
-        next += 1;
-        try {
-          if (await resumeOne(parked)) started += 1;
-        } catch (error) {
-          if (error instanceof ActionTransient) throttled = true;
-          else faults.push(error);
-        }
-      }
-    };
-    const workers = Math.min(parking.concurrency ?? DEFAULT_RESUME_CONCURRENCY, due.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    if (faults.length > 0) throw faults[0];
-    return { due: due.length, started, throttled };
-  };
+  /** Starts the parked executions that are due (`createParkedResumer`). */
+  const resumeParked = createParkedResumer({
+    clock,
+    executions,
+    enrollments: options.enrollments,
+    ...(options.parking ? { parking: options.parking } : {}),
+  });
 
   /**
    * The retried enrollment (`retries` n, set back to active) resumes at `actionId`, the action it failed at: a new

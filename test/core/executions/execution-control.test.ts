@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
 import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import type { CurrentEnrollment, Enrollment } from '../../../shared/core/enrollment/enrollment-repository.ts';
-import {
-  createExecutionControl,
-  DEFAULT_RESUME_CONCURRENCY,
-} from '../../../shared/core/executions/execution-control.ts';
+import { createExecutionControl } from '../../../shared/core/executions/execution-control.ts';
 import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
 import type { ParkedExecution } from '../../../shared/core/executions/parked-executions.ts';
+import { DEFAULT_RESUME_CONCURRENCY } from '../../../shared/core/executions/resume-parked.ts';
 import type { ExecutorPorts } from '../../../shared/core/executor/ports.ts';
 import type { WorkflowDefinition } from '../../../shared/core/workflow/workflow.schema.ts';
 import { WorkflowDefinitionSchema } from '../../../shared/core/workflow/workflow.schema.ts';
