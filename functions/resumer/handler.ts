@@ -29,9 +29,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Starts the parked executions that are due, or due before the next run (a schedule, every minute), paced under the
- * StartExecution quota: one batch of `RESUME_RATE_PER_SECOND` a second while batches come back full (or throttled)
- * and time is left. Each start is named, so a crash between a start and forgetting its timer starts nothing twice; a
- * throttled start stays parked; what is left waits for the next run.
+ * StartExecution quota: one batch of `RESUME_RATE_PER_SECOND` a second, its starts 10 in flight at a time, while
+ * batches come back full (or throttled) and time is left. Each start is named, so a crash between a start and
+ * forgetting its timer starts nothing twice; a throttled start ends its batch and stays parked; what is left waits
+ * for the next run.
  */
 export const handler = instrumented(
   async (_event: unknown, context: Context): Promise<{ started: number }> => {
