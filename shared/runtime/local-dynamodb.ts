@@ -1,22 +1,22 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.ts';
 
 /**
- * DynamoDB on this machine: dynalite, reached through the real SDK client. dynalite checks no signature, so it
- * listens on no TCP port: on a Unix socket in a directory only this user can enter, where no other process
- * (nor a web page through the browser) can reach it past the API's token.
+ * DynamoDB on this machine: dynalite, reached through the real SDK client, which hands each request to dynalite's
+ * request listener in process (no socket, no HTTP, no signature: dynalite checks none). dynalite listens on no TCP
+ * port: its server listens only on a Unix socket in a directory only this user can enter, where no other process
+ * (nor a web page through the browser) can reach it past the API's token; nothing connects to it.
  */
 export interface LocalDynamoDB {
   readonly client: DynamoDBClient;
-  /** The Unix socket dynalite listens on. */
+  /** The Unix socket dynalite's server listens on (nothing connects to it: the client calls dynalite in process). */
   readonly socketPath: string;
   readonly tableName: string;
   /** Stops the server once the requests in flight are answered; the data stays on disk. */
@@ -78,6 +78,110 @@ const closeIteratorsOnReturn = (() => {
   };
 })();
 
+type RequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
+/** The request the SDK client's handler is given (the smithy `HttpRequest`), as far as it is read here. */
+interface SdkRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Uint8Array;
+}
+
+/**
+ * What dynalite requires of a request's authorization, which it never verifies: a SigV4-shaped header and a date.
+ * The client signs nothing (the request goes nowhere but into this process).
+ */
+const UNSIGNED = {
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '19700101T000000Z',
+};
+
+/** The SigV4 scheme the client resolves, with a signer that leaves the request as it is. */
+const UNSIGNED_AUTH_SCHEMES: DynamoDBClientConfig['httpAuthSchemes'] = [
+  {
+    schemeId: 'aws.auth#sigv4',
+    identityProvider: (config) => config.getIdentityProvider('aws.auth#sigv4'),
+    signer: { sign: async (request) => request },
+  },
+];
+
+/**
+ * An SDK request handler that calls dynalite's request listener in process: the request's body and headers are
+ * given to it as an incoming request's would be, and its answer (status, headers, body) is the response. `idle()`
+ * resolves once every request handed over has been answered.
+ */
+const inProcessHandler = (listener: RequestListener) => {
+  const inFlight = new Set<Promise<unknown>>();
+  const answer = (request: SdkRequest) =>
+    new Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Buffer } }>(
+      (resolve, reject) => {
+        const body =
+          request.body === undefined
+            ? Buffer.alloc(0)
+            : typeof request.body === 'string'
+              ? Buffer.from(request.body)
+              : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+        const headers: Record<string, string> = { ...UNSIGNED };
+        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+        const incoming = Object.assign(new EventEmitter(), {
+          method: request.method,
+          url: request.path,
+          headers,
+        });
+        const responseHeaders: Record<string, string> = {};
+        const response = {
+          statusCode: 200,
+          setHeader(name: string, value: number | string) {
+            responseHeaders[name.toLowerCase()] = String(value);
+          },
+          end(chunk?: string) {
+            resolve({
+              response: {
+                statusCode: response.statusCode,
+                headers: responseHeaders,
+                body: chunk === undefined ? Buffer.alloc(0) : Buffer.from(chunk),
+              },
+            });
+          },
+        };
+        try {
+          listener(incoming as unknown as IncomingMessage, response as unknown as ServerResponse);
+          if (body.length > 0) incoming.emit('data', body);
+          incoming.emit('end');
+        } catch (error) {
+          reject(error);
+        }
+      },
+    );
+  const handler = {
+    handle: (request: SdkRequest) => {
+      const answered = answer(request);
+      inFlight.add(answered);
+      const forget = () => inFlight.delete(answered);
+      answered.then(forget, forget);
+      return answered;
+    },
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+    destroy: () => {},
+  };
+  return {
+    handler: handler as unknown as RequestHandler,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+};
+
+/** dynalite's request listener: the one its server was created with. */
+const requestListenerOf = (server: Server): RequestListener => {
+  const [listener] = server.listeners('request');
+  if (typeof listener !== 'function')
+    throw new Error('dynalite created its server without a request listener');
+  return listener as RequestListener;
+};
+
 /**
  * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it.
  * @example const db = await startLocalDynamoDB({ path: '.data/dynamodb' })
@@ -97,15 +201,14 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
-  const agent = new Agent({ keepAlive: true });
-  // Every connection of the SDK's HTTP handler goes to the socket, whatever host the endpoint names.
-  agent.createConnection = () => createConnection(socketPath);
+  const inProcess = inProcessHandler(requestListenerOf(server));
   const client = new DynamoDBClient({
     endpoint: 'http://dynalite.local',
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    httpAuthSchemes: UNSIGNED_AUTH_SCHEMES,
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    requestHandler: inProcess.handler,
   });
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   await ensureTable(client, tableName);
@@ -114,8 +217,8 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     socketPath,
     tableName,
     close: async () => {
+      await inProcess.idle();
       client.destroy();
-      agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(socketDir, { recursive: true, force: true });
     },
