@@ -384,7 +384,8 @@ export class CrmRecordService implements RecordService {
   /** The properties checked against the type's catalogue, dates and datetimes in their canonical form. */
   async #validated(objectType: ObjectType, properties: Properties): Promise<Properties> {
     assertObjectType(objectType);
-    const catalog = await this.#properties.catalog(objectType);
+    const names = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+    const catalog = await this.#properties.catalog(objectType, names);
     const issues = propertyIssues(catalog, properties);
     if (issues.length > 0) throw new ValidationError(issues);
     return canonicalProperties(catalog, properties);
