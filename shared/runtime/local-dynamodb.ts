@@ -78,6 +78,9 @@ const closeIteratorsOnReturn = (() => {
   };
 })();
 
+/** The endpoint the client names (any: its requests never leave the process). */
+const DYNALITE_ENDPOINT = new URL('http://dynalite.local');
+
 type RequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
 /** The request the SDK client's handler is given (the smithy `HttpRequest`), as far as it is read here. */
 interface SdkRequest {
@@ -182,12 +185,101 @@ const requestListenerOf = (server: Server): RequestListener => {
   return listener as RequestListener;
 };
 
+/** A LevelDB wrapper of dynalite's, callback style, as far as it is used here. */
+interface CallbackStore {
+  get(key: string, callback: (error: Error | null, value?: unknown) => void): void;
+  put(key: string, value: unknown, callback?: (error: Error | null) => void): unknown;
+  del(key: string, callback?: (error: Error | null) => void): unknown;
+}
+
+/** dynalite's store module: `create(options)` makes the store its server works on. */
+interface DynaliteStoreModule {
+  create(options: unknown): { readonly tableDb: CallbackStore };
+}
+
+/**
+ * Keeps the descriptions `tableDb` reads until it writes one: each write (put, del) forgets every kept description
+ * when it starts and when it is done, and a read keeps what it read only when no write started or ended meanwhile.
+ */
+const keepingDescriptions = (tableDb: CallbackStore): void => {
+  const kept = new Map<string, unknown>();
+  let writing = 0;
+  let generation = 0;
+  const { get, put, del } = tableDb;
+  const forget = () => {
+    kept.clear();
+    generation += 1;
+  };
+  /** Runs a write, forgetting the kept descriptions as it starts and once it is done (callback or promise). */
+  const tracked = (
+    write: (callback?: (error: Error | null) => void) => unknown,
+    callback?: (error: Error | null) => void,
+  ): unknown => {
+    writing += 1;
+    forget();
+    const done = () => {
+      writing -= 1;
+      forget();
+    };
+    if (callback) {
+      return write((error) => {
+        done();
+        callback(error);
+      });
+    }
+    const result = write();
+    if (result instanceof Promise) result.then(done, done);
+    else done();
+    return result;
+  };
+  tableDb.get = function (key, callback) {
+    if (kept.has(key)) {
+      setImmediate(callback, null, kept.get(key));
+      return;
+    }
+    const readFrom = generation;
+    get.call(this, key, (error, value) => {
+      if (!error && value !== undefined && writing === 0 && generation === readFrom) kept.set(key, value);
+      callback(error, value);
+    });
+  };
+  tableDb.put = function (key, value, callback) {
+    return tracked((done) => put.call(this, key, value, done), callback);
+  };
+  tableDb.del = function (key, callback) {
+    return tracked((done) => del.call(this, key, done), callback);
+  };
+};
+
+/**
+ * dynalite reads the table's description from LevelDB (and parses it) at the start of every request. Descriptions
+ * change only through its own writes to them (CreateTable, UpdateTable, DeleteTable and the status changes they
+ * schedule), so each store keeps the descriptions it read until such a write (see `keepingDescriptions`). A
+ * description is handed out as kept: dynalite's table actions mutate one only just before writing it.
+ */
+const keepTableDescriptions = (() => {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+    const stores = fromDynalite('./db') as DynaliteStoreModule;
+    const create = stores.create;
+    stores.create = (options) => {
+      const store = create(options);
+      keepingDescriptions(store.tableDb);
+      return store;
+    };
+  };
+})();
+
 /**
  * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it.
  * @example const db = await startLocalDynamoDB({ path: '.data/dynamodb' })
  */
 export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> => {
   closeIteratorsOnReturn();
+  keepTableDescriptions();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,
@@ -203,10 +295,12 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
   });
   const inProcess = inProcessHandler(requestListenerOf(server));
   const client = new DynamoDBClient({
-    endpoint: 'http://dynalite.local',
+    endpoint: DYNALITE_ENDPOINT.href,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     httpAuthSchemes: UNSIGNED_AUTH_SCHEMES,
+    // Every request goes to dynalite: no endpoint rules to evaluate per request.
+    endpointProvider: () => ({ url: new URL(DYNALITE_ENDPOINT) }),
     maxAttempts: 3,
     requestHandler: inProcess.handler,
   });
