@@ -177,6 +177,19 @@ const inProcessHandler = (listener: RequestListener) => {
   };
 };
 
+/**
+ * The client's middleware a request handed over in process has no use for: headers dynalite never reads (user
+ * agent, host, content length, trace id) and the logger (the client logs nothing). Removed by name (a name the SDK
+ * no longer has removes nothing).
+ */
+const IN_PROCESS_NEEDLESS = [
+  'getUserAgentMiddleware',
+  'hostHeaderMiddleware',
+  'contentLengthMiddleware',
+  'recursionDetectionMiddleware',
+  'loggerMiddleware',
+];
+
 /** dynalite's request listener: the one its server was created with. */
 const requestListenerOf = (server: Server): RequestListener => {
   const [listener] = server.listeners('request');
@@ -304,6 +317,7 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     maxAttempts: 3,
     requestHandler: inProcess.handler,
   });
+  for (const name of IN_PROCESS_NEEDLESS) client.middlewareStack.remove(name);
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   await ensureTable(client, tableName);
   return {
