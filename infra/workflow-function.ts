@@ -13,21 +13,21 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import {
+  CREATE_REQUIRE_BANNER,
+  FUNCTION_BUNDLE_EXTERNALS,
+  functionBundleAliases,
+} from './function-bundling.ts';
+import {
   acknowledgeFunctionRole,
   acknowledgeNoDeadLetterConfig,
   type Invocation,
 } from './nag-acknowledgements.ts';
-import { esbuildIsInstalled, handlerEntry } from './package-files.ts';
+import { esbuildIsInstalled, handlerEntry, packageRoot } from './package-files.ts';
 
 /** The functions' log level (Powertools' `POWERTOOLS_LOG_LEVEL`, and Lambda's application log filter). */
 export type FunctionLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
-/**
- * ESM bundles need `require` for the CommonJS modules they inline (the AWS SDK's, among others): the banner
- * defines it from `import.meta.url`.
- */
-export const CREATE_REQUIRE_BANNER =
-  "import { createRequire as crmWorkflowsCreateRequire } from 'node:module'; const require = crmWorkflowsCreateRequire(import.meta.url);";
+export { CREATE_REQUIRE_BANNER } from './function-bundling.ts';
 
 /** What every function of the deployment shares. */
 export interface FunctionDefaults {
@@ -60,7 +60,7 @@ export interface WorkflowFunctionProps {
 
 /**
  * A handler of `functions/` as a Lambda function: Node.js 24 on arm64, bundled by esbuild on this machine (ESM,
- * minified, source maps, the `createRequire` banner), X-Ray active, its own role and its own log group (so no
+ * minified, source maps, the `createRequire` banner, `function-bundling.ts`'s externals and aliases), X-Ray active, its own role and its own log group (so no
  * managed policy and no log group without retention).
  */
 export class WorkflowFunction extends Construct {
@@ -117,8 +117,15 @@ export class WorkflowFunction extends Construct {
         sourcesContent: false,
         mainFields: ['module', 'main'],
         banner: CREATE_REQUIRE_BANNER,
-        // The SDK is bundled too: the versions of package-lock.json, not the ones the runtime happens to carry.
-        externalModules: [],
+        // The SDK is bundled too: the versions of package-lock.json, not the ones the runtime happens to carry; only
+        // the credential providers a Lambda function never loads are left out.
+        externalModules: [...FUNCTION_BUNDLE_EXTERNALS],
+        esbuildArgs: Object.fromEntries(
+          Object.entries(functionBundleAliases(packageRoot())).map(([name, path]) => [
+            `--alias:${name}`,
+            path,
+          ]),
+        ),
         logLevel: LogLevel.WARNING,
         forceDockerBundling: false,
       },

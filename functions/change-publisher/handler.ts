@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDBChangeLog } from '../../shared/adapters/dynamodb/change-log.dynamodb.ts';
 import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
 import { recordChangesToEventBridge } from '../../shared/adapters/eventbridge/record-changes.eventbridge.ts';
@@ -10,8 +10,8 @@ import { readEnvironment } from '../commons/environment.ts';
 import { instrumented } from '../commons/observability.ts';
 
 const env = readEnvironment({
-  TABLE_NAME: z.string().min(3),
-  EVENT_BUS_NAME: z.string().min(1).default(DEFAULT_EVENT_BUS_NAME),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  EVENT_BUS_NAME: z._default(z.string().check(z.minLength(1)), DEFAULT_EVENT_BUS_NAME),
 });
 
 const changeLog = new DynamoDBChangeLog({

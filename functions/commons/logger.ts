@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { search } from '@aws-lambda-powertools/logger/correlationId';
 
-/** The functions' one logger: JSON lines with the service name, the Lambda context and the correlation id. */
-export const logger = new Logger({ serviceName: 'crm-workflows', correlationIdSearchFn: search });
+/**
+ * The functions' one logger: JSON lines with the service name, the Lambda context and, in the API, the correlation
+ * id (API Gateway's request id, set by the API's handler).
+ */
+export const logger = new Logger({ serviceName: 'crm-workflows' });

@@ -2,9 +2,14 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { runExecutorTask } from '../../shared/adapters/executor-task.ts';
 import type { TaskRequest, TaskResponse } from '../../shared/core/contract/task-contract.ts';
 import { countWorkflowEvents, instrumented, METRIC_NAMES, metrics } from '../commons/observability.ts';
+import { outsideWorldFromEnvironment } from '../commons/outside-world.aws.ts';
 import { workflowSystemFromEnvironment } from '../commons/workflow-system.aws.ts';
 
-const system = workflowSystemFromEnvironment(process.env, {}, { onEvents: countWorkflowEvents });
+const system = workflowSystemFromEnvironment(
+  process.env,
+  { outside: outsideWorldFromEnvironment(process.env) },
+  { onEvents: countWorkflowEvents },
+);
 
 /**
  * The executor function every compiled Task invokes (the task contract): the request in, the next state out; an

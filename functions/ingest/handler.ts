@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { EventBridgeEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { deadLetteringRejected } from '../../shared/adapters/eventbridge/rejected-events.sqs.ts';
 import { enrollPort } from '../../shared/core/events/enrollment-target.ts';
 import type { EventEnvelope } from '../../shared/core/events/event-envelope.ts';

@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ExecutionPorts, PublishWorkflowEvents } from '../core/enrollment/enrollment-effects.ts';
-import { createExecutionControl, type ExecutionControl } from '../core/executions/execution-control.ts';
+import type { ExecutionControl } from '../core/executions/execution-control.ts';
 import type { Executions } from '../core/executions/executions.ts';
 import type { PublishActionEvent } from '../core/executor/action-messages.ts';
 import type { OutsideWorld } from '../core/executor/outside-world.ts';
@@ -13,13 +13,12 @@ import {
   type DynamoDBCrmServices,
   type DynamoDBCrmServicesOptions,
 } from './dynamodb/crm-services.dynamodb.ts';
-import { createDynamoDBEnrollmentRepository } from './dynamodb/enrollment-repository.dynamodb.ts';
+import { createDynamoDBExecutionControl } from './dynamodb/execution-control.dynamodb.ts';
 import {
   createDynamoDBExecutorPorts,
   type DynamoDBExecutorPorts,
 } from './dynamodb/executor-ports.dynamodb.ts';
 import { toDocumentClient } from './dynamodb/index.ts';
-import { createDynamoDBParkedExecutions } from './dynamodb/parked-executions.dynamodb.ts';
 import { DEFAULT_TABLE_NAME } from './dynamodb/table.ts';
 
 export interface WorkflowSystemOptions {
@@ -72,28 +71,14 @@ export const createWorkflowSystem = (options: WorkflowSystemOptions): WorkflowSy
     if (!executor) throw new Error('the executor is not composed yet');
     return executor;
   };
-  const control = createExecutionControl({
+  const control = createDynamoDBExecutionControl({
+    client: documents,
+    tableName,
     clock: options.clock,
     executions: options.executions,
     stateMachines: options.stateMachines,
-    enrollments: createDynamoDBEnrollmentRepository(documents, { tableName }),
-    executor: () => executorOf().ports,
-    ...(options.parkLongerThanMs === undefined
-      ? {}
-      : {
-          parking: {
-            executions: createDynamoDBParkedExecutions(documents, { tableName }),
-            afterMs: options.parkLongerThanMs,
-          },
-        }),
-    eventWaits: {
-      find: async (enrollmentId, actionId) => {
-        const wait = await executorOf().eventWaits.eventWait(enrollmentId, actionId);
-        if (!wait?.executionId || !wait.startedAt) return undefined;
-        return { taskToken: wait.taskToken, executionId: wait.executionId, startedAt: wait.startedAt };
-      },
-      forget: (enrollment, actionId) => executorOf().eventWaits.forget(enrollment, actionId),
-    },
+    ...(options.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: options.parkLongerThanMs }),
+    executor: executorOf,
   });
   const crm = createDynamoDBCrmServices({
     client: documents,

@@ -1,22 +1,22 @@
+import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { DEFAULT_TABLE_NAME, ensureTable } from '../adapters/dynamodb/table.ts';
 
 /**
- * DynamoDB on this machine: dynalite, reached through the real SDK client. dynalite checks no signature, so it
- * listens on no TCP port: on a Unix socket in a directory only this user can enter, where no other process
- * (nor a web page through the browser) can reach it past the API's token.
+ * DynamoDB on this machine: dynalite, reached through the real SDK client, which hands each request to dynalite's
+ * request listener in process (no socket, no HTTP, no signature: dynalite checks none). dynalite listens on no TCP
+ * port: its server listens only on a Unix socket in a directory only this user can enter, where no other process
+ * (nor a web page through the browser) can reach it past the API's token; nothing connects to it.
  */
 export interface LocalDynamoDB {
   readonly client: DynamoDBClient;
-  /** The Unix socket dynalite listens on. */
+  /** The Unix socket dynalite's server listens on (nothing connects to it: the client calls dynalite in process). */
   readonly socketPath: string;
   readonly tableName: string;
   /** Stops the server once the requests in flight are answered; the data stays on disk. */
@@ -78,12 +78,221 @@ const closeIteratorsOnReturn = (() => {
   };
 })();
 
+/** The endpoint the client names (any: its requests never leave the process). */
+const DYNALITE_ENDPOINT = new URL('http://dynalite.local');
+
+type RequestHandler = NonNullable<DynamoDBClientConfig['requestHandler']>;
+/** The request the SDK client's handler is given (the smithy `HttpRequest`), as far as it is read here. */
+interface SdkRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string | Uint8Array;
+}
+
+/**
+ * What dynalite requires of a request's authorization, which it never verifies: a SigV4-shaped header and a date.
+ * The client signs nothing (the request goes nowhere but into this process).
+ */
+const UNSIGNED = {
+  authorization:
+    'AWS4-HMAC-SHA256 Credential=local/19700101/local/dynamodb/aws4_request, SignedHeaders=host, Signature=0',
+  'x-amz-date': '19700101T000000Z',
+};
+
+/** The SigV4 scheme the client resolves, with a signer that leaves the request as it is. */
+const UNSIGNED_AUTH_SCHEMES: DynamoDBClientConfig['httpAuthSchemes'] = [
+  {
+    schemeId: 'aws.auth#sigv4',
+    identityProvider: (config) => config.getIdentityProvider('aws.auth#sigv4'),
+    signer: { sign: async (request) => request },
+  },
+];
+
+/**
+ * An SDK request handler that calls dynalite's request listener in process: the request's body and headers are
+ * given to it as an incoming request's would be, and its answer (status, headers, body) is the response. `idle()`
+ * resolves once every request handed over has been answered.
+ */
+const inProcessHandler = (listener: RequestListener) => {
+  const inFlight = new Set<Promise<unknown>>();
+  const answer = (request: SdkRequest) =>
+    new Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Buffer } }>(
+      (resolve, reject) => {
+        const body =
+          request.body === undefined
+            ? Buffer.alloc(0)
+            : typeof request.body === 'string'
+              ? Buffer.from(request.body)
+              : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+        const headers: Record<string, string> = { ...UNSIGNED };
+        for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
+        const incoming = Object.assign(new EventEmitter(), {
+          method: request.method,
+          url: request.path,
+          headers,
+        });
+        const responseHeaders: Record<string, string> = {};
+        const response = {
+          statusCode: 200,
+          setHeader(name: string, value: number | string) {
+            responseHeaders[name.toLowerCase()] = String(value);
+          },
+          end(chunk?: string) {
+            resolve({
+              response: {
+                statusCode: response.statusCode,
+                headers: responseHeaders,
+                body: chunk === undefined ? Buffer.alloc(0) : Buffer.from(chunk),
+              },
+            });
+          },
+        };
+        try {
+          listener(incoming as unknown as IncomingMessage, response as unknown as ServerResponse);
+          if (body.length > 0) incoming.emit('data', body);
+          incoming.emit('end');
+        } catch (error) {
+          reject(error);
+        }
+      },
+    );
+  const handler = {
+    handle: (request: SdkRequest) => {
+      const answered = answer(request);
+      inFlight.add(answered);
+      const forget = () => inFlight.delete(answered);
+      answered.then(forget, forget);
+      return answered;
+    },
+    updateHttpClientConfig: () => {},
+    httpHandlerConfigs: () => ({}),
+    destroy: () => {},
+  };
+  return {
+    handler: handler as unknown as RequestHandler,
+    idle: async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+};
+
+/**
+ * The client's middleware a request handed over in process has no use for: headers dynalite never reads (user
+ * agent, host, content length, trace id) and the logger (the client logs nothing). Removed by name (a name the SDK
+ * no longer has removes nothing).
+ */
+const IN_PROCESS_NEEDLESS = [
+  'getUserAgentMiddleware',
+  'hostHeaderMiddleware',
+  'contentLengthMiddleware',
+  'recursionDetectionMiddleware',
+  'loggerMiddleware',
+];
+
+/** dynalite's request listener: the one its server was created with. */
+const requestListenerOf = (server: Server): RequestListener => {
+  const [listener] = server.listeners('request');
+  if (typeof listener !== 'function')
+    throw new Error('dynalite created its server without a request listener');
+  return listener as RequestListener;
+};
+
+/** A LevelDB wrapper of dynalite's, callback style, as far as it is used here. */
+interface CallbackStore {
+  get(key: string, callback: (error: Error | null, value?: unknown) => void): void;
+  put(key: string, value: unknown, callback?: (error: Error | null) => void): unknown;
+  del(key: string, callback?: (error: Error | null) => void): unknown;
+}
+
+/** dynalite's store module: `create(options)` makes the store its server works on. */
+interface DynaliteStoreModule {
+  create(options: unknown): { readonly tableDb: CallbackStore };
+}
+
+/**
+ * Keeps the descriptions `tableDb` reads until it writes one: each write (put, del) forgets every kept description
+ * when it starts and when it is done, and a read keeps what it read only when no write started or ended meanwhile.
+ */
+const keepingDescriptions = (tableDb: CallbackStore): void => {
+  const kept = new Map<string, unknown>();
+  let writing = 0;
+  let generation = 0;
+  const { get, put, del } = tableDb;
+  const forget = () => {
+    kept.clear();
+    generation += 1;
+  };
+  /** Runs a write, forgetting the kept descriptions as it starts and once it is done (callback or promise). */
+  const tracked = (
+    write: (callback?: (error: Error | null) => void) => unknown,
+    callback?: (error: Error | null) => void,
+  ): unknown => {
+    writing += 1;
+    forget();
+    const done = () => {
+      writing -= 1;
+      forget();
+    };
+    if (callback) {
+      return write((error) => {
+        done();
+        callback(error);
+      });
+    }
+    const result = write();
+    if (result instanceof Promise) result.then(done, done);
+    else done();
+    return result;
+  };
+  tableDb.get = function (key, callback) {
+    if (kept.has(key)) {
+      setImmediate(callback, null, kept.get(key));
+      return;
+    }
+    const readFrom = generation;
+    get.call(this, key, (error, value) => {
+      if (!error && value !== undefined && writing === 0 && generation === readFrom) kept.set(key, value);
+      callback(error, value);
+    });
+  };
+  tableDb.put = function (key, value, callback) {
+    return tracked((done) => put.call(this, key, value, done), callback);
+  };
+  tableDb.del = function (key, callback) {
+    return tracked((done) => del.call(this, key, done), callback);
+  };
+};
+
+/**
+ * dynalite reads the table's description from LevelDB (and parses it) at the start of every request. Descriptions
+ * change only through its own writes to them (CreateTable, UpdateTable, DeleteTable and the status changes they
+ * schedule), so each store keeps the descriptions it read until such a write (see `keepingDescriptions`). A
+ * description is handed out as kept: dynalite's table actions mutate one only just before writing it.
+ */
+const keepTableDescriptions = (() => {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    const fromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+    const stores = fromDynalite('./db') as DynaliteStoreModule;
+    const create = stores.create;
+    stores.create = (options) => {
+      const store = create(options);
+      keepingDescriptions(store.tableDb);
+      return store;
+    };
+  };
+})();
+
 /**
  * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it.
  * @example const db = await startLocalDynamoDB({ path: '.data/dynamodb' })
  */
 export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> => {
   closeIteratorsOnReturn();
+  keepTableDescriptions();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,
@@ -97,16 +306,18 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     server.once('error', reject);
     server.listen(socketPath, () => resolve());
   });
-  const agent = new Agent({ keepAlive: true });
-  // Every connection of the SDK's HTTP handler goes to the socket, whatever host the endpoint names.
-  agent.createConnection = () => createConnection(socketPath);
+  const inProcess = inProcessHandler(requestListenerOf(server));
   const client = new DynamoDBClient({
-    endpoint: 'http://dynalite.local',
+    endpoint: DYNALITE_ENDPOINT.href,
     region: 'local',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    httpAuthSchemes: UNSIGNED_AUTH_SCHEMES,
+    // Every request goes to dynalite: no endpoint rules to evaluate per request.
+    endpointProvider: () => ({ url: new URL(DYNALITE_ENDPOINT) }),
     maxAttempts: 3,
-    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+    requestHandler: inProcess.handler,
   });
+  for (const name of IN_PROCESS_NEEDLESS) client.middlewareStack.remove(name);
   const tableName = options.tableName ?? DEFAULT_TABLE_NAME;
   await ensureTable(client, tableName);
   return {
@@ -114,8 +325,8 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     socketPath,
     tableName,
     close: async () => {
+      await inProcess.idle();
       client.destroy();
-      agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(socketDir, { recursive: true, force: true });
     },

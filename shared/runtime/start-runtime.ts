@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
 import { createHttpHandler } from '../../functions/api/http/create-http-handler.ts';
@@ -74,6 +75,8 @@ export interface RunningRuntime {
    * is how a workflow starts enrolling; its `setStatus` sets a status without publishing anything (tests).
    */
   readonly workflows: WorkflowRepository;
+  /** The client of the runtime's table (benches count its requests). */
+  readonly dynamodb: DynamoDBClient;
   /** Stops taking requests, answers those in flight, then closes the store: nothing is left half-written. */
   readonly close: () => Promise<void>;
 }
@@ -244,6 +247,7 @@ export const startRuntime = async (
       timers,
       quiescence,
       workflows: workflowRepository,
+      dynamodb: db.client,
       close: async () => {
         await server.close();
         await timers.close();

@@ -6,7 +6,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Properties } from '../../shared/core/records/record.schema.ts';
-import { ACTIVATION_PAGE_SIZE } from '../../shared/core/services/activation-service.ts';
+import { COMMAND_ORDER, countRequests } from './api.bench.ts';
 import { type BenchRuntime, collect, mib, seedContacts, withBenchRuntime } from './bench-runtime.ts';
 
 /** Sequential record changes whose latency is measured, after a few not measured (JIT, connections). */
@@ -20,13 +20,6 @@ const WAITS = Number(process.env.EXEC_BENCH_WAITS ?? 100_000);
 const CLOCK_START = new Date('2027-01-04T08:00:00Z');
 /** The clock move that takes every execution past its one-day delay. */
 const PAST_THE_DELAY = { advance: 'P2D' } as const;
-/**
- * `enrollExisting` enrolls one page in the activation request and the rest in the background: the request answers
- * well within the embedded server's 30 s, whatever the number of records (its default budget, 1,000 records, takes
- * longer than that here).
- */
-const EXTENSIONS = { activation: { recordBudget: ACTIVATION_PAGE_SIZE } } as const;
-
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** The nearest-rank percentile (`p` in 0–100) of values. */
@@ -124,7 +117,6 @@ const withSeededRuntime = <T>(
     {
       name,
       clock: { kind: 'manual', start: CLOCK_START },
-      extensions: EXTENSIONS,
       seed: async (db) => {
         seedSeconds = (await timed(() => seedContacts(db, count, contact))).seconds;
       },
@@ -133,9 +125,24 @@ const withSeededRuntime = <T>(
   );
 };
 
-/** One move of the clock past the delay, timed: it answers once every execution it made due has run. */
-const fireEveryDelay = (bench: BenchRuntime): Promise<Timing> =>
-  timed(() => bench.runtime.quiescence.moveClock(PAST_THE_DELAY));
+/** DynamoDB requests by command name (`GetItem`, `Query` …). */
+type CommandCounts = ReadonlyMap<string, number>;
+
+/** A clock move's timing and the DynamoDB requests the runtime sent during it. */
+interface Fire extends Timing {
+  readonly requests: CommandCounts;
+}
+
+/**
+ * One move of the clock past the delay, timed: it answers once every execution it made due has run. Counts the
+ * runtime's DynamoDB requests meanwhile (retries included).
+ */
+const fireEveryDelay = async (bench: BenchRuntime): Promise<Fire> => {
+  const counter = countRequests(bench.runtime.dynamodb);
+  counter.take();
+  const timing = await timed(() => bench.runtime.quiescence.moveClock(PAST_THE_DELAY));
+  return { ...timing, requests: counter.take() };
+};
 
 /** How many history lines of one event the workflow has, counted page by page through the API. */
 const countHistory = async ({ call }: BenchRuntime, workflowId: string, event: string): Promise<number> => {
@@ -226,8 +233,8 @@ export interface SeededRun {
   readonly seedSeconds: number;
   /** From `POST …/activate` (`enrollExisting`) until every execution is parked on its delay. */
   readonly enroll: Timing;
-  /** One clock move past the delay, until the runtime is idle. */
-  readonly fire: Timing;
+  /** One clock move past the delay, until the runtime is idle, with the DynamoDB requests it made. */
+  readonly fire: Fire;
   /** `action.completed` lines after the move. */
   readonly actions: number;
   readonly load: Load;
@@ -340,6 +347,20 @@ const perSecond = (count: number, timing: Timing) => Math.round(count / timing.s
 /** CPU time of the process per item, ms: less sensitive than wall time to other processes on the machine. */
 const cpuMsEach = (count: number, timing: Timing) => round((timing.cpuSeconds * 1_000) / Math.max(count, 1));
 
+/** Requests per action by command (the commands in the API bench's order), one decimal, and their total. */
+const requestsEach = (requests: CommandCounts, actions: number): Record<string, number> => {
+  const names = [...COMMAND_ORDER, ...[...requests.keys()].filter((name) => !COMMAND_ORDER.includes(name))];
+  const row: Record<string, number> = {};
+  let total = 0;
+  for (const name of names) {
+    const count = requests.get(name) ?? 0;
+    total += count;
+    if (count > 0) row[name] = round(count / Math.max(actions, 1), 2);
+  }
+  row.total = round(total / Math.max(actions, 1), 2);
+  return row;
+};
+
 /** Prints the figures of an execution bench run. */
 export const printExecutionBench = (result: ExecutionBenchResult): void => {
   const { latency, throughput, waits } = result;
@@ -374,6 +395,8 @@ export const printExecutionBench = (result: ExecutionBenchResult): void => {
       'CPU ms/action': cpuMsEach(throughput.actions, throughput.fire),
     },
   ]);
+  console.log('DynamoDB requests per executed action during the clock move, by command');
+  console.table([requestsEach(throughput.fire.requests, throughput.actions)]);
   console.log(
     '\nExecutions parked on a timer (manual clock; delay P1D → setProperty; heap and RSS after a full collection; ' +
       `${loadText(waits.load)})`,
@@ -396,6 +419,8 @@ export const printExecutionBench = (result: ExecutionBenchResult): void => {
       'CPU ms/action': cpuMsEach(waits.actions, waits.fire),
     },
   ]);
+  console.log('DynamoDB requests per executed action during the clock move, by command');
+  console.table([requestsEach(waits.fire.requests, waits.actions)]);
   const perWait = ((waits.waiting.heapMiB - waits.before.heapMiB) * 1_048_576) / Math.max(waits.waits, 1);
   console.log(
     `heap held per waiting execution (heap waiting − before): ${Math.round(perWait)} bytes; ` +

@@ -20,10 +20,11 @@ import { createSfnExecutions } from '../../shared/adapters/stepfunctions/executi
 import type { ExecutionState, TaskRequest } from '../../shared/core/contract/task-contract.ts';
 import { WorkflowContinued } from '../../shared/core/contract/task-errors.ts';
 import type { Enrollment } from '../../shared/core/enrollment/enrollment-repository.ts';
-import { createExecutionControl, type ResumedBatch } from '../../shared/core/executions/execution-control.ts';
+import { createExecutionControl } from '../../shared/core/executions/execution-control.ts';
 import { executionArnOf, executionName } from '../../shared/core/executions/executions.ts';
 import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../shared/core/executions/paced-resume.ts';
 import type { ParkedExecutions } from '../../shared/core/executions/parked-executions.ts';
+import type { ResumedBatch } from '../../shared/core/executions/resume-parked.ts';
 import { executeTask } from '../../shared/core/executor/execute-task.ts';
 import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
 import { stateMachineName } from '../../shared/core/workflow/state-machines.ts';

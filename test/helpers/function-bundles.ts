@@ -2,6 +2,11 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import {
+  CREATE_REQUIRE_BANNER,
+  FUNCTION_BUNDLE_EXTERNALS,
+  functionBundleAliases,
+} from '../../infra/function-bundling.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -14,10 +19,6 @@ export const FUNCTION_ROLES: readonly string[] = readdirSync(join(ROOT, 'functio
   }
 });
 
-/** The same banner the construct's bundles carry (ESM bundles need `require` for inlined CommonJS). */
-const BANNER =
-  "import { createRequire as crmWorkflowsCreateRequire } from 'node:module'; const require = crmWorkflowsCreateRequire(import.meta.url);";
-
 export interface FunctionBundle {
   readonly role: string;
   readonly file: string;
@@ -27,7 +28,8 @@ export interface FunctionBundle {
 }
 
 /**
- * Bundles each function the way the construct does (esbuild, ESM, minified, node24, everything inlined) into a
+ * Bundles each function the way the construct does (esbuild, ESM, minified, node24, `infra/function-bundling.ts`'s
+ * banner, externals and aliases) into a
  * temporary directory; `remove()` deletes it.
  */
 export const bundleFunctions = async (): Promise<{ bundles: FunctionBundle[]; remove: () => void }> => {
@@ -44,7 +46,9 @@ export const bundleFunctions = async (): Promise<{ bundles: FunctionBundle[]; re
       target: 'node24',
       minify: true,
       mainFields: ['module', 'main'],
-      banner: { js: BANNER },
+      banner: { js: CREATE_REQUIRE_BANNER },
+      external: [...FUNCTION_BUNDLE_EXTERNALS],
+      alias: functionBundleAliases(ROOT),
       metafile: true,
       logLevel: 'silent',
     });

@@ -62,7 +62,7 @@ describe('npm run synth: bundles, validation and cdk-nag', () => {
     expect(result.findings).toEqual([]);
   });
 
-  it('bundles every function with esbuild here: an ESM file with the createRequire banner and its source map', () => {
+  it('bundles every function with esbuild here: an ESM file with the createRequire banner, the bundling options and its source map', () => {
     const template = JSON.parse(readFileSync(join(outdir, 'CrmWorkflows.template.json'), 'utf8'));
     const functions = Object.entries(stack.workflows.functions);
     expect(functions).toHaveLength(7);
@@ -71,6 +71,9 @@ describe('npm run synth: bundles, validation and cdk-nag', () => {
       const directory = join(outdir, `asset.${key.replace(/\.zip$/, '')}`);
       const bundle = readFileSync(join(directory, 'index.mjs'), 'utf8');
       expect([name, bundle.startsWith(CREATE_REQUIRE_BANNER)]).toEqual([name, true]);
+      // infra/function-bundling.ts's aliases and externals: http through getBuiltinModule, no credential providers.
+      expect([name, bundle.match(/\bfrom\s*["'](node:)?https?2?["']/g)]).toEqual([name, null]);
+      expect([name, bundle.includes('import("@aws-sdk/credential-provider-ini")')]).toEqual([name, true]);
       expect([name, existsSync(join(directory, 'index.mjs.map'))]).toEqual([name, true]);
       const loaded = runBundle(directory, name === 'api');
       expect([name, loaded.status, loaded.answer?.handler]).toEqual([name, 0, 'function']);

@@ -8,7 +8,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ENVIRONMENT } from '../../functions/commons/workflow-system.aws.ts';
+import { SYSTEM_ENVIRONMENT } from '../../functions/commons/system-environment.aws.ts';
 import { CrmWorkflows } from '../../infra/crm-workflows.construct.ts';
 import { CrmWorkflowsStack } from '../../infra/crm-workflows-stack.ts';
 import { toDraft4 } from '../../infra/event-schema-registry.ts';

@@ -1,7 +1,16 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { DescribeTableCommand, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ResourceNotFoundException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { levelIteratorPrototypes, startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
 
@@ -35,6 +44,54 @@ describe('startLocalDynamoDB', () => {
       // Assess
       expect(socket.isSocket()).toBe(true);
       expect(directory.mode & 0o077).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('answers with the table as it is after every change to its description (create, update, delete)', async () => {
+    // Prepare
+    const db = await startLocalDynamoDB();
+    const TableName = 'described';
+    const describe = async () =>
+      (await db.client.send(new DescribeTableCommand({ TableName }))).Table?.ProvisionedThroughput
+        ?.ReadCapacityUnits;
+    try {
+      await db.client.send(
+        new CreateTableCommand({
+          TableName,
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        }),
+      );
+      await vi.waitFor(async () => {
+        const { Table } = await db.client.send(new DescribeTableCommand({ TableName }));
+        expect(Table?.TableStatus).toBe('ACTIVE');
+      });
+      const created = await describe();
+      await db.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } } }));
+      // Act
+      await db.client.send(
+        new UpdateTableCommand({
+          TableName,
+          ProvisionedThroughput: { ReadCapacityUnits: 5, WriteCapacityUnits: 1 },
+        }),
+      );
+      await vi.waitFor(async () => {
+        const { Table } = await db.client.send(new DescribeTableCommand({ TableName }));
+        expect(Table?.TableStatus).toBe('ACTIVE');
+      });
+      const updated = await describe();
+      await db.client.send(new DeleteTableCommand({ TableName }));
+      // Assess
+      expect(created).toBe(1);
+      expect(updated).toBe(5);
+      await vi.waitFor(async () => {
+        await expect(
+          db.client.send(new GetItemCommand({ TableName, Key: { pk: { S: 'a' } } })),
+        ).rejects.toBeInstanceOf(ResourceNotFoundException);
+      });
     } finally {
       await db.close();
     }

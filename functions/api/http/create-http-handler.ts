@@ -1,4 +1,3 @@
-import { correlationPaths } from '@aws-lambda-powertools/logger/correlationId';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
@@ -32,12 +31,15 @@ export const createHttpHandler = (options: HttpHandlerOptions): HttpHandler => {
     matchPath(publicRoutes, event.httpMethod, event.path) !== undefined;
   return (
     middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-      .use(
-        injectLambdaContext(logger, {
-          correlationIdPath: correlationPaths.API_GATEWAY_REST,
-          resetKeys: true,
-        }),
-      )
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // The correlation id is API Gateway's request id (Powertools' `API_GATEWAY_REST` path), read directly rather
+      // than through a JMESPath search, whose engine every function would otherwise carry.
+      .use({
+        before: (request) => {
+          const requestId = request.event.requestContext?.requestId;
+          if (requestId) logger.setCorrelationId(requestId);
+        },
+      })
       // Registered before the error handler: middy runs `onError` in reverse order, so the headers are added
       // to error answers too, after the error handler has built them.
       .use(httpSecurityHeaders())

@@ -292,10 +292,7 @@ export const createDynamoDBEnrollmentRepository = (
 
     async end(input) {
       const pk = enrollmentPk(input.objectType, input.recordId);
-      const [state, run] = await Promise.all([
-        getState(input.workflowId, input.objectType, input.recordId),
-        getItem(pk, runSk(input.workflowId, countOf(input.enrollmentId))),
-      ]);
+      const state = await getState(input.workflowId, input.objectType, input.recordId);
       const outcome = {
         status: input.status,
         endedAt: input.at,
@@ -342,6 +339,7 @@ export const createDynamoDBEnrollmentRepository = (
         return ended;
       }
       // An older enrollment whose item a crash left active: the state has moved on, the item takes this outcome.
+      const run = await getItem(pk, runSk(input.workflowId, countOf(input.enrollmentId)));
       if (run?.status !== 'active') return false;
       return putRunEnded({ ...toEnrollment(run), ...outcome });
     },

@@ -1,5 +1,4 @@
 import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
-import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import { withinHorizon } from '../executor/advance-to-next-state.ts';
@@ -13,25 +12,13 @@ import { indexActions, isHeldBack } from '../workflow/action-edges.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import { type Executions, executionArnOf, executionName, generationIn } from './executions.ts';
 import type { ParkedExecutions } from './parked-executions.ts';
+import { createParkedResumer } from './resume-parked.ts';
 
 /** A registered event wait: the token to answer and the execution it belongs to. */
 export interface RegisteredEventWait {
   readonly taskToken: string;
   readonly executionId: string;
   readonly startedAt: string;
-}
-
-/** What one `resumeParked` did. */
-export interface ResumedBatch {
-  /** Parked executions found due, or due within the look-ahead (at most the limit asked for). */
-  readonly due: number;
-  /** Of those, executions started (or found started already) and forgotten. */
-  readonly started: number;
-  /**
-   * Step Functions refused a start for now (its StartExecution or open executions quota): that execution and the
-   * rest of the batch stay parked, to be tried again.
-   */
-  readonly throttled: boolean;
 }
 
 export interface ExecutionControlOptions {
@@ -45,7 +32,12 @@ export interface ExecutionControlOptions {
    * When set, an execution whose first step is further than `afterMs` away is parked as a timer instead of started
    * (the executor parks waits longer than the same threshold); `resumeParked` starts it when due.
    */
-  readonly parking?: { readonly executions: ParkedExecutions; readonly afterMs: number };
+  readonly parking?: {
+    readonly executions: ParkedExecutions;
+    readonly afterMs: number;
+    /** StartExecution calls `resumeParked` keeps in flight at most (default `DEFAULT_RESUME_CONCURRENCY`, 10). */
+    readonly concurrency?: number;
+  };
   /** The event waits the executor registered, and forgetting one once it is answered. */
   readonly eventWaits: {
     find(enrollmentId: string, actionId: string): Promise<RegisteredEventWait | undefined>;
@@ -188,45 +180,13 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     await launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
   };
 
-  /**
-   * Starts the parked executions due now, earliest first, at most `limit`: each once (its name is deterministic, a
-   * second start is refused), then forgets it (unless it has already parked its successor); one whose enrollment has
-   * ended, or moved on to another execution, is forgotten without a start. A start refused for now (`ActionTransient`:
-   * throttled) ends the batch there, leaving it and the rest parked. With `aheadMs`, those due within that much
-   * time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds no
-   * lateness of its own.
-   */
-  const resumeParked = async (limit: number, aheadMs = 0): Promise<ResumedBatch> => {
-    const { parking } = options;
-    if (!parking) return { due: 0, started: 0, throttled: false };
-    const upTo = new Date(clock.now().getTime() + aheadMs).toISOString();
-    const due = await parking.executions.due(upTo, limit);
-    let started = 0;
-    for (const parked of due) {
-      const ref = parked.input.enrollment;
-      const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-      const live =
-        current !== undefined &&
-        current.latest.id === ref.enrollmentId &&
-        current.latest.status === 'active' &&
-        current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
-      if (live) {
-        try {
-          await executions.start({
-            stateMachineArn: parked.stateMachineArn,
-            name: parked.name,
-            input: parked.input,
-          });
-        } catch (error) {
-          if (error instanceof ActionTransient) return { due: due.length, started, throttled: true };
-          throw error;
-        }
-        started += 1;
-      }
-      await parking.executions.cancel(ref.enrollmentId, parked.name);
-    }
-    return { due: due.length, started, throttled: false };
-  };
+  /** Starts the parked executions that are due (`createParkedResumer`). */
+  const resumeParked = createParkedResumer({
+    clock,
+    executions,
+    enrollments: options.enrollments,
+    ...(options.parking ? { parking: options.parking } : {}),
+  });
 
   /**
    * The retried enrollment (`retries` n, set back to active) resumes at `actionId`, the action it failed at: a new

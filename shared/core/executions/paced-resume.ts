@@ -1,5 +1,5 @@
 import type { Clock } from '../ports/clock.ts';
-import type { ResumedBatch } from './execution-control.ts';
+import type { ResumedBatch } from './resume-parked.ts';
 
 /** The resumer takes no new batch this long before its deadline (Lambda's timeout). */
 export const RESUME_SAFETY_MS = 10_000;

@@ -2,8 +2,8 @@ import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
 import type { ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
 import { WorkflowContinued } from '../contract/task-errors.ts';
-import { type Action, isBranching, successorsOf } from '../workflow/action.schema.ts';
-import { indexActions } from '../workflow/action-edges.ts';
+import { type Action, type DelayAction, isBranching, successorsOf } from '../workflow/action.schema.ts';
+import { indexActions, resolveEdge } from '../workflow/action-edges.ts';
 import { advanceAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
 import { effectKey } from './effect-key.ts';
@@ -35,8 +35,16 @@ const continueAsNew = async (run: Run, resumeAt: string, runAt: Date): Promise<n
   throw new WorkflowContinued(resumeAt);
 };
 
-/** The record as the action left it: its own writes are what the next delays read. */
-const refreshed = async (run: Run, view: RecordView): Promise<RecordView> => {
+/** Delays whose instant depends on the record's values (a date property, the workflow's anchor). */
+const readsRecord = (delay: DelayAction): boolean =>
+  delay.type === 'delayUntilDate' || delay.type === 'delayUntilAnchor';
+
+/**
+ * The record as the action left it: its own writes are what the next delays read. Read again only when a delay on
+ * the way to the next action reads the record; nothing else of the view is read after an action.
+ */
+const refreshed = async (run: Run, view: RecordView, nextId: string | null): Promise<RecordView> => {
+  if (!resolveEdge(run.actions, nextId).delays.some(readsRecord)) return view;
   const { enrollment } = run.state;
   const properties = await run.ports.record(enrollment.objectType, enrollment.recordId);
   return properties === undefined ? view : { ...view, properties };
@@ -67,7 +75,7 @@ const runAction = async (run: Run, attempt: number): Promise<TaskResponse> => {
     actionId: action.id,
     details: { type: action.type, attempt, ...outcomes },
   });
-  const after = effects.length > 0 ? await refreshed(run, view) : view;
+  const after = effects.length > 0 ? await refreshed(run, view, nextOf(action)) : view;
   return advanceAlong(run, nextOf(action), after, false);
 };
 

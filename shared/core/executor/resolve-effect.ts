@@ -80,6 +80,12 @@ const enrolledNow = async (resolution: EffectResolution, enrollment: EnrollmentR
 };
 
 /**
+ * True when resolving the effect changes nothing (it only reads and draws ids): resolving it again, its result
+ * thrown away, leaves no trace. A rotation's resolution takes turns from its counter.
+ */
+export const resolvesWithoutWrites = (effect: ActionEffect): boolean => effect.kind !== 'rotateOwner';
+
+/**
  * Fixes every value an effect depends on, at its first attempt: the records a target names, the values an
  * increment or a rotation comes to, a new record's id, the record a webhook or an event carries.
  */
@@ -90,6 +96,13 @@ export const resolveEffect = async (
   const { effect, enrollment } = input;
   switch (effect.kind) {
     case 'updateRecords': {
+      // The enrolled record's values are not needed: its write finds it deleted, as a read here might have.
+      if (effect.target === 'self') {
+        return {
+          kind: 'writeRecords',
+          writes: [{ ...enrolledRecord(enrollment), properties: effect.properties }],
+        };
+      }
       const targets = await resolution.reads.targets(enrolledRecord(enrollment), effect.target);
       return { kind: 'writeRecords', writes: targets.map((target) => writeOf(target, effect.properties)) };
     }

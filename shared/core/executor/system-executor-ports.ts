@@ -23,7 +23,7 @@ import type { CounterRef, CounterStore } from './executor-counters.ts';
 import type { OutsideWorld } from './outside-world.ts';
 import type { ExecutorPorts } from './ports.ts';
 import { enrolledRecord, recordReads } from './record-reads.ts';
-import { resolveEffect } from './resolve-effect.ts';
+import { resolveEffect, resolvesWithoutWrites } from './resolve-effect.ts';
 import { runEffect } from './run-effect.ts';
 
 /** Everything the executor's ports are made of: the system's services and stores, as ports. */
@@ -88,6 +88,7 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
     clock: deps.clock,
     resolve: (effect, enrollment, key) =>
       resolveEffect(resolution, { effect, enrollment, actionId: actionIdOfEffectKey(key) }),
+    resolvesWithoutWrites,
     run: (effect, enrollment, key) => runEffect(deps, effect, enrollment, key),
   });
 

@@ -19,7 +19,10 @@ export interface Run {
   readonly state: ExecutionState;
 }
 
-/** The enrolled record as the Task needs it: its properties, associated records and lists. */
+/**
+ * The enrolled record as the Task needs it: its properties, associated records and lists (read only when the
+ * Task's criteria or suppression lists need them).
+ */
 export interface RecordView {
   readonly properties: Properties;
   readonly associated: Record<string, Properties[]>;
@@ -46,6 +49,14 @@ const targetTypesOf = (action: Action | undefined): string[] => {
   }
   return types;
 };
+
+/**
+ * True when what the Task checks reads the record's lists: a suppression list, or a list filter in the criteria
+ * it evaluates. Otherwise the view's `lists` is left empty, unread.
+ */
+const readsLists = (workflow: WorkflowDefinition, action: Action | undefined): boolean =>
+  workflow.settings.suppressionLists.length > 0 ||
+  criteriaOf(workflow, action).some((groups) => criteriaDependencies(groups).lists);
 
 /** Writes a history line about the enrollment of this run. */
 export const historyOf =
@@ -78,7 +89,7 @@ export const loadRecord = async (run: Run, action: Action | undefined): Promise<
   ];
   const [associated, lists] = await Promise.all([
     types.length > 0 ? run.ports.associated(enrollment.objectType, enrollment.recordId, types) : {},
-    run.ports.lists(enrollment.objectType, enrollment.recordId),
+    readsLists(run.workflow, action) ? run.ports.lists(enrollment.objectType, enrollment.recordId) : [],
   ]);
   return { properties, associated, lists };
 };

@@ -30,7 +30,7 @@ export interface RecordServices {
  */
 export const createRecordServices = (options: RecordServicesOptions): RecordServices => {
   const { stores, clock, ids } = options;
-  const properties = new CrmPropertyService(stores.properties);
+  const properties = new CrmPropertyService(stores.properties, { clock });
   const changes = new RecordChanges(stores);
   const records = new CrmRecordService({
     stores,

@@ -40,6 +40,8 @@ export interface RecordServiceOptions {
 
 const DEFAULT_CLAIM_GRACE_MS = 5 * 60_000;
 const DEFAULT_ATTEMPTS = 100;
+/** Records kept as last read (see `#recent`). */
+const RECENT_RECORDS = 1_000;
 
 /** Records, their associations and unique values, every change committed through the write protocol. */
 export class CrmRecordService implements RecordService {
@@ -52,6 +54,13 @@ export class CrmRecordService implements RecordService {
   readonly #attempts: number;
   /** Per record, the last write of it this service started: its writes take turns instead of racing each other. */
   readonly #turns = new Map<string, Promise<unknown>>();
+  /**
+   * The records `get` read last (at most `RECENT_RECORDS`, the oldest dropped), each taken by the next `update` of
+   * it as its first guess of the current record instead of reading it again: its commit is conditional on the
+   * guessed version, which every change moves, so a stale guess only costs the read after all; and an update the
+   * guess shows changing nothing reads the record to be sure. A guess is never the sole ground of an outcome.
+   */
+  readonly #recent = new Map<string, CrmRecord>();
 
   constructor(options: RecordServiceOptions) {
     this.#stores = options.stores;
@@ -167,7 +176,20 @@ export class CrmRecordService implements RecordService {
 
   async get(objectType: ObjectType, id: string): Promise<CrmRecord> {
     assertObjectType(objectType);
-    return (await this.#changes.loadLive(objectType, id)).record;
+    const { record } = await this.#changes.loadLive(objectType, id);
+    const key = `${objectType}#${id}`;
+    this.#recent.delete(key);
+    this.#recent.set(key, record);
+    if (this.#recent.size > RECENT_RECORDS) this.#recent.delete(this.#recent.keys().next().value as string);
+    return record;
+  }
+
+  /** The record `get` read last, if kept, no longer kept. */
+  #takeRecent(objectType: ObjectType, id: string): CrmRecord | undefined {
+    const key = `${objectType}#${id}`;
+    const recent = this.#recent.get(key);
+    this.#recent.delete(key);
+    return recent;
   }
 
   async page(objectType: ObjectType, page: PageRequest): Promise<Page<CrmRecord>> {
@@ -182,27 +204,40 @@ export class CrmRecordService implements RecordService {
     options: WriteOptions = {},
   ): Promise<CrmRecord> {
     const canonical = await this.#validated(objectType, properties);
-    return this.#retry(objectType, id, async (stored) => {
-      const current = stored.record;
-      const values = applyProperties(current.properties, canonical);
-      if (changedPropertyNames(current.properties, values).length === 0) return current;
-      const now = this.#now();
-      const record: CrmRecord = {
-        ...current,
-        properties: { ...values, lastmodifieddate: now },
-        updatedAt: now,
-        version: current.version + 1,
-      };
-      assertStorable(record.properties);
-      const before = uniqueValues(objectType, current.properties);
-      await this.#claimAll(objectType, id, record.version, before, record.properties);
-      const change = this.#change(record, 'updated', current, options);
-      // On a lost race the claims stay: the next attempt needs them, and a claim its record never came to hold
-      // is stale after the grace period (releasing could drop the winner's claim of the same value).
-      return (await this.#changes.commit({ record, change, expectedVersion: current.version }))
-        ? record
-        : undefined;
-    });
+    let guessed: CrmRecord | undefined;
+    const guess = () => {
+      guessed = this.#takeRecent(objectType, id);
+      return guessed;
+    };
+    return this.#retry(
+      objectType,
+      id,
+      async (stored) => {
+        const current = stored.record;
+        const values = applyProperties(current.properties, canonical);
+        // Nothing to write by the guess: read the record to be sure.
+        if (changedPropertyNames(current.properties, values).length === 0) {
+          return current === guessed ? undefined : current;
+        }
+        const now = this.#now();
+        const record: CrmRecord = {
+          ...current,
+          properties: { ...values, lastmodifieddate: now },
+          updatedAt: now,
+          version: current.version + 1,
+        };
+        assertStorable(record.properties);
+        const before = uniqueValues(objectType, current.properties);
+        await this.#claimAll(objectType, id, record.version, before, record.properties);
+        const change = this.#change(record, 'updated', current, options);
+        // On a lost race the claims stay: the next attempt needs them, and a claim its record never came to hold
+        // is stale after the grace period (releasing could drop the winner's claim of the same value).
+        return (await this.#changes.commit({ record, change, expectedVersion: current.version }))
+          ? record
+          : undefined;
+      },
+      guess,
+    );
   }
 
   async delete(objectType: ObjectType, id: string, options: WriteOptions = {}): Promise<void> {
@@ -331,15 +366,23 @@ export class CrmRecordService implements RecordService {
    * Runs a read-modify-write on the live record until `step` returns a result (undefined: a concurrent write). The
    * writes of one record through this service take turns; only a writer elsewhere (another process) can win a race.
    */
+  /**
+   * Runs `step` on the record read live until it answers; `guess` may give the first attempt's record instead (its
+   * turn come): the step then answers only what a conditional write confirms.
+   */
   async #retry<T>(
     objectType: ObjectType,
     id: string,
     step: (stored: StoredRecord) => Promise<T | undefined>,
+    guess?: () => CrmRecord | undefined,
   ) {
     assertObjectType(objectType);
     return this.#inTurn(`${objectType}#${id}`, async () => {
+      const guessed = guess?.();
       for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
-        const result = await step(await this.#changes.loadLive(objectType, id));
+        const stored =
+          attempt === 0 && guessed ? { record: guessed } : await this.#changes.loadLive(objectType, id);
+        const result = await step(stored);
         if (result !== undefined) return result;
       }
       throw new ConflictError(`the ${objectType} record ${id} keeps changing concurrently; try again`);
@@ -384,7 +427,8 @@ export class CrmRecordService implements RecordService {
   /** The properties checked against the type's catalogue, dates and datetimes in their canonical form. */
   async #validated(objectType: ObjectType, properties: Properties): Promise<Properties> {
     assertObjectType(objectType);
-    const catalog = await this.#properties.catalog(objectType);
+    const names = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+    const catalog = await this.#properties.catalog(objectType, names);
     const issues = propertyIssues(catalog, properties);
     if (issues.length > 0) throw new ValidationError(issues);
     return canonicalProperties(catalog, properties);

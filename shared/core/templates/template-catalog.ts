@@ -5,10 +5,18 @@ import { CONTACT_TEMPLATES } from './contact-templates.ts';
 import { RECORD_TEMPLATES } from './record-templates.ts';
 import type { TemplateInput } from './template-input.ts';
 
-/** The built-in templates, their workflows' defaults applied (a test keeps each valid by validateWorkflow). */
-export const BUILTIN_TEMPLATES: readonly Template[] = [...CONTACT_TEMPLATES, ...RECORD_TEMPLATES].map(
-  (template: TemplateInput) => TemplateSchema.parse(template),
-);
+let builtin: readonly Template[] | undefined;
+
+/**
+ * The built-in templates, their workflows' defaults applied (a test keeps each valid by validateWorkflow). They are
+ * parsed at the first call, not when the module loads: a function's cold start that never reads them pays nothing.
+ */
+export const builtinTemplates = (): readonly Template[] => {
+  builtin ??= [...CONTACT_TEMPLATES, ...RECORD_TEMPLATES].map((template: TemplateInput) =>
+    TemplateSchema.parse(template),
+  );
+  return builtin;
+};
 
 const summaryOf = ({ id, name, description, objectType, tags }: Template): TemplateSummary => ({
   id,
@@ -28,20 +36,20 @@ const matchesText = (template: Template, q: string): boolean => {
 
 /**
  * The template catalogue: `search` by object type and text (case-insensitive in name, description and tags),
- * `get` by id (NotFoundError when unknown).
+ * `get` by id (NotFoundError when unknown); the built-in templates unless `given`.
  * @example createTemplateCatalog().search({ objectType: 'deals', q: 'renewal' })
  */
-export const createTemplateCatalog = (
-  templates: readonly Template[] = BUILTIN_TEMPLATES,
-): TemplateCatalog => {
-  const byId = new Map(templates.map((template) => [template.id, template]));
+export const createTemplateCatalog = (given?: readonly Template[]): TemplateCatalog => {
+  const templates = () => given ?? builtinTemplates();
+  let byId: ReadonlyMap<string, Template> | undefined;
   return {
     search: ({ objectType, q }) =>
-      templates
+      templates()
         .filter((template) => objectType === undefined || template.objectType === objectType)
         .filter((template) => q === undefined || matchesText(template, q))
         .map(summaryOf),
     get: (id) => {
+      byId ??= new Map(templates().map((template) => [template.id, template]));
       const template = byId.get(id);
       if (!template) throw new NotFoundError(`template ${id} not found`);
       return template;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /*
@@ -60,8 +60,13 @@ export class DurableDirectory {
     await fsyncDirectory(this.path);
   }
 
+  /** Removes the file; one already gone is no error (an unlink: `rm` walks the path first). */
   async remove(name: string): Promise<void> {
-    await rm(join(this.path, name), { force: true });
+    try {
+      await unlink(join(this.path, name));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 
   /** The names of the files, oldest first. */

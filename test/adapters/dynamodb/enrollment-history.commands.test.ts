@@ -99,7 +99,7 @@ describe('DynamoDB enrollment repository commands', () => {
     expect(documents.commandCalls(PutCommand)).toHaveLength(1);
   });
 
-  it('ends with an Update of the state item on its enrollment id and status, then the enrollment item', async () => {
+  it('ends with an Update of the state item on its enrollment id and status, then the enrollment item, reading the state item only', async () => {
     // Prepare
     documents.on(GetCommand).resolves({
       Item: {
@@ -126,6 +126,9 @@ describe('DynamoDB enrollment repository commands', () => {
     });
     // Assess
     expect(ended).toBe(true);
+    expect(documents.commandCalls(GetCommand).map((call) => call.args[0].input.Key)).toEqual([
+      { pk: 'ENR#contacts#c_1', sk: 'WF#wf_1' },
+    ]);
     expect(documents.commandCalls(UpdateCommand)[0]!.args[0].input).toMatchObject({
       Key: { pk: 'ENR#contacts#c_1', sk: 'WF#wf_1' },
       ConditionExpression: '#enrollmentId = :id AND #status = :active',

@@ -10,6 +10,7 @@ import {
 } from '../../../shared/core/enrollment/enrollment-repository.ts';
 import { ValidationError } from '../../../shared/core/errors/app-error.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
+import { Crash, crashingClient } from '../../helpers/crashing-client.ts';
 
 let db: LocalDynamoDB;
 let enrollments: EnrollmentRepository;
@@ -142,6 +143,32 @@ describe('DynamoDB enrollment repository', () => {
     expect(
       (await enrollments.page('wf_1', 'goal_met', { limit: 100 })).results.some((e) => e.id === id),
     ).toBe(false);
+  });
+
+  it('ends the item of an older enrollment a crash left active once the state has moved on', async () => {
+    // Prepare: the end of enrollment 1 dies after the state item and the counts, before the enrollment item.
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId));
+    const first = enrollmentId('wf_1', recordId, 1);
+    const dying = createDynamoDBEnrollmentRepository(crashingClient(db.client, 2).client, {
+      tableName: db.tableName,
+    });
+    await expect(dying.end(ending(recordId, first))).rejects.toBeInstanceOf(Crash);
+    await enrollments.start(starting(recordId, { trigger: 'second', enrolledBecause: 'reenrollment' }));
+    const stillActive = (await enrollments.page('wf_1', 'active', { limit: 100 })).results.map((e) => e.id);
+    // Act
+    const ended = await enrollments.end(ending(recordId, first));
+    // Assess
+    expect(stillActive).toContain(first);
+    expect(ended).toBe(true);
+    const completed = await enrollments.page('wf_1', 'completed', { limit: 100 });
+    expect(completed.results.find((enrollment) => enrollment.id === first)).toMatchObject({
+      status: 'completed',
+      count: 1,
+    });
+    const active = await enrollments.page('wf_1', 'active', { limit: 100 });
+    expect(active.results.map((enrollment) => enrollment.id)).toContain(enrollmentId('wf_1', recordId, 2));
+    expect(active.results.map((enrollment) => enrollment.id)).not.toContain(first);
   });
 
   it('keeps a failed enrollment with the action it failed at', async () => {

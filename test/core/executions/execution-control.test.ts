@@ -5,6 +5,7 @@ import type { CurrentEnrollment, Enrollment } from '../../../shared/core/enrollm
 import { createExecutionControl } from '../../../shared/core/executions/execution-control.ts';
 import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
 import type { ParkedExecution } from '../../../shared/core/executions/parked-executions.ts';
+import { DEFAULT_RESUME_CONCURRENCY } from '../../../shared/core/executions/resume-parked.ts';
 import type { ExecutorPorts } from '../../../shared/core/executor/ports.ts';
 import type { WorkflowDefinition } from '../../../shared/core/workflow/workflow.schema.ts';
 import { WorkflowDefinitionSchema } from '../../../shared/core/workflow/workflow.schema.ts';
@@ -240,5 +241,126 @@ describe('execution control', () => {
     await w.control.continueAsNew(input, from);
     expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+  });
+});
+
+/** 30 enrollments parked, due at once, over Step Functions whose starts are answered one tick later (or refused). */
+const parkedMany = (options: {
+  count: number;
+  refuse?: (index: number) => boolean;
+  concurrency?: number;
+}) => {
+  const now = new Date('2027-01-11T09:00:00.000Z');
+  const parked = new Map<string, ParkedExecution>();
+  const currents = new Map<string, CurrentEnrollment>();
+  for (let index = 0; index < options.count; index += 1) {
+    const id = `enr_${String(index).padStart(2, '0')}`;
+    const enrollment: Enrollment = {
+      id,
+      workflowId: 'wf_1',
+      revision: 1,
+      objectType: 'contacts',
+      recordId: `c_${index}`,
+      count: 1,
+      status: 'active',
+      enrolledBecause: 'manual',
+      enrolledAt: '2027-01-04T09:00:00.000Z',
+    };
+    const ref = {
+      workflowId: 'wf_1',
+      revision: 1,
+      enrollmentId: id,
+      recordId: `c_${index}`,
+      objectType: 'contacts',
+    };
+    parked.set(id, {
+      name: id,
+      stateMachineArn: SM,
+      dueAt: '2027-01-11T09:00:00.000Z',
+      input: { enrollment: ref, runAt: '2027-01-11T09:00:00.000Z' },
+    });
+    currents.set(`c_${index}`, {
+      workflowId: 'wf_1',
+      objectType: 'contacts',
+      recordId: `c_${index}`,
+      count: 1,
+      latest: enrollment,
+      waitingActionIds: [],
+      executionArn: executionArnOf(SM, id),
+    });
+  }
+  const calls: string[] = [];
+  const flight = { now: 0, most: 0 };
+  const control = createExecutionControl({
+    clock: { now: () => now },
+    executions: {
+      start: async (request) => {
+        const index = calls.push(request.name) - 1;
+        flight.now += 1;
+        flight.most = Math.max(flight.most, flight.now);
+        await new Promise((resolve) => setImmediate(resolve));
+        flight.now -= 1;
+        if (options.refuse?.(index))
+          throw new ActionTransient('StartExecution refused for now: ThrottlingException');
+        return { executionArn: executionArnOf(request.stateMachineArn, request.name), alreadyStarted: false };
+      },
+      stop: async () => undefined,
+      sendTaskSuccess: async () => undefined,
+    },
+    stateMachines: { arnOf: async () => SM },
+    enrollments: {
+      current: async (_workflowId, _objectType, recordId) => currents.get(recordId),
+      setExecution: async () => undefined,
+    },
+    executor: () => {
+      throw new Error('resuming parked executions needs no executor');
+    },
+    eventWaits: { find: async () => undefined, forget: async () => undefined },
+    parking: {
+      afterMs: DAY,
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      executions: {
+        park: async (execution) => void parked.set(execution.input.enrollment.enrollmentId, execution),
+        cancel: async (enrollmentId, name) => {
+          if (name === undefined || parked.get(enrollmentId)?.name === name) parked.delete(enrollmentId);
+        },
+        due: async (at, limit) =>
+          [...parked.values()]
+            .filter((execution) => execution.dueAt <= at)
+            .sort((a, b) => a.dueAt.localeCompare(b.dueAt) || a.name.localeCompare(b.name))
+            .slice(0, limit),
+      },
+    },
+  });
+  return { control, parked, calls, flight };
+};
+
+describe('resuming a batch of parked executions', () => {
+  it(`keeps ${DEFAULT_RESUME_CONCURRENCY} starts in flight at most, several at once, and starts each due execution once`, async () => {
+    const w = parkedMany({ count: 30 });
+    expect(await w.control.resumeParked(25)).toEqual({ due: 25, started: 25, throttled: false });
+    expect(w.flight.most).toBe(DEFAULT_RESUME_CONCURRENCY);
+    expect(new Set(w.calls).size).toBe(25);
+    expect([...w.parked.keys()].sort()).toEqual(['enr_25', 'enr_26', 'enr_27', 'enr_28', 'enr_29']);
+  });
+
+  it('takes no further start once one is refused for now: the refused one and those not taken stay parked', async () => {
+    // The 13th start is refused; the 10 in flight with it finish, nothing after them is tried.
+    const w = parkedMany({ count: 30, refuse: (index) => index === 12 });
+    const batch = await w.control.resumeParked(30);
+    expect(batch.throttled).toBe(true);
+    expect(batch.due).toBe(30);
+    expect(w.calls.length).toBeLessThanOrEqual(12 + DEFAULT_RESUME_CONCURRENCY);
+    expect(batch.started).toBe(w.calls.length - 1);
+    expect(w.parked.size).toBe(30 - batch.started);
+    expect(w.parked.has(w.calls[12] as string)).toBe(true);
+    for (const name of w.calls.filter((_, index) => index !== 12)) expect(w.parked.has(name)).toBe(false);
+  });
+
+  it('starts one at a time with a concurrency of 1', async () => {
+    const w = parkedMany({ count: 5, concurrency: 1 });
+    expect(await w.control.resumeParked(5)).toEqual({ due: 5, started: 5, throttled: false });
+    expect(w.flight.most).toBe(1);
+    expect(w.calls).toEqual(['enr_00', 'enr_01', 'enr_02', 'enr_03', 'enr_04']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ResumedBatch } from '../../../shared/core/executions/execution-control.ts';
 import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../../shared/core/executions/paced-resume.ts';
+import type { ResumedBatch } from '../../../shared/core/executions/resume-parked.ts';
 
 /** A resumer run on a virtual clock: `batches` answered in order, each call's instant and limit noted. */
 const pacedRun = async (batches: ResumedBatch[], options: { timeoutMs?: number; batchMs?: number } = {}) => {

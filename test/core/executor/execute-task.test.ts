@@ -545,3 +545,105 @@ describe('executeTask', () => {
     });
   });
 });
+
+describe('executeTask reads', () => {
+  /** The world's ports, with the reads of the record and of its lists counted. */
+  const counted = (world: InMemoryWorld) => {
+    const ports = world.ports();
+    const reads = { record: 0, lists: 0 };
+    return {
+      reads,
+      ports: {
+        ...ports,
+        record: (objectType: string, id: string) => {
+          reads.record += 1;
+          return ports.record(objectType, id);
+        },
+        lists: (objectType: string, id: string) => {
+          reads.lists += 1;
+          return ports.lists(objectType, id);
+        },
+      },
+    };
+  };
+
+  /** mark (setProperty `renewaldate`) → `between` → note. */
+  const markThenNote = (
+    between: readonly Record<string, unknown>[],
+    settings: Record<string, unknown> = {},
+  ) =>
+    parse({
+      name: 'Mark',
+      objectType: 'contacts',
+      enrollment: { trigger: 'manual' },
+      startActionId: 'mark',
+      actions: [
+        {
+          id: 'mark',
+          type: 'setProperty',
+          property: 'renewaldate',
+          value: '2026-12-10',
+          next: between[0]?.id ?? 'note',
+        },
+        ...between,
+        { id: 'note', type: 'sendNotification', message: 'Renewal', next: null },
+      ] as WorkflowDefinitionInput['actions'],
+      settings,
+    });
+
+  it('reads the record once and not its lists when nothing the Task checks names a list', async () => {
+    // Prepare
+    const world = worldWith(ADA, markThenNote([]));
+    const { ports, reads } = counted(world);
+    // Act
+    const next = await executeTask(request('action', 'mark'), ports);
+    // Assess
+    expect(world.properties('rec-1').renewaldate).toBe('2026-12-10');
+    expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+    expect(reads).toEqual({ record: 1, lists: 0 });
+  });
+
+  it.each([
+    ['a suppression list', markThenNote([], { suppressionLists: ['do-not-contact'] })],
+    [
+      'a list filter in the unenrollment criteria',
+      markThenNote([], {
+        unenrollmentCriteria: [{ filters: [{ operator: 'inList', listId: 'do-not-contact' }] }],
+      }),
+    ],
+  ])('reads the lists when the workflow checks %s', async (_case, workflow) => {
+    // Prepare
+    const world = worldWith(ADA, workflow);
+    world.addToList('do-not-contact', 'rec-1');
+    const { ports, reads } = counted(world);
+    // Act
+    const running = executeTask(request('action', 'mark'), ports);
+    // Assess
+    await expect(running).rejects.toMatchObject({ name: 'Workflow.Exit' });
+    expect(reads.lists).toBe(1);
+  });
+
+  it('reads the record again after the action when a delay on the way reads its values', async () => {
+    // Prepare
+    const until = { id: 'until', type: 'delayUntilDate', property: 'renewaldate', next: 'note' };
+    const world = worldWith(ADA, markThenNote([until]));
+    const { ports, reads } = counted(world);
+    // Act
+    const next = await executeTask(request('action', 'mark'), ports);
+    // Assess: the delay waits until the date the action wrote.
+    expect(next).toEqual({ enrollment: ENROLLMENT, runAt: '2026-12-10T00:00:00.000Z' });
+    expect(reads.record).toBe(2);
+  });
+
+  it('does not read the record again when the delays on the way read none of its values', async () => {
+    // Prepare
+    const pause = { id: 'pause', type: 'delay', duration: 'P2D', next: 'note' };
+    const world = worldWith(ADA, markThenNote([pause]));
+    const { ports, reads } = counted(world);
+    // Act
+    const next = await executeTask(request('action', 'mark'), ports);
+    // Assess
+    expect(next).toEqual({ enrollment: ENROLLMENT, runAt: daysFromNow(2) });
+    expect(reads.record).toBe(1);
+  });
+});

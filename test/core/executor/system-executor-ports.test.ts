@@ -256,6 +256,98 @@ describe('the system executor ports: record effects', () => {
   });
 });
 
+describe('the system executor ports: reads an effect saves', () => {
+  /** Ports over a system with contact c-1, the intents looked up and the records read counted. */
+  const countedSystem = () => {
+    const { system } = systemWithContact();
+    const deps = system.deps();
+    const reads = { intents: 0, records: 0 };
+    const ports = createSystemExecutorPorts({
+      ...deps,
+      intents: {
+        ...deps.intents,
+        get: (key) => {
+          reads.intents += 1;
+          return deps.intents.get(key);
+        },
+      },
+      records: {
+        ...deps.records,
+        get: (objectType, id) => {
+          reads.records += 1;
+          return deps.records.get(objectType, id);
+        },
+      },
+    });
+    return { system, ports, reads };
+  };
+
+  it('writes the enrolled record without reading it or looking the intent up first', async () => {
+    // Prepare
+    const { system, ports, reads } = countedSystem();
+    const effect: ActionEffect = {
+      kind: 'updateRecords',
+      target: 'self',
+      properties: { leadstatus: 'open' },
+    };
+    // Act
+    await ports.apply(effect, ENROLLMENT, keyOf('tag'));
+    // Assess
+    expect(system.properties('c-1')?.leadstatus).toBe('open');
+    expect(system.intents.get(keyOf('tag'))).toMatchObject({
+      done: true,
+      effect: { kind: 'writeRecords', writes: [{ objectType: 'contacts', id: 'c-1' }] },
+    });
+    expect(reads).toEqual({ intents: 0, records: 0 });
+  });
+
+  it('looks the intent up before resolving a rotation, whose resolution takes a turn', async () => {
+    // Prepare
+    const { system, ports, reads } = countedSystem();
+    const effect: ActionEffect = {
+      kind: 'rotateOwner',
+      target: 'self',
+      owners: ['ann', 'bob'],
+      property: 'ownerId',
+      overwrite: true,
+    };
+    system.faults.inject('intents.markDone', crash());
+    await expect(ports.apply(effect, ENROLLMENT, keyOf('rotate'))).rejects.toThrow('the process died');
+    // Act
+    await ports.apply(effect, ENROLLMENT, keyOf('rotate'));
+    // Assess: the retry found the intent and took no second turn.
+    expect(reads.intents).toBe(2);
+    expect(system.counters.get('rotation#wf-1#rotate')).toBe(1);
+    expect(system.properties('c-1')?.ownerId).toBe('ann');
+  });
+
+  it('applies the kept intent when resolving the effect again fails on a retry', async () => {
+    // Prepare: the intent says score 15, the write fails, then the score is no number any more.
+    const { system, ports } = countedSystem();
+    const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 10 };
+    system.faults.inject('records.update', crash());
+    await expect(ports.apply(effect, ENROLLMENT, keyOf('bump'))).rejects.toThrow('the process died');
+    system.properties('c-1')!.score = 'many';
+    // Act
+    await ports.apply(effect, ENROLLMENT, keyOf('bump'));
+    // Assess
+    expect(system.properties('c-1')?.score).toBe(15);
+    expect(system.intents.get(keyOf('bump'))?.done).toBe(true);
+  });
+
+  it('still refuses an effect whose resolution fails when no intent is kept', async () => {
+    // Prepare
+    const { system, ports } = countedSystem();
+    system.properties('c-1')!.score = 'many';
+    const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 10 };
+    // Act
+    const applying = ports.apply(effect, ENROLLMENT, keyOf('bump'));
+    // Assess
+    await expect(applying).rejects.toBeInstanceOf(ActionNotApplicable);
+    expect(system.intents.has(keyOf('bump'))).toBe(false);
+  });
+});
+
 describe('the system executor ports: lists, workflows, events and the outside world', () => {
   it('adds to and removes from a list with the cause; removing a non-member is no error', async () => {
     // Prepare

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../shared/core/errors/app-error.ts';
 import { ENROLLABLE_OBJECT_TYPES } from '../../../shared/core/records/object-types.ts';
-import { BUILTIN_TEMPLATES, createTemplateCatalog } from '../../../shared/core/templates/template-catalog.ts';
+import { builtinTemplates, createTemplateCatalog } from '../../../shared/core/templates/template-catalog.ts';
 import { validateWorkflow } from '../../../shared/core/workflow/validate-workflow.ts';
 
 describe('built-in templates', () => {
-  it.each(BUILTIN_TEMPLATES.map((template) => [template.id, template] as const))(
+  it.each(builtinTemplates().map((template) => [template.id, template] as const))(
     '%s is a valid workflow of its object type',
     (_id, template) => {
       // Act
@@ -18,9 +18,9 @@ describe('built-in templates', () => {
 
   it('cover every enrollable object type and hold a date-centered one', () => {
     // Prepare
-    const types = new Set(BUILTIN_TEMPLATES.map((template) => template.objectType));
+    const types = new Set(builtinTemplates().map((template) => template.objectType));
     // Act
-    const dateCentered = BUILTIN_TEMPLATES.filter(
+    const dateCentered = builtinTemplates().filter(
       (template) =>
         template.workflow.anchor?.type === 'dateProperty' &&
         template.workflow.actions.some((action) => action.type === 'delayUntilAnchor'),
@@ -32,9 +32,9 @@ describe('built-in templates', () => {
 
   it('have unique ids', () => {
     // Act
-    const ids = new Set(BUILTIN_TEMPLATES.map((template) => template.id));
+    const ids = new Set(builtinTemplates().map((template) => template.id));
     // Assess
-    expect(ids.size).toBe(BUILTIN_TEMPLATES.length);
+    expect(ids.size).toBe(builtinTemplates().length);
   });
 });
 
@@ -79,7 +79,7 @@ describe('createTemplateCatalog', () => {
     // Act
     const summaries = catalog.search({});
     // Assess
-    expect(summaries).toHaveLength(BUILTIN_TEMPLATES.length);
+    expect(summaries).toHaveLength(builtinTemplates().length);
   });
 
   it('gets a template with its full workflow, and refuses an unknown id', () => {

@@ -2,6 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { createApiHandler } from '../../../functions/api/api-handler.ts';
+import { logger } from '../../../functions/commons/logger.ts';
 import type { CrmServices } from '../../../shared/core/services/crm-services.ts';
 
 const TOKEN = 'a-token-long-enough-for-the-test';
@@ -146,6 +147,28 @@ describe('the API chain', () => {
     });
     expect(result.body).not.toContain('10.0.0.7');
     expect(logError).toHaveBeenCalledOnce();
+  });
+
+  it("logs each request with API Gateway's request id as its correlation id, and forgets it after", async () => {
+    // Prepare
+    const seen: unknown[] = [];
+    const services = {
+      records: {
+        get: async () => {
+          seen.push(logger.getCorrelationId());
+          return Promise.reject(new Error('stop here'));
+        },
+      },
+    } as unknown as CrmServices;
+    const event = {
+      ...request('GET', '/objects/contacts/c1'),
+      requestContext: { requestId: 'req-7f3a' } as APIGatewayProxyEvent['requestContext'],
+    };
+    // Act
+    await handlerOver(services)(event, {} as Context);
+    // Assess
+    expect(seen).toEqual(['req-7f3a']);
+    expect(logger.getCorrelationId()).toBeUndefined();
   });
 
   it.each([

@@ -3,6 +3,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outsideWorldFromEnvironment } from '../../../functions/commons/outside-world.aws.ts';
 import { workflowSystemFromEnvironment } from '../../../functions/commons/workflow-system.aws.ts';
 import { runExecutorTask } from '../../../shared/adapters/executor-task.ts';
 import type { WorkflowSystem } from '../../../shared/adapters/workflow-system.ts';
@@ -27,7 +28,10 @@ const region = process.env.AWS_REGION;
 beforeAll(async () => {
   process.env.AWS_REGION = 'eu-west-1';
   db = await startLocalDynamoDB({ tableName: ENV.TABLE_NAME });
-  system = workflowSystemFromEnvironment(ENV, { dynamodb: db.client });
+  system = workflowSystemFromEnvironment(ENV, {
+    dynamodb: db.client,
+    outside: outsideWorldFromEnvironment(ENV),
+  });
   sfn.on(CreateStateMachineCommand).callsFake((input: { name: string }) => ({
     stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:${input.name}`,
   }));
