@@ -34,7 +34,12 @@ export { type EventPattern, matchesEventPattern } from './events/event-pattern.t
 export { EVENT_RULES, type EventRule, type EventTargetName } from './events/event-rules.ts';
 export type { Filter, FilterGroup, FilterGroups } from './filters/filter.schema.ts';
 export {
+  type BatchMatcher,
+  type BatchReading,
+  type CriteriaChange,
   type CriteriaExplanation,
+  type CriteriaIndex,
+  createBatchMatcher,
   createCriteriaIndex,
   criteriaDependencies,
   explainFilters,
@@ -43,6 +48,7 @@ export {
   type FilterOptions,
   matchFilters,
   type PropertyTypes,
+  type ReadingOptions,
 } from './filters/index.ts';
 export { BUILTIN_PROPERTIES, type CustomProperties } from './records/builtin-properties.ts';
 export {

@@ -31,6 +31,13 @@ const EXISTING_SIZES = (process.env.ENROLL_BENCH_SIZES ?? '20000,50000')
   .split(',')
   .map((size) => Number(size.trim()))
   .filter((size) => size > 0);
+/**
+ * The parts to run, `per-change,bus,existing` by default: `ENROLL_BENCH_PARTS=per-change` times only the CPU of
+ * one change against the active workflows (a minute or so instead of eight).
+ */
+const PARTS = new Set(
+  (process.env.ENROLL_BENCH_PARTS ?? 'per-change,bus,existing').split(',').map((part) => part.trim()),
+);
 /** The share of the records the `enrollExisting` workflow matches (`score gte 90` over scores 0–99). */
 const EXISTING_MATCH = 'score ≥ 90 (10 % of the records)';
 
@@ -383,19 +390,25 @@ const runExisting = async (records: number): Promise<ExistingFigure> => {
 
 export interface EnrollmentBenchResult {
   readonly perChange: readonly PerChangeResult[];
-  readonly bus: BusResult;
+  /** Absent when `ENROLL_BENCH_PARTS` leaves it out. */
+  readonly bus?: BusResult;
   readonly existing: readonly ExistingFigure[];
 }
 
 export async function runEnrollmentBench(): Promise<EnrollmentBenchResult> {
-  const perChange = [
-    await runPerChange('generated (10 filters, some on associated records and lists)', (groups) => groups),
-    await runPerChange('generated, properties only (surroundings-free)', propertiesOnly),
-  ];
-  const bus = await runThroughBus();
+  const perChange = PARTS.has('per-change')
+    ? [
+        await runPerChange(
+          'generated (10 filters, some on associated records and lists)',
+          (groups) => groups,
+        ),
+        await runPerChange('generated, properties only (surroundings-free)', propertiesOnly),
+      ]
+    : [];
+  const bus = PARTS.has('bus') ? await runThroughBus() : undefined;
   const existing: ExistingFigure[] = [];
-  for (const size of EXISTING_SIZES) existing.push(await runExisting(size));
-  return { perChange, bus, existing };
+  if (PARTS.has('existing')) for (const size of EXISTING_SIZES) existing.push(await runExisting(size));
+  return { perChange, ...(bus ? { bus } : {}), existing };
 }
 
 export const printEnrollmentBench = (result: EnrollmentBenchResult): void => {
@@ -428,11 +441,14 @@ export const printEnrollmentBench = (result: EnrollmentBenchResult): void => {
     }
   }
   const { bus } = result;
-  console.log(
-    `\nThrough the embedded runtime (HTTP, ${BUS_CONCURRENCY} posts in flight, ${bus.workflows} active workflows): ` +
-      `${bus.contacts} contacts posted at ${Math.round(bus.postsPerSecond)}/s; ${bus.enrolled} enrolled lines; ` +
-      `${Math.round(bus.changesPerSecond)} changes/s from the first post to the last enrolled line (${bus.seconds.toFixed(1)} s)`,
-  );
+  if (bus) {
+    console.log(
+      `\nThrough the embedded runtime (HTTP, ${BUS_CONCURRENCY} posts in flight, ${bus.workflows} active workflows): ` +
+        `${bus.contacts} contacts posted at ${Math.round(bus.postsPerSecond)}/s; ${bus.enrolled} enrolled lines; ` +
+        `${Math.round(bus.changesPerSecond)} changes/s from the first post to the last enrolled line (${bus.seconds.toFixed(1)} s)`,
+    );
+  }
+  if (result.existing.length === 0) return;
   console.log(
     `\nenrollExisting (one workflow, ${EXISTING_MATCH}, in-memory dynalite, memory sampled every 100 ms)`,
   );

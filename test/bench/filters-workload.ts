@@ -7,9 +7,7 @@ import {
   type PropertyFilter,
 } from '../../shared/core/filters/filter.schema.ts';
 import type { FilterInput } from '../../shared/core/filters/filter-input.ts';
-import { lowerCase } from '../../shared/core/filters/lower-case.ts';
 import { tokenPattern } from '../../shared/core/filters/text-comparison.ts';
-import { parseInstant } from '../../shared/core/time/date-value.ts';
 import { parseIsoDuration } from '../../shared/core/time/iso-duration.ts';
 
 /** The benchmark's fixed instant, so that time filters give the same answer on every run. */
@@ -338,26 +336,69 @@ export const siftDocument = (input: FilterInput): Record<string, unknown> => ({
 
 // --- closures: the same criteria as a developer would write them by hand --------------------------------
 
+/** One record's properties normalised once: the raw values, texts case-folded, date-like texts parsed. */
+export interface NormalisedBag {
+  readonly p: Readonly<Record<string, unknown>>;
+  readonly t: Readonly<Record<string, string>>;
+  readonly d: Readonly<Record<string, number>>;
+}
+
+/** What the hand-written closures read: the record and its associated records normalised, lists, changes. */
+export interface NormalisedRecord extends NormalisedBag {
+  readonly a: Readonly<Record<string, readonly NormalisedBag[]>>;
+  readonly l: readonly string[];
+  readonly c: readonly string[];
+}
+
+const DATE_LIKE = /^\d{4}-\d\d-\d\d/;
+
+const normaliseBag = (bag: Readonly<Record<string, unknown>>): NormalisedBag => {
+  const t: Record<string, string> = {};
+  const d: Record<string, number> = {};
+  for (const key in bag) {
+    const value = bag[key];
+    if (typeof value !== 'string') continue;
+    t[key] = value.toLowerCase();
+    if (DATE_LIKE.test(value)) d[key] = Date.parse(value);
+  }
+  return { p: bag, t, d };
+};
+
+/**
+ * The record as a developer would prepare it once before running hand-written criteria: every text lowercased,
+ * every date-like text parsed (`Date.parse`), the associated records likewise.
+ */
+export const normalise = (input: FilterInput): NormalisedRecord => {
+  const a: Record<string, NormalisedBag[]> = {};
+  for (const [type, records] of Object.entries(input.associated ?? {})) a[type] = records.map(normaliseBag);
+  return { ...normaliseBag(input.properties), a, l: input.lists ?? [], c: input.changedProperties ?? [] };
+};
+
 const js = JSON.stringify;
 const nonEmpty = (v: string) => `(${v} != null && ${v} !== '')`;
 const isText = (v: string) => `typeof ${v} === 'string'`;
 
-const valueSource = (v: string, filter: PropertyFilter, constants: unknown[]): string => {
+/** How a closure reads one property of a normalised bag `bag`: raw, lowercased, parsed. */
+const accessors = (bag: string, name: string) => ({
+  v: `${bag}.p[${js(name)}]`,
+  lower: `${bag}.t[${js(name)}]`,
+  time: `${bag}.d[${js(name)}]`,
+});
+
+const valueSource = (bag: string, name: string, filter: PropertyFilter, constants: unknown[]): string => {
+  const { v, lower: lv, time } = accessors(bag, name);
   const lower = 'value' in filter ? String(filter.value).toLowerCase() : '';
   const orEmpty = (test: string) =>
     'includeEmpty' in filter && filter.includeEmpty
       ? `(!${nonEmpty(v)} || ${test})`
       : `(${nonEmpty(v)} && ${test})`;
   const ms = (text: string | number | boolean) => Date.parse(String(text));
-  const time = `DP(${v})`;
   switch (filter.operator) {
     case 'eq':
     case 'changedTo':
-      return typeof filter.value === 'string'
-        ? `(${isText(v)} && LC(${v}) === ${js(lower)})`
-        : `${v} === ${js(filter.value)}`;
+      return typeof filter.value === 'string' ? `(${lv} === ${js(lower)})` : `${v} === ${js(filter.value)}`;
     case 'neq':
-      return orEmpty(`(${isText(v)} && LC(${v}) !== ${js(lower)})`);
+      return orEmpty(`(${isText(v)} && ${lv} !== ${js(lower)})`);
     case 'lt':
     case 'lte':
     case 'gt':
@@ -377,32 +418,32 @@ const valueSource = (v: string, filter: PropertyFilter, constants: unknown[]): s
         gte: `${time} >= ${day}`,
         between: `${time} >= ${day} && ${time} <= ${end(filter.operator === 'between' ? filter.highValue : 0)}`,
       }[filter.operator];
-      return `(${isText(v)} && ${range})`;
+      return `(${range})`;
     }
     case 'in':
     case 'notIn': {
       const texts = filter.values.filter((x) => typeof x === 'string').map((x) => x.toLowerCase());
-      const test = `(${isText(v)} && R[${constants.push(new Set(texts)) - 1}].has(LC(${v})))`;
-      return filter.operator === 'in' ? test : orEmpty(`(${isText(v)} && !${test})`);
+      const test = `R[${constants.push(new Set(texts)) - 1}].has(${lv})`;
+      return filter.operator === 'in' ? `(${isText(v)} && ${test})` : orEmpty(`(${isText(v)} && !${test})`);
     }
     case 'hasProperty':
       return nonEmpty(v);
     case 'notHasProperty':
       return `!${nonEmpty(v)}`;
     case 'contains':
-      return `(${isText(v)} && LC(${v}).includes(${js(lower)}))`;
+      return `(${isText(v)} && ${lv}.includes(${js(lower)}))`;
     case 'notContains':
-      return orEmpty(`(${isText(v)} && !LC(${v}).includes(${js(lower)}))`);
+      return orEmpty(`(${isText(v)} && !${lv}.includes(${js(lower)}))`);
     case 'startsWith':
-      return `(${isText(v)} && LC(${v}).startsWith(${js(lower)}))`;
+      return `(${isText(v)} && ${lv}.startsWith(${js(lower)}))`;
     case 'endsWith':
-      return `(${isText(v)} && LC(${v}).endsWith(${js(lower)}))`;
+      return `(${isText(v)} && ${lv}.endsWith(${js(lower)}))`;
     case 'containsToken':
       return `(${isText(v)} && R[${constants.push(tokenPattern(lower)!) - 1}].test(${v}))`;
     case 'withinLast':
     case 'notWithinLast': {
       const within = `${time} >= ${Date.parse(windowStart(filter.value))} && ${time} <= now`;
-      return filter.operator === 'withinLast' ? `(${isText(v)} && ${within})` : orEmpty(`!(${within})`);
+      return filter.operator === 'withinLast' ? `(${within})` : orEmpty(`!(${within})`);
     }
     case 'changed':
       // As the engine: the property is among the changed ones (`filterSource`), whatever its value now.
@@ -412,37 +453,28 @@ const valueSource = (v: string, filter: PropertyFilter, constants: unknown[]): s
 
 const filterSource = (filter: Filter, constants: unknown[]): string => {
   if (!isPropertyFilter(filter)) {
-    return `${filter.operator === 'inList' ? '' : '!'}l.includes(${js(filter.listId)})`;
+    return `${filter.operator === 'inList' ? '' : '!'}n.l.includes(${js(filter.listId)})`;
   }
   const [objectType, name] = filter.property.includes('.')
     ? filter.property.split('.')
     : [undefined, filter.property];
   if (objectType && filter.operator.startsWith('changed')) return 'false';
   if (objectType)
-    return `(a.${objectType} ?? []).some((r) => ${valueSource(`r.${name}`, filter, constants)})`;
-  const own = valueSource(`p.${name}`, filter, constants);
-  return filter.operator.startsWith('changed') ? `(c.includes(${js(name)}) && ${own})` : own;
+    return `(n.a[${js(objectType)}] ?? []).some((r) => ${valueSource('r', name!, filter, constants)})`;
+  const own = valueSource('n', name!, filter, constants);
+  return filter.operator.startsWith('changed') ? `(n.c.includes(${js(name)}) && ${own})` : own;
 };
 
-const PLAIN = { lowerCase: (text: string) => text.toLowerCase(), parse: Date.parse };
-const MEMOISED = { lowerCase, parse: parseInstant };
-
 /**
- * `groups` as one hand-written closure `(input) => boolean` — the practical speed limit. `memoised` gives it the
- * engine's memoised lowercasing and date parsing (`LC`, `DP`); without, it calls `toLowerCase` and `Date.parse`.
+ * `groups` as one hand-written closure over the record normalised once (`normalise`) — the practical speed
+ * limit: texts compared lowercased, dates as parsed numbers, constants (patterns, Sets) hoisted.
  */
-export const toClosure = (groups: FilterGroups, memoised = false): ((input: FilterInput) => boolean) => {
-  // Constants (patterns, Sets) are built once and reached through `R`, as a developer would hoist them.
+export const toClosure = (groups: FilterGroups): ((record: NormalisedRecord) => boolean) => {
   const constants: unknown[] = [];
   const body = groups.map((group) => group.filters.map((f) => filterSource(f, constants)).join(' && '));
   const factory = new Function(
     'R',
-    'LC',
-    'DP',
-    `return (input) => { const p = input.properties, a = input.associated ?? {}, l = input.lists ?? [],
-      c = input.changedProperties ?? [], now = ${NOW.getTime()};
-      return ${body.map((b) => `(${b})`).join(' || ')}; };`,
+    `return (n) => { const now = ${NOW.getTime()}; return ${body.map((b) => `(${b})`).join(' || ')}; };`,
   );
-  const helpers = memoised ? MEMOISED : PLAIN;
-  return factory(constants, helpers.lowerCase, helpers.parse);
+  return factory(constants);
 };

@@ -1,8 +1,6 @@
+import type { BatchReading } from '../filters/batch-matcher.ts';
 import type { FilterGroups } from '../filters/filter.schema.ts';
-import type { FilterInput } from '../filters/filter-input.ts';
 import type { PropertyTypes } from '../filters/filter-options.ts';
-import { matchFilters } from '../filters/match-filters.ts';
-import type { ChangeViews } from './change-views.ts';
 import type { PartName } from './workflow-parts.ts';
 
 /** One evaluation of one part of one workflow against one side of a change. */
@@ -26,31 +24,28 @@ export interface PartReader {
   after(part: PartName, criteria: FilterGroups): boolean;
 }
 
-export const partReader = (
-  workflowId: string,
-  views: ChangeViews,
-  options: EvaluationOptions,
-): PartReader => {
-  const memo = new Map<string, boolean>();
-  const filterOptions = options.types ? { types: options.types } : undefined;
-  const read = (
-    side: 'before' | 'after',
-    input: FilterInput | undefined,
-    part: PartName,
-    criteria: FilterGroups,
-  ): boolean => {
+/** The record before and after a change, each read against every workflow's parts at once (a batch reading). */
+export interface SideReadings {
+  /** Absent when the record did not exist before (created). */
+  readonly before: BatchReading | undefined;
+  /** Absent when the record no longer exists (deleted). */
+  readonly after: BatchReading | undefined;
+}
+
+/**
+ * The parts of one workflow (`ids`: their ids in the batch) as `readings` answer them. The readings hold every
+ * live workflow's parts and remember each part's result, so a part is evaluated at most once per side, and a
+ * filter that many workflows share once per side for all of them.
+ */
+export const partReader = (ids: ReadonlyMap<PartName, string>, readings: SideReadings): PartReader => {
+  const read = (reading: BatchReading | undefined, part: PartName, criteria: FilterGroups): boolean => {
     // `[]` never matches and a missing side is no record: neither needs the engine.
-    if (!input || criteria.length === 0) return false;
-    const key = `${side}\u0000${part}`;
-    const known = memo.get(key);
-    if (known !== undefined) return known;
-    options.onEvaluate?.({ workflowId, part, side });
-    const result = matchFilters(criteria, input, filterOptions);
-    memo.set(key, result);
-    return result;
+    if (!reading || criteria.length === 0) return false;
+    const id = ids.get(part);
+    return id !== undefined && reading.matches(id);
   };
   return {
-    before: (part, criteria) => read('before', views.before, part, criteria),
-    after: (part, criteria) => read('after', views.after, part, criteria),
+    before: (part, criteria) => read(readings.before, part, criteria),
+    after: (part, criteria) => read(readings.after, part, criteria),
   };
 };

@@ -76,7 +76,13 @@ export const partsOf = (workflow: EnrollingWorkflow): WorkflowParts => {
   return parts;
 };
 
-/** Every part with its criteria, for the criteria index (empty ones are never affected). */
+/** Part ids in the batch matcher: workflow id and part, split by a character no id holds. */
+const SEPARATOR = '\u0000';
+
+/** The id under which `part` of the workflow `workflowId` is matched. */
+export const partId = (workflowId: string, part: PartName): string => `${workflowId}${SEPARATOR}${part}`;
+
+/** Every part with its criteria, for the batch matcher and its index (empty ones are never affected). */
 export const partEntries = (parts: WorkflowParts): { part: PartName; criteria: FilterGroups }[] => [
   { part: 'criteria', criteria: parts.criteria },
   ...parts.triggers.map(({ part, criteria }) => ({ part, criteria })),

@@ -3,6 +3,7 @@ import { compileValuePredicate, compileValueTest } from './compile-value-compari
 import type { CompiledFilter } from './compiled-filter.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
+import { propertyInstruction } from './filter-instruction.ts';
 import { isPropertyBag, readerOf } from './property-reader.ts';
 
 /**
@@ -12,8 +13,10 @@ import { isPropertyBag, readerOf } from './property-reader.ts';
 export const compileAssociatedFilter = (filter: PropertyFilter, type?: PropertyType): CompiledFilter => {
   const dot = filter.property.indexOf('.');
   const objectType = filter.property.slice(0, dot);
-  const read = readerOf(filter.property.slice(dot + 1));
-  const predicate = compileValuePredicate(filter, compileValueTest(filter, type));
+  const name = filter.property.slice(dot + 1);
+  const read = readerOf(name);
+  const valueTest = compileValueTest(filter, type);
+  const predicate = compileValuePredicate(filter, valueTest);
   const appliesToChanges = filter.operator !== 'changed' && filter.operator !== 'changedTo';
   const test = (input: FilterInput, ctx: EvaluationContext): boolean => {
     const records = input.associated?.[objectType];
@@ -26,6 +29,7 @@ export const compileAssociatedFilter = (filter: PropertyFilter, type?: PropertyT
   return {
     cost: 5,
     test,
+    instruction: propertyInstruction(test, filter, valueTest, name, objectType),
     explain: (input, ctx) => {
       const found = input.associated?.[objectType];
       const records: readonly unknown[] = Array.isArray(found) ? found : [];

@@ -1,20 +1,12 @@
 import type { PropertyType } from '../records/property.schema.ts';
+import { changedIn } from './changed-in.ts';
 import { compileValuePredicate, compileValueTest } from './compile-value-comparison.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
+import { propertyInstruction } from './filter-instruction.ts';
 import { valueReason } from './filter-reason.ts';
-import { type PropertyReader, readerOf } from './property-reader.ts';
-import { isEmptyValue } from './value-comparison.ts';
-
-/** True when the change being evaluated touched `name`: listed in `changedProperties`, else differs from `before`. */
-const changedIn = (input: FilterInput, name: string, read: PropertyReader): boolean => {
-  if (input.changedProperties) return input.changedProperties.includes(name);
-  if (!input.before) return false;
-  const previous = read(input.before);
-  const current = read(input.properties);
-  return isEmptyValue(previous) ? !isEmptyValue(current) : previous !== current;
-};
+import { readerOf } from './property-reader.ts';
 
 /**
  * `changed` / `changedTo` on an own property: true only when evaluated for a change that touched it (a property
@@ -34,6 +26,7 @@ export const compileChangeFilter = (filter: PropertyFilter, type?: PropertyType)
   return {
     cost: 0,
     test,
+    instruction: propertyInstruction(test, filter, valueTest, name, ''),
     explain: (input, ctx) => {
       const value = read(input.properties);
       const result = test(input, ctx);

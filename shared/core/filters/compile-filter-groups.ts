@@ -2,9 +2,8 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
+import { CLOSURE, type FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
-
-type FilterTest = CompiledFilter['test'];
 
 const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost;
 
@@ -14,8 +13,8 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** Every group's tests end to end (cheap ones first within a group), and where each group ends. */
-  readonly #tests: readonly FilterTest[];
+  /** Every group's instructions end to end (cheap ones first within a group), and where each group ends. */
+  readonly #instructions: readonly FilterInstruction[];
   readonly #groupEnds: readonly number[];
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {
@@ -27,7 +26,9 @@ export class CompiledCriteria {
       ),
     );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
-    this.#tests = this.#compiled.flatMap((filters) => filters.toSorted(byCost).map((filter) => filter.test));
+    this.#instructions = this.#compiled.flatMap((filters) =>
+      filters.toSorted(byCost).map((filter) => filter.instruction),
+    );
     let end = 0;
     this.#groupEnds = this.#compiled.map((filters) => {
       end += filters.length;
@@ -37,12 +38,25 @@ export class CompiledCriteria {
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */
   match(input: FilterInput): boolean {
-    const ctx: EvaluationContext = { input, nowMs: undefined };
-    const tests = this.#tests;
+    // Only closures read the context (the evaluation instant, read once): made when the first one runs.
+    let ctx: EvaluationContext | undefined;
+    const instructions = this.#instructions;
+    const properties = input.properties;
     let start = 0;
     for (const end of this.#groupEnds) {
       let f = start;
-      while (f < end && tests[f]!(input, ctx)) f += 1;
+      while (f < end) {
+        const instruction = instructions[f]!;
+        let holds: boolean;
+        if (instruction.ownValue) holds = verdictOn(instruction, properties?.[instruction.name]);
+        else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+        else {
+          ctx ??= { input, nowMs: undefined };
+          holds = instruction.test(input, ctx);
+        }
+        if (!holds) break;
+        f += 1;
+      }
       if (f === end) return true;
       start = end;
     }

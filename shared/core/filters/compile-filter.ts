@@ -5,6 +5,7 @@ import { compileValuePredicate, compileValueTest, emptyRuleOf } from './compile-
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type Filter, isPropertyFilter, type PropertyFilter } from './filter.schema.ts';
 import type { FilterInput } from './filter-input.ts';
+import { FilterInstruction, propertyInstruction } from './filter-instruction.ts';
 import { valueReason } from './filter-reason.ts';
 import { isPrototypeKey, readerOf } from './property-reader.ts';
 import type { ValueTest } from './value-comparison.ts';
@@ -38,6 +39,7 @@ const compileListFilter = (filter: Extract<Filter, { listId: string }>): Compile
   return {
     cost: 0,
     test,
+    instruction: FilterInstruction.list(test, listId, wanted),
     explain: (input) => {
       const result = test(input);
       const reason = result ? undefined : wanted ? `not in list ${listId}` : `in list ${listId}`;
@@ -54,7 +56,9 @@ const ownTest = (filter: PropertyFilter, name: string, valueTest: ValueTest): Co
     return (input, ctx) => predicate(read(input.properties), ctx);
   }
   const test = valueTest.test;
-  switch (emptyRuleOf(filter)) {
+  const rule = emptyRuleOf(filter);
+  if (valueTest.matchesNothing && rule !== 'absence') return () => false;
+  switch (rule) {
     case 'absence':
       return (input) => {
         const value = input.properties?.[name];
@@ -79,9 +83,12 @@ const compileOwnFilter = (filter: PropertyFilter, type: PropertyType | undefined
   const read = readerOf(name);
   const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);
+  const test = ownTest(filter, name, valueTest);
   return {
     cost: costOf(filter),
-    test: ownTest(filter, name, valueTest),
+    test,
+    // An inherited Object.prototype member must not be read as the value: such a name keeps its closure.
+    instruction: propertyInstruction(test, filter, valueTest, name, ''),
     explain: (input, ctx) => {
       const value = read(input.properties);
       const result = predicate(value, ctx);

@@ -4,6 +4,7 @@ import type { PropertyFilter } from './filter.schema.ts';
 import { compileOrdering } from './ordering-comparison.ts';
 import { compileText } from './text-comparison.ts';
 import { compileWithinLast } from './time-window-comparison.ts';
+import { cellOf } from './value-cell.ts';
 import { incomparable, isEmptyValue, type ValueTest } from './value-comparison.ts';
 
 /** A filter's verdict on one value, the empty-value rule included. */
@@ -11,37 +12,45 @@ export type ValuePredicate = (value: unknown, ctx: Parameters<ValueTest['test']>
 
 /**
  * The comparison a property filter makes, before the empty-value rule: as the property's `type` says when it is
- * known, else as the values suggest (a text that reads as a date compares as one).
+ * known, else as the values suggest (a text that reads as a date compares as one). Record values are normalised
+ * (lowercased, parsed) through the property's cell, once for all the filters that read them.
  */
 export const compileValueTest = (filter: PropertyFilter, type?: PropertyType): ValueTest => {
+  const cell = cellOf(filter.property);
   switch (filter.operator) {
     case 'eq':
     case 'neq':
     case 'changedTo':
-      return type === undefined ? compileEquality(filter.value) : compileTypedEquality(filter.value, type);
+      return type === undefined
+        ? compileEquality(filter.value, cell)
+        : compileTypedEquality(filter.value, type, cell);
     case 'lt':
     case 'lte':
     case 'gt':
     case 'gte':
-      return compileOrdering(filter.operator, filter.value, undefined, type);
+      return compileOrdering(filter.operator, filter.value, undefined, type, cell);
     case 'between':
-      return compileOrdering('between', filter.value, filter.highValue, type);
+      return compileOrdering('between', filter.value, filter.highValue, type, cell);
     case 'in':
     case 'notIn':
-      return compileMembership(filter.values, type);
+      return compileMembership(filter.values, type, cell);
     case 'contains':
     case 'notContains':
     case 'startsWith':
     case 'endsWith':
     case 'containsToken':
-      return compileText(filter.operator, filter.value);
+      return compileText(filter.operator, filter.value, type, cell);
     case 'withinLast':
     case 'notWithinLast':
-      return compileWithinLast(filter.value, type);
+      return compileWithinLast(filter.value, type, cell);
     case 'hasProperty':
     case 'notHasProperty':
     case 'changed':
-      return { test: (value) => (isEmptyValue(value) ? undefined : true), expects: 'any value' };
+      return {
+        test: (value) => (isEmptyValue(value) ? undefined : true),
+        expects: 'any value',
+        shape: { kind: 'present' },
+      };
     default:
       // Unreachable for schema-valid filters; an unknown operator matches nothing rather than throw.
       filter satisfies never;
@@ -52,7 +61,10 @@ export const compileValueTest = (filter: PropertyFilter, type?: PropertyType): V
 /** How the empty-value rule treats a filter's operator. */
 export type EmptyRule = 'negative' | 'absence' | 'positive';
 
-/** `negative` operators match an empty value only with `includeEmpty`; `notHasProperty` only matches one. */
+/**
+ * `negative` operators match an empty value only with `includeEmpty`; `notHasProperty` only matches one. The
+ * rule applies to filters that fit the property: one that does not (`ValueTest.matchesNothing`) matches nothing.
+ */
 export const emptyRuleOf = (filter: PropertyFilter): EmptyRule => {
   switch (filter.operator) {
     case 'neq':
@@ -67,10 +79,14 @@ export const emptyRuleOf = (filter: PropertyFilter): EmptyRule => {
   }
 };
 
+const never = (): boolean => false;
+
 /** The filter's verdict on a value: the comparison with the empty-value rule applied. */
 export const compileValuePredicate = (filter: PropertyFilter, valueTest: ValueTest): ValuePredicate => {
   const test = valueTest.test;
-  switch (emptyRuleOf(filter)) {
+  const rule = emptyRuleOf(filter);
+  if (valueTest.matchesNothing && rule !== 'absence') return never;
+  switch (rule) {
     case 'absence':
       return isEmptyValue;
     case 'negative': {

@@ -1,8 +1,8 @@
-import { criteriaDependencies } from './criteria-dependencies.ts';
+import { type CriteriaDependencies, criteriaDependencies } from './criteria-dependencies.ts';
 import type { FilterGroups } from './filter.schema.ts';
 
 /** A change to a record, as the index needs it. */
-interface CriteriaChange {
+export interface CriteriaChange {
   /**
    * True when the record was just created: it goes from nothing to matching, so every criteria can enroll it —
    * including ones that read nothing the creation names (`notHasProperty`, `notInList`, `includeEmpty`).
@@ -30,6 +30,51 @@ const append = (map: Map<string, number[]>, key: string, ordinal: number): void 
 };
 
 /**
+ * The index over criteria numbered 0…n−1 by their dependencies (`undefined`: no criteria, never affected):
+ * what `createCriteriaIndex` and the batch matcher look a change up in.
+ */
+export class OrdinalCriteriaIndex {
+  readonly #size: number;
+  readonly #byProperty = new Map<string, number[]>();
+  readonly #byAssociatedType = new Map<string, number[]>();
+  readonly #onLists: number[] = [];
+  readonly #nonEmpty: number[] = [];
+
+  constructor(dependencies: readonly (CriteriaDependencies | undefined)[]) {
+    this.#size = dependencies.length;
+    for (const [ordinal, read] of dependencies.entries()) {
+      if (!read) continue;
+      this.#nonEmpty.push(ordinal);
+      for (const property of read.properties) append(this.#byProperty, property, ordinal);
+      for (const objectType of read.associated.keys()) append(this.#byAssociatedType, objectType, ordinal);
+      if (read.lists) this.#onLists.push(ordinal);
+    }
+  }
+
+  /** The ordinals whose criteria result the change could alter, ascending; on creation, every non-empty one. */
+  affected(change: CriteriaChange): number[] {
+    // Before creation there was no record, hence no match: any criteria may now go from false to true.
+    if (change.created) return [...this.#nonEmpty];
+    const hit = new Uint8Array(this.#size);
+    const mark = (ordinals: readonly number[] | undefined) => {
+      if (ordinals) for (const ordinal of ordinals) hit[ordinal] = 1;
+    };
+    for (const property of change.changedProperties) mark(this.#byProperty.get(property));
+    for (const objectType of change.associatedTypes ?? []) mark(this.#byAssociatedType.get(objectType));
+    if (change.listsChanged) mark(this.#onLists);
+    const affected: number[] = [];
+    for (let ordinal = 0; ordinal < hit.length; ordinal += 1) {
+      if (hit[ordinal]) affected.push(ordinal);
+    }
+    return affected;
+  }
+}
+
+/** What `criteria` read, or `undefined` for "no criteria" (which nothing affects: it never matches). */
+export const indexedDependencies = (criteria: FilterGroups): CriteriaDependencies | undefined =>
+  criteria.length > 0 ? criteriaDependencies(criteria) : undefined;
+
+/**
  * Indexes criteria by the properties, associated object types and lists they read. A change enrolls a record
  * when the criteria go from false (before it) to true (after it), both evaluated at the same instant: criteria
  * that read nothing the change touched give the same result twice, time filters included, so they are never
@@ -42,35 +87,7 @@ const append = (map: Map<string, number[]>, key: string, ordinal: number): void 
 export const createCriteriaIndex = (
   entries: readonly { id: string; criteria: FilterGroups }[],
 ): CriteriaIndex => {
-  const ids: string[] = [];
-  const byProperty = new Map<string, number[]>();
-  const byAssociatedType = new Map<string, number[]>();
-  const onLists: number[] = [];
-  const nonEmpty: string[] = [];
-  for (const { id, criteria } of entries) {
-    const ordinal = ids.push(id) - 1;
-    if (criteria.length > 0) nonEmpty.push(id);
-    const dependencies = criteriaDependencies(criteria);
-    for (const property of dependencies.properties) append(byProperty, property, ordinal);
-    for (const objectType of dependencies.associated.keys()) append(byAssociatedType, objectType, ordinal);
-    if (dependencies.lists) onLists.push(ordinal);
-  }
-  return {
-    affected: (change) => {
-      // Before creation there was no record, hence no match: any criteria may now go from false to true.
-      if (change.created) return [...nonEmpty];
-      const hit = new Uint8Array(ids.length);
-      const mark = (ordinals: readonly number[] | undefined) => {
-        if (ordinals) for (const ordinal of ordinals) hit[ordinal] = 1;
-      };
-      for (const property of change.changedProperties) mark(byProperty.get(property));
-      for (const objectType of change.associatedTypes ?? []) mark(byAssociatedType.get(objectType));
-      if (change.listsChanged) mark(onLists);
-      const affected: string[] = [];
-      for (let ordinal = 0; ordinal < hit.length; ordinal += 1) {
-        if (hit[ordinal]) affected.push(ids[ordinal]!);
-      }
-      return affected;
-    },
-  };
+  const ids = entries.map((entry) => entry.id);
+  const index = new OrdinalCriteriaIndex(entries.map((entry) => indexedDependencies(entry.criteria)));
+  return { affected: (change) => index.affected(change).map((ordinal) => ids[ordinal]!) };
 };

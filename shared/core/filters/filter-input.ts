@@ -29,6 +29,9 @@ export interface EvaluationContext {
   nowMs: number | undefined;
 }
 
+/** One compiled filter's verdict on an input. */
+export type FilterTest = (input: FilterInput, ctx: EvaluationContext) => boolean;
+
 /** The evaluation instant in epoch milliseconds, read from the input on first use. */
 export const nowOf = (ctx: EvaluationContext): number => {
   if (ctx.nowMs === undefined) {

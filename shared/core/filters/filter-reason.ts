@@ -12,6 +12,9 @@ export const valueReason = (
   ctx: EvaluationContext,
 ): string | undefined => {
   const rule = emptyRuleOf(filter);
+  if (valueTest.matchesNothing && rule !== 'absence') {
+    return `the filter matches no value: it needs ${valueTest.expects}`;
+  }
   if (isEmptyValue(value)) {
     if (rule === 'absence') return undefined;
     if (rule === 'positive') return 'no value';

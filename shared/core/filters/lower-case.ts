@@ -16,23 +16,3 @@ export const lowerCase = (text: string): string => {
   }
   return lower;
 };
-
-// U+0130 (İ) is the one character whose lowercase is longer (i + combining dot): only it changes the length.
-const EXPANDS_WHEN_LOWERED = '\u0130';
-
-/**
- * `text.toLowerCase() === lower` (with `lower` already lowercase), without building the lowercase copy when the
- * text is ASCII — the common case on the hot path of enrollment.
- */
-export const equalsLowerCase = (text: string, lower: string): boolean => {
-  const length = text.length;
-  if (length !== lower.length) return text.includes(EXPANDS_WHEN_LOWERED) && lowerCase(text) === lower;
-  for (let i = 0; i < length; i += 1) {
-    const c = text.charCodeAt(i);
-    const l = lower.charCodeAt(i);
-    if (c === l || (c >= 65 && c <= 90 && c + 32 === l)) continue;
-    // Beyond ASCII, case mapping is Unicode's business.
-    return c > 127 && lowerCase(text) === lower;
-  }
-  return true;
-};

@@ -1,6 +1,6 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import { type DateSpan, dateSpan } from '../time/date-forms.ts';
-import { parseInstant } from '../time/date-value.ts';
+import type { ValueCell } from './value-cell.ts';
 import { incomparable, numberOf, type TriTest, type ValueTest } from './value-comparison.ts';
 
 /** `lt`, `lte`, `gt`, `gte`, `between`. */
@@ -27,6 +27,12 @@ const numberTest = (operator: OrderingOperator, low: number, high: number): TriT
   }
 };
 
+const numberComparison = (operator: OrderingOperator, low: number, high: number): ValueTest => ({
+  test: numberTest(operator, low, high),
+  expects: 'a number',
+  shape: { kind: 'number', operator, low, high },
+});
+
 // Instants are whole milliseconds, so every ordering is one inclusive range [min, max].
 const instantRange = (
   operator: OrderingOperator,
@@ -47,10 +53,10 @@ const instantRange = (
   }
 };
 
-const instantTest = (min: number, max: number): TriTest => {
+const instantTest = (min: number, max: number, cell: ValueCell): TriTest => {
   return (value) => {
     if (typeof value !== 'string') return undefined;
-    const ms = parseInstant(value);
+    const ms = cell.instant(value);
     return Number.isNaN(ms) ? undefined : ms >= min && ms <= max;
   };
 };
@@ -59,12 +65,17 @@ const temporalOrdering = (
   operator: OrderingOperator,
   value: string | number | boolean,
   upper: string | number | boolean | undefined,
+  cell: ValueCell,
 ): ValueTest => {
   const low = spanOf(value);
   const high = upper === undefined ? undefined : spanOf(upper);
   if (!low || !high) return incomparable('a value comparable with the filter bounds');
   const [min, max] = instantRange(operator, low, high);
-  return { test: instantTest(min, max), expects: 'a date or datetime' };
+  return {
+    test: instantTest(min, max, cell),
+    expects: 'a date or datetime',
+    shape: { kind: 'instant', min, max },
+  };
 };
 
 /**
@@ -76,8 +87,9 @@ const temporalOrdering = (
 export const compileOrdering = (
   operator: OrderingOperator,
   value: string | number | boolean,
-  highValue?: string | number,
-  type?: PropertyType,
+  highValue: string | number | undefined,
+  type: PropertyType | undefined,
+  cell: ValueCell,
 ): ValueTest => {
   const upper = operator === 'between' ? highValue : value;
   switch (type) {
@@ -88,19 +100,19 @@ export const compileOrdering = (
         !Number.isNaN(value) &&
         !Number.isNaN(upper)
       ) {
-        return { test: numberTest(operator, value, upper), expects: 'a number' };
+        return numberComparison(operator, value, upper);
       }
-      return temporalOrdering(operator, value, upper);
+      return temporalOrdering(operator, value, upper, cell);
     case 'number': {
       const low = numberOf(value);
       const high = upper === undefined ? undefined : numberOf(upper);
       if (low === undefined || high === undefined)
         return incomparable('a number between numeric filter bounds');
-      return { test: numberTest(operator, low, high), expects: 'a number' };
+      return numberComparison(operator, low, high);
     }
     case 'date':
     case 'datetime':
-      return temporalOrdering(operator, value, upper);
+      return temporalOrdering(operator, value, upper, cell);
     default:
       return incomparable(`a number, date or datetime ("${operator}" does not apply to a ${type} property)`);
   }

@@ -1,5 +1,6 @@
-import { lowerCase } from './lower-case.ts';
-import type { TriTest, ValueTest } from './value-comparison.ts';
+import type { PropertyType } from '../records/property.schema.ts';
+import type { ValueCell } from './value-cell.ts';
+import { incomparable, type TriTest, type ValueTest } from './value-comparison.ts';
 
 /** `contains`, `notContains`, `startsWith`, `endsWith`, `containsToken`. */
 export type TextOperator = 'contains' | 'notContains' | 'startsWith' | 'endsWith' | 'containsToken';
@@ -24,15 +25,15 @@ export const tokenPattern = (phrase: string): RegExp | undefined => {
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-const textTest = (operator: TextOperator, needle: string): TriTest => {
+const textTest = (operator: TextOperator, needle: string, cell: ValueCell): TriTest => {
   switch (operator) {
     case 'contains':
     case 'notContains':
-      return (value) => (isText(value) ? lowerCase(value).includes(needle) : undefined);
+      return (value) => (isText(value) ? cell.lower(value).includes(needle) : undefined);
     case 'startsWith':
-      return (value) => (isText(value) ? lowerCase(value).startsWith(needle) : undefined);
+      return (value) => (isText(value) ? cell.lower(value).startsWith(needle) : undefined);
     case 'endsWith':
-      return (value) => (isText(value) ? lowerCase(value).endsWith(needle) : undefined);
+      return (value) => (isText(value) ? cell.lower(value).endsWith(needle) : undefined);
     case 'containsToken': {
       const pattern = tokenPattern(needle);
       if (!pattern) return (value) => (isText(value) ? false : undefined);
@@ -41,8 +42,24 @@ const textTest = (operator: TextOperator, needle: string): TriTest => {
   }
 };
 
-/** Case-insensitive substring and whole-word tests on text values. */
-export const compileText = (operator: TextOperator, value: string | number | boolean): ValueTest => ({
-  test: textTest(operator, String(value).toLowerCase()),
-  expects: 'a text',
-});
+/**
+ * Case-insensitive substring and whole-word tests on text values (lowercased through `cell`). With a known
+ * `type`, only a `string` property is text: on any other (an enumeration, a date) the operator matches nothing.
+ */
+export const compileText = (
+  operator: TextOperator,
+  value: string | number | boolean,
+  type: PropertyType | undefined,
+  cell: ValueCell,
+): ValueTest => {
+  if (type !== undefined && type !== 'string') {
+    return incomparable(`a text ("${operator}" does not apply to a ${type} property)`);
+  }
+  const needle = String(value).toLowerCase();
+  const test = textTest(operator, needle, cell);
+  if (operator === 'containsToken') {
+    return { test, expects: 'a text', shape: { kind: 'token', pattern: tokenPattern(needle) } };
+  }
+  const at = operator === 'startsWith' ? 'start' : operator === 'endsWith' ? 'end' : 'anywhere';
+  return { test, expects: 'a text', shape: { kind: 'substring', at, needle } };
+};

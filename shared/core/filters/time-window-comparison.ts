@@ -1,9 +1,10 @@
 import type { PropertyType } from '../records/property.schema.ts';
 import { startOfUtcDay } from '../time/calendar-day.ts';
-import { isDateOnly, parseInstant } from '../time/date-value.ts';
+import { isDateOnly } from '../time/date-value.ts';
 import { subtractDuration } from '../time/duration-math.ts';
 import { parseIsoDuration } from '../time/iso-duration.ts';
 import { nowOf } from './filter-input.ts';
+import type { ValueCell } from './value-cell.ts';
 import { incomparable, type ValueTest } from './value-comparison.ts';
 
 /**
@@ -11,7 +12,11 @@ import { incomparable, type ValueTest } from './value-comparison.ts';
  * A record date is its whole UTC day, so it is within when that day overlaps the window. A property known to be
  * neither a date nor a datetime is never within: a text that looks like a date is still text.
  */
-export const compileWithinLast = (duration: string, type?: PropertyType): ValueTest => {
+export const compileWithinLast = (
+  duration: string,
+  type: PropertyType | undefined,
+  cell: ValueCell,
+): ValueTest => {
   if (type !== undefined && type !== 'date' && type !== 'datetime') {
     return incomparable(`a date or datetime (a ${type} property is neither)`);
   }
@@ -23,7 +28,7 @@ export const compileWithinLast = (duration: string, type?: PropertyType): ValueT
   return {
     test: (value, ctx) => {
       if (typeof value !== 'string') return undefined;
-      const ms = parseInstant(value);
+      const ms = cell.instant(value);
       if (Number.isNaN(ms)) return undefined;
       const now = nowOf(ctx);
       if (now !== windowNow) {

@@ -9,6 +9,7 @@ import type {
 } from '../../../shared/core/enrollment/enrollment-decision.ts';
 import { enrollmentId } from '../../../shared/core/enrollment/enrollment-id.ts';
 import type { Evaluation } from '../../../shared/core/enrollment/part-reader.ts';
+import type { Properties } from '../../../shared/core/records/record.schema.ts';
 import {
   CUSTOMERS,
   created,
@@ -514,7 +515,7 @@ describe('evaluated only when the change can affect it', () => {
     ]);
   });
 
-  it('keeps one index while the live revisions stay, and rebuilds it for a new revision', () => {
+  it('keeps one batch while the live revisions stay, and updates it for a new revision', () => {
     // Prepare
     const decider = createEnrollmentDecider();
     const input = { change: updated(subscriber, lead), states: {}, now: NOW };
@@ -529,5 +530,54 @@ describe('evaluated only when the change can affect it', () => {
     expect(first).toEqual([enroll('criteria')]);
     expect(again).toEqual(first);
     expect(revised).toEqual([]);
+  });
+});
+
+describe('the live workflows read as one batch', () => {
+  const input = { change: updated(subscriber, lead), states: {}, now: NOW };
+
+  it('follows workflows activated, edited, deactivated and activated again', () => {
+    // Prepare
+    const decider = createEnrollmentDecider();
+    const customersOnly = { enrollment: { criteria: CUSTOMERS } };
+    const steps: EnrollingWorkflow[][] = [
+      [workflow('wf_a')],
+      [workflow('wf_a'), workflow('wf_b')],
+      [workflow('wf_a', { revision: 2, ...customersOnly }), workflow('wf_b')],
+      [workflow('wf_b')],
+      [workflow('wf_c', customersOnly), workflow('wf_a', { revision: 3 })],
+    ];
+
+    // Act
+    const enrolled = steps.map((workflows) =>
+      decider.decide({ ...input, workflows }).map((decision) => decision.workflowId),
+    );
+
+    // Assess
+    expect(enrolled).toEqual([['wf_a'], ['wf_a', 'wf_b'], ['wf_b'], ['wf_b'], ['wf_a']]);
+  });
+
+  it('evaluates a filter that many workflows share once per side of the change', () => {
+    // Prepare: 50 workflows enroll leads; each side of the change counts the reads of the stage.
+    const reads = { before: 0, after: 0 };
+    const counted = (side: keyof typeof reads, stage: string): Properties => ({
+      get lifecyclestage() {
+        reads[side] += 1;
+        return stage;
+      },
+    });
+    const workflows = Array.from({ length: 50 }, (_, i) => workflow(`wf_${i}`));
+    const change: EnrollmentChange = {
+      ...updated(subscriber, lead),
+      before: { properties: counted('before', 'subscriber') },
+      after: { properties: counted('after', 'lead') },
+    };
+
+    // Act
+    const decisions = createEnrollmentDecider().decide({ change, workflows, states: {}, now: NOW });
+
+    // Assess
+    expect(decisions).toHaveLength(50);
+    expect(reads).toEqual({ before: 1, after: 1 });
   });
 });

@@ -225,7 +225,8 @@ describe('matchFilters with property types', () => {
     // Assess
     expect(explanation.groups[0]!.filters[0]).toMatchObject({
       result: false,
-      reason: 'the value is not a number, date or datetime ("lt" does not apply to a string property)',
+      reason:
+        'the filter matches no value: it needs a number, date or datetime ("lt" does not apply to a string property)',
     });
   });
 });

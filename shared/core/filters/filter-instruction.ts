@@ -1,0 +1,309 @@
+import { changedIn } from './changed-in.ts';
+import { emptyRuleOf } from './compile-value-comparison.ts';
+import type { PropertyFilter } from './filter.schema.ts';
+import type { EvaluationContext, FilterInput, FilterTest } from './filter-input.ts';
+import { isPropertyBag, isPrototypeKey, type PropertyReader, readerOf } from './property-reader.ts';
+import { cellOf, type ValueCell } from './value-cell.ts';
+import type { NumberOperator, SubstringPosition, ValueShape, ValueTest } from './value-comparison.ts';
+
+/** Instruction kinds: a closure call, or one of the common comparisons evaluated in place. */
+export const CLOSURE = 0;
+export const NEVER = 1;
+export const ABSENT = 2;
+export const PRESENT = 3;
+export const TEXT = 4;
+export const TEXTS = 5;
+export const NUMBER = 6;
+export const NUMBERS = 7;
+export const INSTANT = 8;
+export const SUBSTRING = 9;
+/** `changed`: the change touched the property, whatever its value. */
+export const CHANGED = 10;
+/** `inList` / `notInList`. */
+export const LIST = 11;
+/** `containsToken`: a whole-word match of the phrase's pattern. */
+export const TOKEN = 12;
+
+/** `lastValue` before any comparison: no record value is this object. */
+const NOTHING_YET: unknown = Object.freeze({});
+
+const NUMBER_OPERATORS: readonly NumberOperator[] = ['eq', 'lt', 'lte', 'gt', 'gte', 'between'];
+const SUBSTRING_POSITIONS: readonly SubstringPosition[] = ['anywhere', 'start', 'end'];
+// Below this many texts a scan of the lowercase beats hashing it.
+const SCAN_LIMIT = 4;
+
+/** What a property filter compares, for its instruction. */
+interface PropertyComparison {
+  /** The property's name in its record (`industry` for `companies.industry`). */
+  readonly name: string;
+  /** The associated records' type (`companies`), `''` for an own property. */
+  readonly objectType: string;
+  readonly cell: ValueCell;
+  readonly rule: 'negative' | 'absence' | 'positive';
+  readonly includeEmpty: boolean;
+  /** True when the filter fits no value: it matches nothing. */
+  readonly matchesNothing: boolean;
+  readonly shape: ValueShape | undefined;
+  /** `changedTo` (`changed`: `onChange` without a comparison): true only for a change that touched the property. */
+  readonly onChange: boolean;
+  readonly changedOnly: boolean;
+  /** Reads the property of a record's properties, for a change read from `before`. */
+  readonly read: PropertyReader;
+}
+
+/**
+ * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
+ * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
+ * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
+ * evaluated in place by `runInstruction`, without the closure calls of their compiled test; any other filter
+ * calls its test. Both give the same answers: the test is the reference.
+ */
+export class FilterInstruction {
+  readonly kind: number;
+  readonly test: FilterTest;
+  readonly name: string;
+  readonly objectType: string;
+  readonly cell: ValueCell | undefined;
+  /** A negative operator (`neq`, `notIn`, …, `notInList`): true on a comparable value that fails the comparison. */
+  readonly negative: boolean;
+  readonly includeEmpty: boolean;
+  readonly onChange: boolean;
+  readonly read: PropertyReader | undefined;
+  /** The lowercase text of an equality, the needle of a substring, the list of a list filter. */
+  readonly text: string;
+  readonly texts: readonly string[];
+  readonly textSet: ReadonlySet<string> | undefined;
+  readonly numbers: ReadonlySet<number> | undefined;
+  readonly operator: number;
+  readonly low: number;
+  readonly high: number;
+  /** The whole-word pattern of `containsToken` (`undefined` when the phrase holds no word). */
+  readonly pattern: RegExp | undefined;
+  /** True when the verdict is the comparison of the record's own property (`name`), not on a change. */
+  readonly ownValue: boolean;
+  /** The last set value compared (at first, a value no record holds), and the verdict on it. */
+  lastValue: unknown = NOTHING_YET;
+  lastVerdict = false;
+
+  private constructor(
+    kind: number,
+    test: FilterTest,
+    property?: PropertyComparison,
+    list?: { readonly listId: string; readonly wanted: boolean },
+  ) {
+    this.kind = kind;
+    this.test = test;
+    this.name = property?.name ?? '';
+    this.objectType = property?.objectType ?? '';
+    this.cell = property?.cell;
+    this.negative = property ? property.rule === 'negative' : list?.wanted === false;
+    this.includeEmpty = property?.includeEmpty ?? false;
+    this.onChange = property?.onChange ?? false;
+    this.read = property?.read;
+    const shape = property?.shape;
+    this.text =
+      shape?.kind === 'text'
+        ? shape.lower
+        : shape?.kind === 'substring'
+          ? shape.needle
+          : (list?.listId ?? '');
+    const lowers = shape?.kind === 'texts' ? shape.lowers : [];
+    this.texts = lowers;
+    this.textSet = lowers.length > SCAN_LIMIT ? new Set(lowers) : undefined;
+    this.numbers = shape?.kind === 'numbers' ? shape.members : undefined;
+    this.operator =
+      shape?.kind === 'number'
+        ? NUMBER_OPERATORS.indexOf(shape.operator)
+        : shape?.kind === 'substring'
+          ? SUBSTRING_POSITIONS.indexOf(shape.at)
+          : -1;
+    this.low = shape?.kind === 'number' ? shape.low : shape?.kind === 'instant' ? shape.min : Number.NaN;
+    this.high = shape?.kind === 'number' ? shape.high : shape?.kind === 'instant' ? shape.max : Number.NaN;
+    this.pattern = shape?.kind === 'token' ? shape.pattern : undefined;
+    this.ownValue =
+      kind !== CLOSURE &&
+      kind !== NEVER &&
+      kind !== LIST &&
+      kind !== CHANGED &&
+      this.objectType === '' &&
+      !this.onChange;
+  }
+
+  /** A filter that calls its compiled test. */
+  static closure(test: FilterTest): FilterInstruction {
+    return new FilterInstruction(CLOSURE, test);
+  }
+
+  /** `inList` (or, `wanted` false, `notInList`) of `listId`. */
+  static list(test: FilterTest, listId: string, wanted: boolean): FilterInstruction {
+    return new FilterInstruction(LIST, test, undefined, { listId, wanted });
+  }
+
+  /** A property filter: evaluated in place when its comparison has a shape, else through `test`. */
+  static property(test: FilterTest, property: PropertyComparison): FilterInstruction {
+    return new FilterInstruction(kindOf(property), test, property);
+  }
+}
+
+const kindOf = (property: PropertyComparison): number => {
+  // A change is one of the record's own properties: on associated records `changed`/`changedTo` are false.
+  if (property.onChange && property.objectType !== '') return NEVER;
+  if (property.changedOnly) return CHANGED;
+  if (property.rule === 'absence') return ABSENT;
+  if (property.matchesNothing) return NEVER;
+  switch (property.shape?.kind) {
+    case 'present':
+      return property.rule === 'negative' ? CLOSURE : PRESENT;
+    case 'text':
+      return TEXT;
+    case 'texts':
+      return TEXTS;
+    case 'number':
+      return NUMBER;
+    case 'numbers':
+      return NUMBERS;
+    case 'instant':
+      return INSTANT;
+    case 'substring':
+      return SUBSTRING;
+    case 'token':
+      return TOKEN;
+    default:
+      return CLOSURE;
+  }
+};
+
+/** A number compared as the `number` shape's operator (by its index) says. */
+export const compareNumber = (operator: number, value: number, low: number, high: number): boolean => {
+  switch (operator) {
+    case 0:
+      return value === low;
+    case 1:
+      return value < low;
+    case 2:
+      return value <= low;
+    case 3:
+      return value > low;
+    case 4:
+      return value >= low;
+    default:
+      return value >= low && value <= high;
+  }
+};
+
+/** Whether a lowercase text holds `needle` where the `substring` shape's position (by its index) says. */
+export const holdsSubstring = (position: number, lower: string, needle: string): boolean =>
+  position === 0
+    ? lower.includes(needle)
+    : position === 1
+      ? lower.startsWith(needle)
+      : lower.endsWith(needle);
+
+const isMember = (instruction: FilterInstruction, lower: string): boolean => {
+  const set = instruction.textSet;
+  if (set) return set.has(lower);
+  for (const member of instruction.texts) if (member === lower) return true;
+  return false;
+};
+
+/** The comparison of a set value: `undefined` when the value is of a kind the filter does not compare. */
+const compare = (instruction: FilterInstruction, value: unknown): boolean | undefined => {
+  switch (instruction.kind) {
+    case TEXT:
+      return typeof value === 'string' ? instruction.cell!.lower(value) === instruction.text : undefined;
+    case TEXTS:
+      return typeof value === 'string' ? isMember(instruction, instruction.cell!.lower(value)) : undefined;
+    case NUMBER:
+      return typeof value === 'number' && !Number.isNaN(value)
+        ? compareNumber(instruction.operator, value, instruction.low, instruction.high)
+        : undefined;
+    case NUMBERS:
+      return typeof value === 'number' && !Number.isNaN(value) ? instruction.numbers!.has(value) : undefined;
+    case SUBSTRING:
+      return typeof value === 'string'
+        ? holdsSubstring(instruction.operator, instruction.cell!.lower(value), instruction.text)
+        : undefined;
+    case TOKEN:
+      return typeof value === 'string' ? (instruction.pattern?.test(value) ?? false) : undefined;
+    default: {
+      if (typeof value !== 'string') return undefined;
+      const ms = instruction.cell!.instant(value);
+      return !Number.isNaN(ms) ? ms >= instruction.low && ms <= instruction.high : undefined;
+    }
+  }
+};
+
+/**
+ * The verdict of a property instruction on one value: presence, the empty-value rule (a positive operator is
+ * false on an empty value, a negative one says `includeEmpty`), then the comparison.
+ */
+export const verdictOn = (instruction: FilterInstruction, value: unknown): boolean => {
+  // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
+  // value once (`===`: another value, or NaN, is compared anew). Only set values compared below are remembered,
+  // and `lastValue` starts as a value no record holds, so a hit is one of them.
+  if (value === instruction.lastValue) return instruction.lastVerdict;
+  const empty = value === null || value === undefined || value === '';
+  const kind = instruction.kind;
+  if (kind === ABSENT) return empty;
+  if (kind === PRESENT) return !empty;
+  if (empty) return instruction.negative && instruction.includeEmpty;
+  const result = compare(instruction, value);
+  const verdict = instruction.negative ? result === false : result === true;
+  instruction.lastValue = value;
+  instruction.lastVerdict = verdict;
+  return verdict;
+};
+
+/** The instruction's verdict on the input: what its compiled test answers. */
+export const runInstruction = (
+  instruction: FilterInstruction,
+  input: FilterInput,
+  ctx: EvaluationContext,
+): boolean => (instruction.kind === CLOSURE ? instruction.test(input, ctx) : runInPlace(instruction, input));
+
+/** The verdict of an instruction evaluated in place (any kind but `CLOSURE`): it needs no evaluation context. */
+export const runInPlace = (instruction: FilterInstruction, input: FilterInput): boolean => {
+  // The common case first, on one test: a comparison of the record's own property, not on a change.
+  if (instruction.ownValue) return verdictOn(instruction, input.properties?.[instruction.name]);
+  const kind = instruction.kind;
+  if (kind === NEVER) return false;
+  if (kind === LIST) return (input.lists?.includes(instruction.text) ?? false) !== instruction.negative;
+  if (instruction.objectType !== '') {
+    // Any associated record of the type; none (or no list of them) is false for every operator.
+    const records = input.associated?.[instruction.objectType];
+    if (!Array.isArray(records)) return false;
+    for (const record of records) {
+      if (isPropertyBag(record) && verdictOn(instruction, record[instruction.name])) return true;
+    }
+    return false;
+  }
+  if (instruction.onChange && !changedIn(input, instruction.name, instruction.read!)) return false;
+  if (kind === CHANGED) return true;
+  return verdictOn(instruction, input.properties?.[instruction.name]);
+};
+
+/**
+ * The instruction of a property filter on `name` (of the associated `objectType`, or `''` for an own property);
+ * a name an Object.prototype member shares keeps its closure, which never reads inherited members.
+ */
+export const propertyInstruction = (
+  test: FilterTest,
+  filter: PropertyFilter,
+  valueTest: ValueTest,
+  name: string,
+  objectType: string,
+): FilterInstruction => {
+  if (isPrototypeKey(name)) return FilterInstruction.closure(test);
+  return FilterInstruction.property(test, {
+    name,
+    objectType,
+    cell: cellOf(filter.property),
+    rule: emptyRuleOf(filter),
+    includeEmpty: 'includeEmpty' in filter && filter.includeEmpty === true,
+    matchesNothing: valueTest.matchesNothing === true,
+    shape: valueTest.shape,
+    onChange: filter.operator === 'changed' || filter.operator === 'changedTo',
+    changedOnly: filter.operator === 'changed',
+    read: readerOf(name),
+  });
+};
