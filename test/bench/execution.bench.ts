@@ -331,9 +331,14 @@ export interface ExecutionBenchResult {
 /** Runs the three measures one after the other, each on its own runtime and data directory. */
 export async function runExecutionBench(): Promise<ExecutionBenchResult> {
   const started = performance.now();
-  const latency = await runLatency();
-  const throughput = await runThroughput();
-  const waits = await runWaits();
+  // Each part's raw figures as soon as it ends (stderr): at the issue's sizes a run takes the better part of an hour.
+  const reported = <T>(part: string, figures: T): T => {
+    console.error(`${part}: ${JSON.stringify(figures)}`);
+    return figures;
+  };
+  const latency = reported('latency', await runLatency());
+  const throughput = reported('throughput', await runThroughput());
+  const waits = reported('waits', await runWaits());
   return {
     latency,
     throughput,
