@@ -3,7 +3,8 @@ import { type BackgroundLoop, startBackgroundLoop } from './background-loop.ts';
 
 /**
  * The embedded continuation of activations with `enrollExisting` that did not finish in their request:
- * `drain()` resolves once no activation is left unfinished.
+ * `drain()` resolves once no activation is left unfinished, but for one an activation request of this process is
+ * stepping at that moment (it answers when its step ends; the loop goes on from its checkpoint).
  */
 export type ActivationLoop = BackgroundLoop;
 

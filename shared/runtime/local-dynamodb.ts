@@ -116,6 +116,9 @@ const UNSIGNED_AUTH_SCHEMES: DynamoDBClientConfig['httpAuthSchemes'] = [
  */
 const inProcessHandler = (listener: RequestListener) => {
   const inFlight = new Set<Promise<unknown>>();
+  // Once the store is closing, a request is refused here: dynalite would throw its "closed" error outside any
+  // caller (from a callback of its own), where nothing could catch it.
+  let closed = false;
   const answer = (request: SdkRequest) =>
     new Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Buffer } }>(
       (resolve, reject) => {
@@ -159,6 +162,7 @@ const inProcessHandler = (listener: RequestListener) => {
     );
   const handler = {
     handle: (request: SdkRequest) => {
+      if (closed) return Promise.reject(new Error('the embedded DynamoDB is closed'));
       const answered = answer(request);
       inFlight.add(answered);
       const forget = () => inFlight.delete(answered);
@@ -171,7 +175,9 @@ const inProcessHandler = (listener: RequestListener) => {
   };
   return {
     handler: handler as unknown as RequestHandler,
-    idle: async () => {
+    /** Refuses every later request, then resolves once those handed over have been answered. */
+    close: async () => {
+      closed = true;
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
@@ -325,7 +331,7 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     socketPath,
     tableName,
     close: async () => {
-      await inProcess.idle();
+      await inProcess.close();
       client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(socketDir, { recursive: true, force: true });

@@ -115,6 +115,8 @@ export const startRuntime = async (
   const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
   const documents = toDocumentClient(db.client);
   let bus: EmbeddedBus | undefined;
+  /** Stops the background loops once they run: a start that fails later leaves none querying a closed store. */
+  let stopLoops: (() => Promise<void>) | undefined;
   let serverUrl: string | undefined;
   try {
     // Step Functions through the same SDK code as on AWS: the client is pointed at this runtime's own server.
@@ -194,6 +196,12 @@ export const startRuntime = async (
       intervalMs: 250,
       logError,
     });
+    stopLoops = async () => {
+      await timers.close();
+      await stepFunctions.idle();
+      await activations.close();
+      await feed.close();
+    };
     const quiescence = createQuiescence({
       clock,
       changes: feed,
@@ -250,17 +258,15 @@ export const startRuntime = async (
       dynamodb: db.client,
       close: async () => {
         await server.close();
-        await timers.close();
-        await stepFunctions.idle();
         // The feed's run in progress ends, deliveries in flight finish (they write through the store), then
         // the store closes.
-        await activations.close();
-        await feed.close();
+        await stopLoops?.();
         await events.close();
         await db.close();
       },
     };
   } catch (error) {
+    await stopLoops?.();
     await bus?.close();
     await db.close();
     throw error;

@@ -97,6 +97,28 @@ describe('startLocalDynamoDB', () => {
     }
   });
 
+  it('refuses a request sent after close with an error its caller gets, not one thrown outside it', async () => {
+    // Prepare
+    const db = await startLocalDynamoDB();
+    const uncaught = vi.fn();
+    process.on('uncaughtException', uncaught);
+    try {
+      await db.close();
+
+      // Act
+      const sent = db.client.send(
+        new GetItemCommand({ TableName: db.tableName, Key: { pk: { S: 'a' }, sk: { S: 'b' } } }),
+      );
+
+      // Assess
+      await expect(sent).rejects.toThrow('the embedded DynamoDB is closed');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(uncaught).not.toHaveBeenCalled();
+    } finally {
+      process.off('uncaughtException', uncaught);
+    }
+  });
+
   it('keeps data on disk across restarts', async () => {
     // Prepare
     const path = mkdtempSync(join(tmpdir(), 'crm-dynalite-'));

@@ -16,9 +16,11 @@ export const ACTIVATION_PAGE_SIZE = 100;
 /** How many existing records one step (the request, then each background step) reads at most, in whole pages. */
 export const ACTIVATION_RECORD_BUDGET = 1_000;
 /**
- * How long one step keeps starting pages: past it the step saves its checkpoint and ends, so a slow enrollment
- * never holds the request past API Gateway's 29 s (or the embedded server's 30 s); the rest goes on in the
- * background. A page under way is finished, so a step lasts this long plus one page at most.
+ * How long one step keeps going. A background step starts no page past it (a page under way is finished). The
+ * request's step also stops between two records of a page, keeping the checkpoint of the last whole page (the
+ * page is read again by the next step, its enrollments replayed), so the answer comes this long plus one record's
+ * calls after it started, well within API Gateway's 29 s and the embedded server's 30 s however slow enrolling is
+ * (StartExecution throttled, say); the rest goes on in the background.
  */
 export const ACTIVATION_TIME_BUDGET_MS = 5_000;
 /** The reason of an enrollment ended by deactivation. */
@@ -99,7 +101,7 @@ export const createActivationService = (
    * process may still do so (on AWS, the activation function beside an API request); the conditional checkpoint
    * keeps one of them.
    */
-  const advancing = new Set<string>();
+  const advancing = new Map<string, number>();
 
   const load = async (id: string): Promise<StoredWorkflow> => {
     const workflow = await repository.get(id);
@@ -111,18 +113,24 @@ export const createActivationService = (
   const advance = async (
     workflow: StoredWorkflow,
     from: ActivationCheckpoint,
+    within: 'request' | 'background',
   ): Promise<ActivationCheckpoint> => {
-    advancing.add(workflow.id);
+    // A count, not a mark: an older step of the same workflow (before a deactivation and a new activation) may
+    // still be ending while a new one runs.
+    advancing.set(workflow.id, (advancing.get(workflow.id) ?? 0) + 1);
     try {
-      return await advancePages(workflow, from);
+      return await advancePages(workflow, from, within);
     } finally {
-      advancing.delete(workflow.id);
+      const left = (advancing.get(workflow.id) ?? 1) - 1;
+      if (left > 0) advancing.set(workflow.id, left);
+      else advancing.delete(workflow.id);
     }
   };
 
   const advancePages = async (
     workflow: StoredWorkflow,
     from: ActivationCheckpoint,
+    within: 'request' | 'background',
   ): Promise<ActivationCheckpoint> => {
     let checkpoint = from;
     let read = 0;
@@ -136,6 +144,8 @@ export const createActivationService = (
       });
       let { matched, enrolled } = checkpoint;
       for (const record of page.results) {
+        // The request answers in time: the page is left to the next step, which replays what this one enrolled.
+        if (within === 'request' && !timeLeft()) return checkpoint;
         const outcome = await enrollment.enrollExisting(workflow, record, trigger);
         if (outcome.matched) matched += 1;
         if (outcome.enrolled) enrolled += 1;
@@ -168,7 +178,7 @@ export const createActivationService = (
       return undefined;
     }
     // The live revision's criteria (an edit of an active workflow goes live at once).
-    return advance(workflow, checkpoint);
+    return advance(workflow, checkpoint, 'background');
   };
 
   return {
@@ -205,7 +215,7 @@ export const createActivationService = (
         updatedAt: activatedAt,
       };
       await checkpoints.save(start);
-      const { matched, enrolled } = await advance(workflow, start);
+      const { matched, enrolled } = await advance(workflow, start, 'request');
       return { workflow, enrollExisting: { matched, enrolled } };
     },
 

@@ -15,7 +15,7 @@ afterEach(async () => {
  * A world whose step time is a counter the test moves: each published enrollment event costs `msPerEvent`, and
  * `onEvent` runs inside the step (while it is under way).
  */
-const world = async (options: { msPerEvent: number; onEvent?: () => Promise<void> }) => {
+const world = async (options: { msPerEvent: number; pageSize?: number; onEvent?: () => Promise<void> }) => {
   db = await startLocalDynamoDB();
   let elapsed = 0;
   const crm = createDynamoDBCrmServices({
@@ -28,7 +28,12 @@ const world = async (options: { msPerEvent: number; onEvent?: () => Promise<void
       elapsed += options.msPerEvent * events.length;
       await options.onEvent?.();
     },
-    activation: { pageSize: 2, recordBudget: 1_000, timeBudgetMs: 1_500, elapsedMs: () => elapsed },
+    activation: {
+      pageSize: options.pageSize ?? 2,
+      recordBudget: 1_000,
+      timeBudgetMs: 1_500,
+      elapsedMs: () => elapsed,
+    },
   });
   const { workflows, records } = crm.services;
   for (let i = 0; i < 7; i++)
@@ -48,21 +53,40 @@ const world = async (options: { msPerEvent: number; onEvent?: () => Promise<void
 };
 
 describe('activation step budgets', () => {
-  it('starts no page once the step has run its time budget, and the background goes on from its checkpoint', async () => {
+  it('answers once its step has run its time budget, counting whole pages, and the background goes on from there', async () => {
     // Prepare: each enrollment's events cost 1 s, the budget is 1.5 s and a page holds 2 records
     const { crm, workflow, checkpoints } = await world({ msPerEvent: 1_000 });
 
     // Act
     const answer = await crm.activation.activate(workflow.id, { enrollExisting: true });
 
-    // Assert: one page in the request (its 2 records finished), the rest left to the background
-    expect(answer.enrollExisting).toEqual({ matched: 2, enrolled: 2 });
-    expect((await checkpoints.get(workflow.id))?.cursor).toEqual(expect.any(String));
+    // Assert: the request stopped early with the counts of whole pages; the background enrolls the rest, each once
+    expect(answer.enrollExisting.enrolled).toBeLessThan(7);
+    expect(answer.enrollExisting.enrolled % 2).toBe(0);
+    expect(answer.enrollExisting.matched).toBe(answer.enrollExisting.enrolled);
+    expect((await checkpoints.get(workflow.id))?.cursor).not.toBeNull();
+    while ((await crm.activation.continueUnfinished()) > 0) {}
+    expect(await checkpoints.get(workflow.id)).toMatchObject({ cursor: null, matched: 7, enrolled: 7 });
+    const enrolled = await crm.services.enrollments.page(workflow.id, 'active', { limit: 100 });
+    expect(enrolled.results).toHaveLength(7);
+  });
+
+  it('stops the request between two records of a page, which the background reads again and replays', async () => {
+    // Prepare: one page holds every record, and the budget is spent after the first enrollment
+    const { crm, workflow, checkpoints } = await world({ msPerEvent: 1_000, pageSize: 100 });
+
+    // Act
+    const answer = await crm.activation.activate(workflow.id, { enrollExisting: true });
+
+    // Assert: no whole page, so nothing counted yet; the page read again enrolls each record once
+    expect(answer.enrollExisting).toEqual({ matched: 0, enrolled: 0 });
+    expect(await checkpoints.get(workflow.id)).toMatchObject({ step: 0, matched: 0, enrolled: 0 });
     let steps = 0;
     while ((await crm.activation.continueUnfinished()) > 0) steps += 1;
-    expect(steps).toBe(3);
-    const checkpoint = await checkpoints.get(workflow.id);
-    expect(checkpoint).toMatchObject({ cursor: null, matched: 7, enrolled: 7 });
+    expect(steps).toBe(1);
+    expect(await checkpoints.get(workflow.id)).toMatchObject({ cursor: null, matched: 7, enrolled: 7 });
+    const enrolled = await crm.services.enrollments.page(workflow.id, 'active', { limit: 100 });
+    expect(enrolled.results).toHaveLength(7);
   });
 
   it("leaves a workflow the request's step is advancing to that step: the background reads no page of it meanwhile", async () => {
