@@ -20,13 +20,13 @@ const WORKFLOWS = 1_000;
 const ENROLLING = 10;
 /** Measured changes per kind (the median is reported). */
 const CHANGES = 60;
-/** The target of the issue: a change that enrolls nothing costs at most this many DynamoDB requests. */
+/** The target: a change that enrolls nothing costs at most this many DynamoDB requests. */
 const NOTHING_TARGET = 3;
 /** Through the embedded runtime: active workflows, contacts posted, concurrent posts. */
 const BUS_WORKFLOWS = 50;
 const BUS_CONTACTS = 500;
 const BUS_CONCURRENCY = 10;
-/** Record counts `enrollExisting` runs over (each in its own table); `ENROLL_BENCH_SIZES=100000` for the issue's. */
+/** Record counts `enrollExisting` runs over (each in its own table); `ENROLL_BENCH_SIZES=100000` for 100,000. */
 const EXISTING_SIZES = (process.env.ENROLL_BENCH_SIZES ?? '20000,50000')
   .split(',')
   .map((size) => Number(size.trim()))

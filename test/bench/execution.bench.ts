@@ -331,7 +331,7 @@ export interface ExecutionBenchResult {
 /** Runs the three measures one after the other, each on its own runtime and data directory. */
 export async function runExecutionBench(): Promise<ExecutionBenchResult> {
   const started = performance.now();
-  // Each part's raw figures as soon as it ends (stderr): at the issue's sizes a run takes the better part of an hour.
+  // Each part's raw figures as soon as it ends (stderr): at the default sizes a run takes the better part of an hour.
   const reported = <T>(part: string, figures: T): T => {
     console.error(`${part}: ${JSON.stringify(figures)}`);
     return figures;
