@@ -66,7 +66,7 @@ export interface ActivationServiceOptions {
   readonly pageSize?: number;
   /** Records per step, in whole pages (default 1,000). */
   readonly recordBudget?: number;
-  /** No page is started once a step has run this long (default 5,000 ms; needs `elapsedMs`). */
+  /** No page is started once a step has run this long, and the request's step stops between records (default 5,000 ms; needs `elapsedMs`). */
   readonly timeBudgetMs?: number;
 }
 
