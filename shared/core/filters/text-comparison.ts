@@ -25,7 +25,11 @@ export const tokenPattern = (phrase: string): RegExp | undefined => {
 
 const isText = (value: unknown): value is string => typeof value === 'string' && value !== '';
 
-const textTest = (operator: TextOperator, needle: string, cell: ValueCell): TriTest => {
+const substringTest = (
+  operator: Exclude<TextOperator, 'containsToken'>,
+  needle: string,
+  cell: ValueCell,
+): TriTest => {
   switch (operator) {
     case 'contains':
     case 'notContains':
@@ -34,13 +38,14 @@ const textTest = (operator: TextOperator, needle: string, cell: ValueCell): TriT
       return (value) => (isText(value) ? cell.lower(value).startsWith(needle) : undefined);
     case 'endsWith':
       return (value) => (isText(value) ? cell.lower(value).endsWith(needle) : undefined);
-    case 'containsToken': {
-      const pattern = tokenPattern(needle);
-      if (!pattern) return (value) => (isText(value) ? false : undefined);
-      return (value) => (isText(value) ? pattern.test(value) : undefined);
-    }
   }
 };
+
+/** `containsToken`'s test: the phrase's pattern, or (a phrase without a word) false on every text. */
+const tokenTest = (pattern: RegExp | undefined): TriTest =>
+  pattern
+    ? (value) => (isText(value) ? pattern.test(value) : undefined)
+    : (value) => (isText(value) ? false : undefined);
 
 /**
  * Case-insensitive substring and whole-word tests on text values (lowercased through `cell`). With a known
@@ -56,10 +61,15 @@ export const compileText = (
     return incomparable(`a text ("${operator}" does not apply to a ${type} property)`);
   }
   const needle = String(value).toLowerCase();
-  const test = textTest(operator, needle, cell);
   if (operator === 'containsToken') {
-    return { test, expects: 'a text', shape: { kind: 'token', pattern: tokenPattern(needle) } };
+    // One pattern for the test and the in-place instruction.
+    const pattern = tokenPattern(needle);
+    return { test: tokenTest(pattern), expects: 'a text', shape: { kind: 'token', pattern } };
   }
   const at = operator === 'startsWith' ? 'start' : operator === 'endsWith' ? 'end' : 'anywhere';
-  return { test, expects: 'a text', shape: { kind: 'substring', at, needle } };
+  return {
+    test: substringTest(operator, needle, cell),
+    expects: 'a text',
+    shape: { kind: 'substring', at, needle },
+  };
 };
