@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
-import { bundleFunctions } from '../helpers/function-bundles.ts';
+import { BUNDLE_PARTS, type BundlePart, bundleFunctions } from '../helpers/function-bundles.ts';
 
 /** Targets of the deployment's functions on this machine. */
 const MAX_BYTES = 500_000;
@@ -40,6 +40,8 @@ export interface BundleFigures {
   readonly role: string;
   readonly bytes: number;
   readonly loadMs: number;
+  /** The bytes by part: the AWS SDK, Powertools with the X-Ray SDK, luxon, zod, middy, the project's code, other. */
+  readonly parts: Readonly<Record<BundlePart, number>>;
 }
 
 export interface BundleBench {
@@ -57,6 +59,7 @@ export const runBundleBench = async (): Promise<BundleBench> => {
     const figures = bundles.map((bundle) => ({
       role: bundle.role,
       bytes: bundle.bytes,
+      parts: bundle.parts,
       loadMs: median(Array.from({ length: LOADS }, () => coldLoadMs(bundle.file))),
     }));
     const targetsMet = figures.every((figure) => figure.bytes <= MAX_BYTES && figure.loadMs <= MAX_LOAD_MS);
@@ -86,6 +89,13 @@ export const printBundleBench = (result: BundleBench): void => {
   console.log(
     `Targets ≤ ${MAX_BYTES / 1000} KB and ≤ ${MAX_LOAD_MS} ms per bundle: ${result.targetsMet ? 'met' : 'MISSED'}`,
   );
+  console.log("\nWhat each bundle carries (KB, minified, from esbuild's metafile)");
+  console.log(`| function | ${BUNDLE_PARTS.join(' | ')} |`);
+  console.log(`|---|${BUNDLE_PARTS.map(() => '---:').join('|')}|`);
+  for (const figure of result.figures) {
+    const cells = BUNDLE_PARTS.map((part) => (figure.parts[part] / 1000).toFixed(0));
+    console.log(`| ${figure.role} | ${cells.join(' | ')} |`);
+  }
 };
 
 if (import.meta.main) printBundleBench(await runBundleBench());
