@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { availableParallelism, loadavg } from 'node:os';
+import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { BUNDLE_PARTS, type BundlePart, bundleFunctions } from '../helpers/function-bundles.ts';
 
 /** Targets of the deployment's functions on this machine. */
@@ -7,25 +8,12 @@ const MAX_BYTES = 500_000;
 const MAX_LOAD_MS = 150;
 const LOADS = 10;
 
-/** What a deployed function's environment holds, enough for its module to load (no AWS call is made at load). */
-const ENVIRONMENT = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  TABLE_NAME: 'crm-workflows',
-  EVENT_BUS_NAME: 'crm-workflows',
-  ACTION_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:crm-executor',
-  STATES_ROLE_ARN: 'arn:aws:iam::123456789012:role/crm-states',
-  DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/crm-ingest',
-  POWERTOOLS_SERVICE_NAME: 'crm-workflows',
-};
-
 /** A fresh Node process importing the bundle: the milliseconds the import took, as measured inside it. */
 const coldLoadMs = (file: string): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); console.log(performance.now() - t);`;
   const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, ...ENVIRONMENT },
+    env: { PATH: process.env.PATH, ...DEPLOYMENT_ENVIRONMENT },
   });
   if (child.status !== 0) throw new Error(`loading ${file} failed: ${child.stderr}`);
   return Number(child.stdout.trim().split('\n').at(-1));

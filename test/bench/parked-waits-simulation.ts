@@ -1,38 +1,51 @@
 /**
- * A simulation of parked waits on AWS, on a virtual clock: enrollments in 7-day delays, the real execution control
- * (`createExecutionControl`: an enrollment's start, continue-as-new and `resumeParked`), the resumer's real pacing
- * loop (`resumeParkedPaced`, one run a minute starting what falls due before the next run), the real executor
- * (`executeTask`) for the Tasks, and Step Functions simulated behind `aws-sdk-client-mock` on `SFNClient`
- * (`simulated-step-functions.ts`), reached through the real adapter (`createSfnExecutions`).
+ * A simulation of parked waits on AWS, on a virtual clock, driving the deployment's real Lambda handlers: enrollments
+ * in 7-day delays, each a contact created through the record service the API composes, whose `Record Changed` the
+ * change publisher function (`functions/change-publisher/handler.ts`) puts on the bus and the enrollment function
+ * (`functions/enrollment/handler.ts`) takes, parking the enrollment's first execution; the resumer function
+ * (`functions/resumer/handler.ts`) invoked on its schedule (every minute, its Lambda timeout the remaining time), and
+ * the executor function (`functions/executor/handler.ts`) invoked for each Task, which continues as new (parks a
+ * successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
+ * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`).
+ *
+ * Every AWS SDK client is mocked with `aws-sdk-client-mock`: `DynamoDBDocumentClient` answers from a table in
+ * memory (`test/helpers/in-memory-table.ts`, checked against dynalite by `parked-waits.dynamodb.test.ts`) or from a
+ * given one; `SFNClient` is Step Functions simulated (`simulated-step-functions.ts`: CreateStateMachine, and
+ * StartExecution with its token bucket); `EventBridgeClient` takes PutEvents and delivers each `Record Changed` to
+ * the enrollment function, as the rule does; a raw `DynamoDBClient` send fails, and any other client would reach
+ * only 127.0.0.1 (`AWS_ENDPOINT_URL`). `@sinonjs/fake-timers` fakes `Date`, `setTimeout` and `clearTimeout`, so the
+ * handlers' `new Date()` and the resumer's sleeps follow the simulation's clock; the ids the functions draw
+ * (`randomUUID`) come in order, so that a run repeats exactly.
  *
  * An execution is open from its start until its first Task, `taskLatencyMs` after its Wait ends (at its `runAt`,
  * or at once when it started late); that Task ends it (the workflow's last action) or hands over to a parked
- * successor (continue-as-new).
+ * successor (continue-as-new). After each Task the change publisher runs (the table's stream wakes it).
  *
- * Calls to the stores and to Step Functions take no simulated time: the virtual clock moves only between events
+ * Calls to the table, the bus and Step Functions take no simulated time: the virtual clock moves only between events
  * (arrivals, Tasks, other callers' draws) and in the resumer's sleeps, so the figures are what the pacing allows, not
  * what a batch's own round trips would add. A resumer run is skipped when nothing is due by its look-ahead (it would
- * find nothing); that changes no outcome.
+ * find nothing); that changes no outcome. The handler modules are loaded once per process: every run of a process
+ * must share one environment (its rate and parking threshold).
  */
-import { SFNClient } from '@aws-sdk/client-sfn';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import FakeTimers from '@sinonjs/fake-timers';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
 import { DateTime } from 'luxon';
-import { createSfnExecutions } from '../../shared/adapters/stepfunctions/executions.sfn.ts';
-import type { ExecutionState, TaskRequest } from '../../shared/core/contract/task-contract.ts';
-import { WorkflowContinued } from '../../shared/core/contract/task-errors.ts';
-import type { Enrollment } from '../../shared/core/enrollment/enrollment-repository.ts';
-import { createExecutionControl } from '../../shared/core/executions/execution-control.ts';
-import { executionArnOf, executionName } from '../../shared/core/executions/executions.ts';
-import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../shared/core/executions/paced-resume.ts';
-import type { ParkedExecutions } from '../../shared/core/executions/parked-executions.ts';
-import type { ResumedBatch } from '../../shared/core/executions/resume-parked.ts';
-import { executeTask } from '../../shared/core/executor/execute-task.ts';
-import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
-import { stateMachineName } from '../../shared/core/workflow/state-machines.ts';
-import {
-  type WorkflowDefinition,
-  WorkflowDefinitionSchema,
-} from '../../shared/core/workflow/workflow.schema.ts';
+import { createDynamoDBParkedExecutions } from '../../shared/adapters/dynamodb/parked-executions.dynamodb.ts';
+import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
+import type { WorkflowSystem } from '../../shared/adapters/workflow-system.ts';
+import type { ExecutionState, TaskRequest, TaskResponse } from '../../shared/core/contract/task-contract.ts';
+import { ERRORS } from '../../shared/core/contract/task-contract.ts';
+import { RESUME_SAFETY_MS } from '../../shared/core/executions/paced-resume.ts';
+import type { ParkedExecution } from '../../shared/core/executions/parked-executions.ts';
+import type { WorkflowDefinitionInput } from '../../shared/core/workflow/workflow.schema.ts';
+import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { InMemoryParkedExecutions } from '../helpers/in-memory-parked-executions.ts';
+import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
 import { MinHeap } from '../helpers/min-heap.ts';
 import { type StartQuota, simulateStepFunctions } from './simulated-step-functions.ts';
 
@@ -48,30 +61,42 @@ const SIMULATION_START = DateTime.fromISO('2027-01-04T00:00:00', { zone: ZONE })
 /** The execution window of the windowed workflow: Mondays 09:00–17:00 in Paris. */
 const WINDOW = { days: ['mon' as const], start: '09:00', end: '17:00' };
 const WINDOW_END_HOUR = 17;
-const ACCOUNT_STATE_MACHINES = 'arn:aws:states:us-east-1:123456789012:stateMachine:';
 /** The action the first execution's first Task runs (after the start delay). */
 const FIRST_ACTION = 'tag';
 
-const nurture = (windowed: boolean): WorkflowDefinition =>
-  WorkflowDefinitionSchema.parse({
-    name: windowed ? 'Nurture (Mondays 09:00–17:00, Paris)' : 'Nurture',
-    objectType: 'contacts',
-    enrollment: {
-      trigger: 'criteria',
-      criteria: [{ filters: [{ property: 'score', operator: 'gte', value: 1 }] }],
-    },
-    ...(windowed ? { settings: { timeZone: ZONE, executionWindows: [WINDOW] } } : {}),
-    startActionId: 'first-wait',
-    actions: [
-      { id: 'first-wait', type: 'delay', duration: 'P7D', next: FIRST_ACTION },
-      { id: FIRST_ACTION, type: 'setProperty', property: 'leadstatus', value: 'open', next: 'second-wait' },
-      { id: 'second-wait', type: 'delay', duration: 'P7D', next: 'done' },
-      { id: 'done', type: 'setProperty', property: 'leadstatus', value: 'nurtured', next: null },
-    ],
-  });
+/** The lifecycle stage each workflow enrolls (a contact is created in one or the other). */
+const STAGE_OF = { windowed: 'lead', plain: 'subscriber' } as const;
 
-/** The workflows' actions, by index in the per-enrollment counters. */
+const nurture = (windowed: boolean): WorkflowDefinitionInput => ({
+  name: windowed ? 'Nurture (Mondays 09:00–17:00, Paris)' : 'Nurture',
+  objectType: 'contacts',
+  enrollment: {
+    trigger: 'criteria',
+    criteria: [
+      {
+        filters: [
+          {
+            property: 'lifecyclestage',
+            operator: 'eq',
+            value: windowed ? STAGE_OF.windowed : STAGE_OF.plain,
+          },
+        ],
+      },
+    ],
+  },
+  ...(windowed ? { settings: { timeZone: ZONE, executionWindows: [WINDOW] } } : {}),
+  startActionId: 'first-wait',
+  actions: [
+    { id: 'first-wait', type: 'delay', duration: 'P7D', next: FIRST_ACTION },
+    { id: FIRST_ACTION, type: 'setProperty', property: 'leadstatus', value: 'open', next: 'second-wait' },
+    { id: 'second-wait', type: 'delay', duration: 'P7D', next: 'done' },
+    { id: 'done', type: 'setProperty', property: 'leadstatus', value: 'connected', next: null },
+  ],
+});
+
+/** The workflows' actions, by index in the per-enrollment counters, and the lead status each sets. */
 const ACTIONS = [FIRST_ACTION, 'done'] as const;
+const LEAD_STATUS_SET_BY = ['open', 'connected'] as const;
 /** Executions per enrollment: the first (parked at enrollment), and its successor (parked by continue-as-new). */
 const STAGES = 2;
 
@@ -118,8 +143,11 @@ export interface ParkedWaitsScenario {
   readonly taskBeforeForgetEvery?: number;
   /** Every n-th time the resumer forgets a started execution, the store fails once (the invocation fails). */
   readonly forgetFaultEvery?: number;
-  /** The parked store (in memory when absent); it is shadowed in memory to know what is due. */
-  readonly store?: ParkedExecutions;
+  /**
+   * The table behind every mocked `DynamoDBDocumentClient` (a table in memory when absent; dynalite through
+   * `forwardedTo` in the test that checks the fake). Its name must be the deployment's `TABLE_NAME`.
+   */
+  readonly table?: DocumentTable;
 }
 
 /** Invariants the run checks, as counts of what broke them (all 0 when they hold). */
@@ -151,7 +179,7 @@ export interface Violations {
 }
 
 export interface ParkedWaitsResult {
-  readonly scenario: Required<Omit<ParkedWaitsScenario, 'store' | 'otherLoad'>> & {
+  readonly scenario: Required<Omit<ParkedWaitsScenario, 'table' | 'otherLoad'>> & {
     readonly otherLoad: readonly OtherLoad[];
   };
   /** From the first arrival to the last completion, ms of simulated time. */
@@ -197,17 +225,6 @@ const spreadOf = (values: readonly number[]): Spread => {
   return { max: at(1), p99: at(0.99), p50: at(0.5) };
 };
 
-/** `enr_<i>` / `enr_<i>-c<n>` → i. */
-const indexOfEnrollment = (id: string): number => {
-  const dash = id.indexOf('-', 4);
-  return Number(dash < 0 ? id.slice(4) : id.slice(4, dash));
-};
-/** `enr_<i>` → 0, `enr_<i>-c<n>` → n. */
-const stageOfName = (name: string): number => {
-  const at = name.indexOf('-c');
-  return at < 0 ? 0 : Number(name.slice(at + 2));
-};
-
 /** 0 windowed, 1 steady, 2 imported: a low-discrepancy draw, so that any prefix of the run keeps the mix. */
 const cohortOf = (index: number, cohorts: Cohorts): number => {
   const draw = (index * 0.618_033_988_749_895) % 1;
@@ -249,19 +266,19 @@ const arrivalsOf = (count: number, cohorts: Cohorts, importMs: number): Arrivals
   return { at, order, windowed: cohort.map((k) => (k === 0 ? 1 : 0)) };
 };
 
-/** What each enrollment went through, by index (typed arrays: a million enrollments fit). */
+/** What each enrollment went through, by the index of its contact (typed arrays: a million enrollments fit). */
 class Ledger {
   readonly count: number;
   /** Per stage: the due instant it was parked for, when it started, how many times. */
   readonly dueAt: Float64Array[];
   readonly startedAt: Float64Array[];
   readonly starts: Uint8Array[];
-  /** Per action of `ACTIONS`: how many times it was carried out. */
+  /** Per action of `ACTIONS`: how many times it was carried out (the contact written with its lead status). */
   readonly applied: Uint8Array[];
-  /** The generation of the execution noted on the enrollment (-1: none yet). */
-  readonly generation: Int8Array;
-  /** 0 active, 1 completed, 2 ended otherwise. */
+  /** 0 active, 1 completed, 2 ended otherwise (the `Enrollment Ended` events the functions put on the bus). */
   readonly status: Uint8Array;
+  /** The contacts' ids, to their index. */
+  readonly indexOfRecord = new Map<string, number>();
 
   constructor(count: number) {
     this.count = count;
@@ -269,117 +286,203 @@ class Ledger {
     this.startedAt = Array.from({ length: STAGES }, () => new Float64Array(count).fill(Number.NaN));
     this.starts = Array.from({ length: STAGES }, () => new Uint8Array(count));
     this.applied = Array.from({ length: ACTIONS.length }, () => new Uint8Array(count));
-    this.generation = new Int8Array(count).fill(-1);
     this.status = new Uint8Array(count);
   }
 
-  parked(name: string, dueAt: string): void {
-    this.dueAt[stageOfName(name)]![indexOfEnrollment(name)] = Date.parse(dueAt);
+  #index(recordId: string): number {
+    const index = this.indexOfRecord.get(recordId);
+    if (index === undefined) throw new Error(`no contact ${recordId} in the simulation`);
+    return index;
   }
 
-  started(name: string, at: number): void {
-    const index = indexOfEnrollment(name);
-    const stage = stageOfName(name);
+  /** The stage of an execution: its name is the enrollment's id, then `-c<n>` for its n-th successor. */
+  static stageOf(name: string, enrollmentId: string): number {
+    return name === enrollmentId ? 0 : Number(name.slice(enrollmentId.length + 2));
+  }
+
+  parked(parked: ParkedExecution): void {
+    const { enrollment } = parked.input;
+    this.dueAt[Ledger.stageOf(parked.name, enrollment.enrollmentId)]![this.#index(enrollment.recordId)] =
+      Date.parse(parked.dueAt);
+  }
+
+  started(name: string, state: ExecutionState, at: number): void {
+    const index = this.#index(state.enrollment.recordId);
+    const stage = Ledger.stageOf(name, state.enrollment.enrollmentId);
     this.startedAt[stage]![index] = at;
     this.starts[stage]![index] = Math.min(255, this.starts[stage]![index]! + 1);
   }
 
-  carriedOut(enrollmentId: string, actionId: string): void {
-    const counters = this.applied[ACTIONS.indexOf(actionId as (typeof ACTIONS)[number])]!;
-    const index = indexOfEnrollment(enrollmentId);
+  carriedOut(recordId: string, action: number): void {
+    const counters = this.applied[action]!;
+    const index = this.#index(recordId);
     counters[index] = Math.min(255, counters[index]! + 1);
+  }
+
+  ended(recordId: string, outcome: string): void {
+    this.status[this.#index(recordId)] = outcome === 'completed' ? 1 : 2;
   }
 }
 
+const PARKED_PREFIX = 'PARKED#';
+/** The first partition of the parked executions' due index, which every resumer batch queries. */
+const FIRST_DUE_PARTITION = 'PARKED#DUE#00';
+
 /**
- * The executor's ports over the ledger: the record is there while the enrollment is active, effects are counted
- * (an action carried out twice shows), history is not kept, each action is on its first attempt.
+ * The table as the simulation sees it: each parked execution noted (the ledger's due instants, a shadow that tells
+ * when one is due and how many are parked), each contact written with a lead status counted as an action carried
+ * out, every `forgetFaultEvery`-th conditional delete of a parked execution (the resumer forgetting one it started)
+ * failed once; requests in flight counted, so that the driver knows when the functions wait on the clock only.
  */
-const simulatedExecutorPorts = (
+const observedTable = (
+  table: DocumentTable,
   ledger: Ledger,
-  clock: { readonly now: () => Date },
-  parkAfterMs: number,
-  continueAsNew: ExecutorPorts['continueAsNew'],
-): ExecutorPorts => {
-  const workflows = new Map([
-    ['windowed', nurture(true)],
-    ['plain', nurture(false)],
-  ]);
-  const noEventWaits = async (): Promise<never> => {
-    throw new Error('no event waits in this simulation');
-  };
-  return {
-    now: clock.now,
-    parkLongerThanMs: parkAfterMs,
-    workflow: async (workflowId) => workflows.get(workflowId)!,
-    record: async (_type, recordId) =>
-      ledger.status[Number(recordId.slice(2))] === 0 ? { score: 5 } : undefined,
-    associated: async () => ({}),
-    lists: async () => [],
-    apply: async (_effect, enrollment, key) => {
-      ledger.carriedOut(enrollment.enrollmentId, key.split(':')[1]!);
-      return undefined;
-    },
-    history: async () => undefined,
-    endEnrollment: async (enrollment, outcome) => {
-      ledger.status[indexOfEnrollment(enrollment.enrollmentId)] = outcome === 'completed' ? 1 : 2;
-    },
-    registerEventWait: noEventWaits,
-    succeedEventWait: noEventWaits,
-    countAttempt: async () => 1,
-    attempts: async () => 1,
-    continueAsNew,
-  };
-};
-
-const stateMachineArnOf = (workflowId: string) =>
-  `${ACCOUNT_STATE_MACHINES}${stateMachineName(workflowId, 1)}`;
-
-/** The enrollment of index `index`, as the enrollment repository would answer it. */
-const enrollmentOf = (ledger: Ledger, arrivals: Arrivals, index: number): Enrollment => ({
-  id: `enr_${index}`,
-  workflowId: arrivals.windowed[index] ? 'windowed' : 'plain',
-  revision: 1,
-  objectType: 'contacts',
-  recordId: `c_${index}`,
-  count: 1,
-  status: ledger.status[index] === 0 ? 'active' : ledger.status[index] === 1 ? 'completed' : 'unenrolled',
-  enrolledBecause: 'criteria',
-  enrolledAt: new Date(arrivals.at[index]!).toISOString(),
-});
-
-/**
- * The parked store the control uses: `backing`, mirrored into `shadow` (which tells when something is due and what
- * is left), the ledger noting each due instant; every `forgetFaultEvery`-th forget of a started execution fails.
- */
-const observedStore = (
-  backing: ParkedExecutions,
   shadow: InMemoryParkedExecutions,
-  ledger: Ledger,
   forgetFaultEvery: number,
-): ParkedExecutions & { readonly maxParked: () => number } => {
+  /** A resumer batch begins: its query of the due index's first partition. */
+  onBatch: () => void,
+) => {
+  let inFlight = 0;
   let maxParked = 0;
   let forgets = 0;
-  return {
-    maxParked: () => maxParked,
-    async park(parked) {
-      ledger.parked(parked.name, parked.dueAt);
-      await backing.park(parked);
-      if (backing !== shadow) await shadow.park(parked);
-      maxParked = Math.max(maxParked, shadow.size);
+  const counted =
+    <I, O>(request: (input: I) => O) =>
+    async (input: I): Promise<Awaited<O>> => {
+      inFlight += 1;
+      try {
+        return await request(input);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+  const put = counted((input: Parameters<DocumentTable['put']>[0]) => table.put(input));
+  const remove = counted((input: Parameters<DocumentTable['delete']>[0]) => table.delete(input));
+  const observed: DocumentTable = {
+    get: counted((input) => table.get(input)),
+    update: counted((input) => table.update(input)),
+    query: counted((input) => {
+      if (
+        input.IndexName === TABLE_KEYS.gsi1.name &&
+        input.ExpressionAttributeValues?.[':pk'] === FIRST_DUE_PARTITION
+      )
+        onBatch();
+      return table.query(input);
+    }),
+    batchWrite: counted((input) => table.batchWrite(input)),
+    async put(input) {
+      const output = await put(input);
+      const item = input.Item as Record<string, unknown>;
+      if (item.entity === 'parkedExecution') {
+        const parked = item as unknown as ParkedExecution;
+        ledger.parked(parked);
+        await shadow.park({
+          name: parked.name,
+          stateMachineArn: parked.stateMachineArn,
+          input: parked.input,
+          dueAt: parked.dueAt,
+        });
+        maxParked = Math.max(maxParked, shadow.size);
+      } else if (item.kind === 'record') {
+        const pending = item.pending as { changedProperties?: readonly string[] } | undefined;
+        const status = (item.properties as Record<string, unknown> | undefined)?.leadstatus;
+        const action = LEAD_STATUS_SET_BY.indexOf(status as (typeof LEAD_STATUS_SET_BY)[number]);
+        if (action >= 0 && pending?.changedProperties?.includes('leadstatus'))
+          ledger.carriedOut(item.id as string, action);
+      }
+      return output;
     },
-    async cancel(enrollmentId, name) {
-      if (name !== undefined && forgetFaultEvery > 0 && ++forgets % forgetFaultEvery === 0) {
-        throw Object.assign(new Error('the store failed to forget a parked execution'), {
+    async delete(input) {
+      const pk = String(input.Key?.[TABLE_KEYS.pk]);
+      const parked = pk.startsWith(PARKED_PREFIX);
+      const name = input.ExpressionAttributeValues?.[':name'] as string | undefined;
+      if (parked && name !== undefined && forgetFaultEvery > 0 && ++forgets % forgetFaultEvery === 0) {
+        throw Object.assign(new Error('the table failed to forget a parked execution'), {
           name: 'InternalServerError',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
         });
       }
-      await backing.cancel(enrollmentId, name);
-      if (backing !== shadow) await shadow.cancel(enrollmentId, name);
+      const output = await remove(input);
+      if (parked) await shadow.cancel(pk.slice(PARKED_PREFIX.length), name);
+      return output;
     },
-    due: (at, limit) => backing.due(at, limit),
   };
+  return { observed, inFlight: () => inFlight, maxParked: () => maxParked };
 };
+
+/** The context Lambda gives an invocation: `getRemainingTimeInMillis` on the simulation's clock. */
+const lambdaContext = (functionName: string, requestId: number, remainingMs: () => number): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName,
+  functionVersion: '$LATEST',
+  invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+  memoryLimitInMB: '1024',
+  awsRequestId: `00000000-0000-4000-8000-${requestId.toString(16).padStart(12, '0')}`,
+  logGroupName: `/aws/lambda/${functionName}`,
+  logStreamName: 'simulated',
+  getRemainingTimeInMillis: remainingMs,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** The deployment's functions, loaded once per process with the environment of the first run. */
+interface Functions {
+  readonly environment: string;
+  readonly changePublisher: Handler<unknown, unknown>;
+  readonly enrollment: Handler<unknown, void>;
+  readonly resumer: Handler<unknown, { started: number }>;
+  readonly executor: Handler<TaskRequest, TaskResponse | undefined>;
+  /** The record service of the API's composition (contacts are created through it). */
+  readonly system: WorkflowSystem;
+}
+let loaded: Functions | undefined;
+
+const loadFunctions = async (environment: Record<string, string>): Promise<Functions> => {
+  const key = JSON.stringify(environment);
+  if (loaded) {
+    if (loaded.environment !== key)
+      throw new Error('the functions are loaded once per process: every run must share one environment');
+    return loaded;
+  }
+  Object.assign(process.env, environment);
+  const [changePublisher, enrollment, resumer, executor, { workflowSystemFromEnvironment }] =
+    await Promise.all([
+      import('../../functions/change-publisher/handler.ts'),
+      import('../../functions/enrollment/handler.ts'),
+      import('../../functions/resumer/handler.ts'),
+      import('../../functions/executor/handler.ts'),
+      import('../../functions/commons/workflow-system.aws.ts'),
+    ]);
+  loaded = {
+    environment: key,
+    changePublisher: changePublisher.handler as Handler<unknown, unknown>,
+    enrollment: enrollment.handler as Handler<unknown, void>,
+    resumer: resumer.handler as Handler<unknown, { started: number }>,
+    executor: executor.handler as Handler<TaskRequest, TaskResponse | undefined>,
+    system: workflowSystemFromEnvironment(process.env),
+  };
+  return loaded;
+};
+
+/**
+ * `randomUUID` of `node:crypto` drawing ids in order while a run is on (the functions compose it at load: it is
+ * replaced once, before they load), the real one otherwise.
+ */
+let orderedIds: (() => string) | undefined;
+const orderIds = (() => {
+  let installed = false;
+  return (): void => {
+    if (installed) return;
+    installed = true;
+    const crypto = createRequire(import.meta.url)('node:crypto') as { randomUUID: () => string };
+    const random = crypto.randomUUID;
+    crypto.randomUUID = () => (orderedIds ? orderedIds() : random());
+    syncBuiltinESMExports();
+  };
+})();
 
 interface SimEvent {
   readonly at: number;
@@ -387,19 +490,30 @@ interface SimEvent {
   readonly run: () => Promise<void> | void;
 }
 
-/** One resumer batch, at its instant, in its run. */
+/**
+ * One resumer batch, at its instant, in its run: it begins with its queries of the parked executions' due index,
+ * and was throttled when one of its StartExecution calls was.
+ */
 interface LoggedBatch {
   readonly at: number;
   readonly run: number;
-  readonly batch: ResumedBatch;
+  readonly throttled: boolean;
 }
 
+/** The table's key schema and global secondary indexes (`tableDefinition`'s). */
+const TABLE_SCHEMA = { pk: TABLE_KEYS.pk, sk: TABLE_KEYS.sk, indexes: [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2] };
+
+const STATE_MACHINES = 'arn:aws:states:eu-west-1:123456789012:stateMachine:';
+/** What Powertools' metrics log when an invocation added none (disabled metrics log it all the same). */
+const EMPTY_METRICS_WARNING = 'No application metrics to publish';
+
 /**
- * Runs the scenario to the end (every enrollment completed, or nothing left to happen) and returns its figures and
- * the invariants' violations. Mocks `SFNClient` for its duration.
+ * Runs the scenario to the end (every enrollment completed, or nothing left to happen) through the deployment's
+ * functions and returns its figures and the invariants' violations. Mocks the AWS SDK clients and fakes the clock
+ * for its duration.
  */
 export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<ParkedWaitsResult> => {
-  const { store: givenStore, ...rest } = input;
+  const { table: givenTable, ...rest } = input;
   const scenario: ParkedWaitsResult['scenario'] = {
     cohorts: { windowed: 0.5, steady: 0.3, imported: 0.2 },
     importMs: 10 * MINUTE,
@@ -413,151 +527,308 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     forgetFaultEvery: 0,
     ...rest,
   };
+  // The resumer looks ahead by its schedule's period, a minute: the scenario cannot change it.
+  if (scenario.schedulePeriodMs !== MINUTE || scenario.aheadMs !== MINUTE)
+    throw new Error('the resumer function runs every minute and looks a minute ahead');
   const count = scenario.enrollments;
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
-
-  // The virtual clock and its events (arrivals are kept apart: they are many, and sorted already).
-  let now = SIMULATION_START;
-  const clock = { now: () => new Date(now) };
-  let seq = 0;
-  const events = new MinHeap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
-  const schedule = (at: number, run: SimEvent['run']) => events.push({ at, seq: seq++, run });
-  const arrivals = arrivalsOf(count, scenario.cohorts, scenario.importMs);
-  let nextArrival = 0;
-  const nextArrivalAt = () =>
-    nextArrival < count ? arrivals.at[arrivals.order[nextArrival]!]! : Number.POSITIVE_INFINITY;
-
-  const ledger = new Ledger(count);
-  const shadow = new InMemoryParkedExecutions();
-  const store = observedStore(givenStore ?? shadow, shadow, ledger, scenario.forgetFaultEvery);
-  let control: ReturnType<typeof createExecutionControl> | undefined;
-  const executor = simulatedExecutorPorts(ledger, clock, scenario.parkAfterMs, (state, from) =>
-    control!.continueAsNew(state, from),
+  const environment: Record<string, string> = {
+    ...DEPLOYMENT_ENVIRONMENT,
+    PARK_AFTER_SECONDS: String(scenario.parkAfterMs / SECOND),
+    RESUME_RATE_PER_SECOND: String(scenario.ratePerSecond),
+    // Quiet functions: no EMF lines a Task, errors only.
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // A client this simulation does not mock reaches nothing but a closed local port.
+    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  };
+  const savedEnvironment = Object.fromEntries(
+    Object.keys(environment).map((name) => [name, process.env[name]]),
   );
 
-  // Executions: open from their start until their first Task, which ends them or continues as new (parked).
-  let open = 0;
-  let maxOpen = 0;
-  let accepted = 0;
-  let heldBeyondThreshold = 0;
-  let taskErrors = 0;
-  const firstTask = async (executionArn: string, state: ExecutionState, startedAt: string) => {
-    const request: TaskRequest = {
-      kind: 'action',
-      actionId: state.resumeAt ?? FIRST_ACTION,
-      state,
-      executionId: executionArn,
-      startedAt,
-    };
-    try {
-      const next = await executeTask(request, executor);
-      if (next?.continueAt) {
-        await executeTask({ ...request, actionId: next.continueAt.resumeAt, state: next }, executor);
-      }
-    } catch (error) {
-      if (!(error instanceof WorkflowContinued)) {
-        if (taskErrors === 0) console.error('a Task of the simulation failed:', error);
-        taskErrors += 1;
-      }
-    } finally {
-      open -= 1;
-    }
-  };
-  const stepFunctions = simulateStepFunctions({
-    now: () => now,
-    quota: scenario.quota,
-    onStart: async ({ name, executionArn, input: state }) => {
-      ledger.started(name, now);
-      const runAt = Date.parse(state.runAt);
-      if (runAt - now > scenario.parkAfterMs) heldBeyondThreshold += 1;
-      open += 1;
-      accepted += 1;
-      maxOpen = Math.max(maxOpen, open);
-      const startedAt = new Date(now).toISOString();
-      if (scenario.taskBeforeForgetEvery > 0 && accepted % scenario.taskBeforeForgetEvery === 0) {
-        await firstTask(executionArn, state, startedAt);
-      } else {
-        schedule(Math.max(runAt, now) + scenario.taskLatencyMs, () =>
-          firstTask(executionArn, state, startedAt),
-        );
-      }
-    },
-  });
-  for (const load of scenario.otherLoad) {
-    for (let s = 0; s < load.seconds; s++) {
-      schedule(SIMULATION_START + load.fromMs + s * SECOND + SECOND / 2, () =>
-        stepFunctions.drawOther(load.perSecond),
-      );
-    }
-  }
-
-  control = createExecutionControl({
-    clock,
-    executions: createSfnExecutions({ client: new SFNClient({ region: 'us-east-1' }) }),
-    stateMachines: { arnOf: async (workflowId) => stateMachineArnOf(workflowId) },
-    enrollments: {
-      current: async (workflowId, objectType, recordId) => {
-        const index = Number(recordId.slice(2));
-        const latest = enrollmentOf(ledger, arrivals, index);
-        const generation = ledger.generation[index]!;
-        const executionArn =
-          generation < 0
-            ? undefined
-            : executionArnOf(stateMachineArnOf(workflowId), executionName(latest.id, generation));
-        return {
-          workflowId,
-          objectType,
-          recordId,
-          count: 1,
-          latest,
-          waitingActionIds: [],
-          ...(executionArn ? { executionArn } : {}),
-        };
-      },
-      setExecution: async (ref, executionArn) => {
-        const name = executionArn.slice(executionArn.lastIndexOf(':') + 1);
-        ledger.generation[indexOfEnrollment(ref.enrollmentId)] = stageOfName(name);
-      },
-    },
-    executor: () => executor,
-    parking: { executions: store, afterMs: scenario.parkAfterMs },
-    eventWaits: { find: async () => undefined, forget: async () => undefined },
-  });
-
-  /** Moves the clock to `to`, running every arrival (an enrollment's start) and event due by then, in order. */
-  const advance = async (to: number) => {
-    for (;;) {
-      const event = events.peek();
-      const eventAt = event?.at ?? Number.POSITIVE_INFINITY;
-      const arrivalAt = nextArrivalAt();
-      if (Math.min(eventAt, arrivalAt) > to) break;
-      now = Math.max(now, Math.min(eventAt, arrivalAt));
-      if (arrivalAt <= eventAt) {
-        const enrollment = enrollmentOf(ledger, arrivals, arrivals.order[nextArrival++]!);
-        const workflow = await executor.workflow(enrollment.workflowId, 1);
-        await control.ports.startExecution?.(enrollment, {
-          ...workflow,
-          id: enrollment.workflowId,
-          revision: 1,
-        });
-      } else {
-        events.pop();
-        await event!.run();
-      }
-    }
-    now = Math.max(now, to);
-  };
-
-  // The resumer: one run each period (skipped when nothing is due by the look-ahead), paced by the real loop.
+  // The resumer's batches, told by the table's queries and the Step Functions counters.
   const batches: LoggedBatch[] = [];
   let runs = 0;
-  let failedRuns = 0;
-  let overlappingRuns = 0;
-  const period = scenario.schedulePeriodMs;
-  const tickAtOrAfter = (at: number) =>
-    SIMULATION_START + Math.ceil((at - SIMULATION_START) / period) * period;
+  let inRun = false;
+  let stepFunctions: ReturnType<typeof simulateStepFunctions> | undefined;
+  const batchLog = (() => {
+    let current: { at: number; run: number; throttledBefore: number } | undefined;
+    const close = () => {
+      if (!current) return;
+      const throttled = stepFunctions!.counters.throttled > current.throttledBefore;
+      batches.push({ at: current.at, run: current.run, throttled });
+      current = undefined;
+    };
+    return {
+      begin: () => {
+        if (!inRun) return;
+        close();
+        current = { at: Date.now(), run: runs, throttledBefore: stepFunctions!.counters.throttled };
+      },
+      close,
+    };
+  })();
+
+  let idCount = 0;
+  orderIds();
+  orderedIds = () => `00000000-0000-4000-8000-${(++idCount).toString(16).padStart(12, '0')}`;
+  const ledger = new Ledger(count);
+  const shadow = new InMemoryParkedExecutions();
+  const table = observedTable(
+    givenTable ?? new InMemoryTable({ ...TABLE_SCHEMA, tableName: environment.TABLE_NAME! }),
+    ledger,
+    shadow,
+    scenario.forgetFaultEvery,
+    () => batchLog.begin(),
+  );
+  const documents = routeDocumentClient(table.observed);
+  const rawDynamoDB = mockClient(DynamoDBClient);
+  rawDynamoDB
+    .onAnyCommand()
+    .rejects(new Error('the functions send DynamoDB commands through the document client'));
+
+  // The bus: `Record Changed` delivered to the enrollment function (the rule), `Enrollment Ended` read.
+  const deliveries: PutEventsRequestEntry[] = [];
+  let eventIds = 0;
+  const bus = mockClient(EventBridgeClient);
+  bus.send.callsFake(async (command) => {
+    if (!(command instanceof PutEventsCommand)) throw new Error('the simulated bus takes PutEvents only');
+    const entries = command.input.Entries ?? [];
+    for (const entry of entries) {
+      if (entry.DetailType === 'Record Changed') deliveries.push(entry);
+      else if (entry.DetailType === 'Enrollment Ended') {
+        const detail = JSON.parse(entry.Detail!) as { recordId: string; outcome: string };
+        ledger.ended(detail.recordId, detail.outcome);
+      }
+    }
+    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `event-${++eventIds}` })) } as never;
+  });
+
+  // The metrics' warning of an invocation that added none (every one but the executor's), dropped.
+  const stderrWrite = process.stderr.write;
+  process.stderr.write = ((chunk: unknown, ...rest: never[]) =>
+    String(chunk).startsWith(EMPTY_METRICS_WARNING)
+      ? true
+      : stderrWrite.call(process.stderr, chunk as string, ...rest)) as typeof process.stderr.write;
+
+  const setupAt = SIMULATION_START - HOUR;
+  const clock = FakeTimers.withGlobal(globalThis).install({
+    now: setupAt,
+    toFake: ['Date', 'setTimeout', 'clearTimeout'],
+    // A timer set before the clock was faked (dynalite's, middy's) is cleared as the real one it is.
+    shouldClearNativeTimers: true,
+  });
   try {
+    // Events: arrivals are kept apart (they are many, and sorted already).
+    let seq = 0;
+    const events = new MinHeap<SimEvent>((a, b) => a.at < b.at || (a.at === b.at && a.seq < b.seq));
+    const schedule = (at: number, run: SimEvent['run']) => events.push({ at, seq: seq++, run });
+    const arrivals = arrivalsOf(count, scenario.cohorts, scenario.importMs);
+    let nextArrival = 0;
+    const nextArrivalAt = () =>
+      nextArrival < count ? arrivals.at[arrivals.order[nextArrival]!]! : Number.POSITIVE_INFINITY;
+    let requests = 0;
+    const context = (name: string, remainingMs: () => number = () => 15 * MINUTE) =>
+      lambdaContext(name, ++requests, remainingMs);
+
+    // Executions: open from their start until their first Task, which ends them or continues as new (parked).
+    let open = 0;
+    let maxOpen = 0;
+    let accepted = 0;
+    let heldBeyondThreshold = 0;
+    let taskErrors = 0;
+    const report = (what: string, error: unknown) => {
+      if (taskErrors === 0) console.error(`${what} of the simulation failed:`, error);
+      taskErrors += 1;
+    };
+    let functions: Functions | undefined;
+    const forgetCalls = () => {
+      stepFunctions?.forgetCalls();
+      documents.resetHistory();
+      bus.resetHistory();
+    };
+    /** The change publisher (the stream wakes it), then each `Record Changed` to the enrollment function. */
+    const publishChanges = async () => {
+      await functions!.changePublisher({}, context('crm-change-publisher'));
+      while (deliveries.length > 0) {
+        const entry = deliveries.shift()!;
+        await functions!.enrollment(
+          {
+            version: '0',
+            id: `delivery-${++requests}`,
+            'detail-type': entry.DetailType,
+            source: entry.Source,
+            account: '123456789012',
+            time: new Date().toISOString(),
+            region: 'eu-west-1',
+            resources: [],
+            detail: JSON.parse(entry.Detail!),
+          },
+          context('crm-enrollment'),
+        );
+      }
+      // The mocks keep every call for inspection: forgotten here, between invocations, or the heap fills up.
+      if (!inRun) forgetCalls();
+    };
+    const firstTask = async (executionArn: string, state: ExecutionState, startedAt: string) => {
+      const request: TaskRequest = {
+        kind: 'action',
+        actionId: state.resumeAt ?? FIRST_ACTION,
+        state,
+        executionId: executionArn,
+        startedAt,
+      };
+      try {
+        const next = await functions!.executor(request, context('crm-executor'));
+        if (next?.continueAt) {
+          await functions!.executor(
+            { ...request, actionId: next.continueAt.resumeAt, state: next },
+            context('crm-executor'),
+          );
+        }
+      } catch (error) {
+        if ((error as Error).name !== ERRORS.continued) report('a Task', error);
+      } finally {
+        open -= 1;
+      }
+      try {
+        await publishChanges();
+      } catch (error) {
+        report('a change publication', error);
+      }
+    };
+    stepFunctions = simulateStepFunctions({
+      now: () => Date.now(),
+      quota: scenario.quota,
+      stateMachineArnPrefix: STATE_MACHINES,
+      onStart: async ({ name, executionArn, input: state }) => {
+        const now = Date.now();
+        ledger.started(name, state, now);
+        const runAt = Date.parse(state.runAt);
+        if (runAt - now > scenario.parkAfterMs) heldBeyondThreshold += 1;
+        open += 1;
+        accepted += 1;
+        maxOpen = Math.max(maxOpen, open);
+        const startedAt = new Date(now).toISOString();
+        if (scenario.taskBeforeForgetEvery > 0 && accepted % scenario.taskBeforeForgetEvery === 0) {
+          await firstTask(executionArn, state, startedAt);
+        } else {
+          schedule(Math.max(runAt, now) + scenario.taskLatencyMs, () =>
+            firstTask(executionArn, state, startedAt),
+          );
+        }
+      },
+    });
+    for (const load of scenario.otherLoad) {
+      for (let s = 0; s < load.seconds; s++) {
+        schedule(SIMULATION_START + load.fromMs + s * SECOND + SECOND / 2, () =>
+          stepFunctions!.drawOther(load.perSecond),
+        );
+      }
+    }
+
+    // The deployment: its functions loaded, the two workflows created and activated (their state machines created).
+    functions = await loadFunctions(environment);
+    const { system } = functions;
+    const workflowOf = new Map<boolean, string>();
+    for (const windowed of [true, false]) {
+      const workflow = await system.services.workflows.create(nurture(windowed));
+      await system.activation.activate(workflow.id, { enrollExisting: false });
+      workflowOf.set(windowed, workflow.id);
+    }
+    await publishChanges();
+
+    /** A contact created (the API's record service), its `Record Changed` enrolling it (parked). */
+    const arrive = async (index: number) => {
+      const record = await system.services.records.create('contacts', {
+        lifecyclestage: arrivals.windowed[index] ? STAGE_OF.windowed : STAGE_OF.plain,
+        leadstatus: 'new',
+      });
+      ledger.indexOfRecord.set(record.id, index);
+      try {
+        await publishChanges();
+      } catch (error) {
+        report('an enrollment', error);
+      }
+    };
+    const moveTo = (at: number) => {
+      if (at > Date.now()) clock.tick(at - Date.now());
+    };
+    /** Runs every arrival and event due by the clock's instant, in order. */
+    const runDue = async () => {
+      for (;;) {
+        const event = events.peek();
+        const eventAt = event?.at ?? Number.POSITIVE_INFINITY;
+        const arrivalAt = nextArrivalAt();
+        if (Math.min(eventAt, arrivalAt) > Date.now()) return;
+        if (arrivalAt <= eventAt) await arrive(arrivals.order[nextArrival++]!);
+        else {
+          events.pop();
+          await event!.run();
+        }
+      }
+    };
+    /** Moves the clock to `to`, running every arrival and event due by then at its instant. */
+    const advance = async (to: number) => {
+      for (;;) {
+        const at = Math.min(events.peek()?.at ?? Number.POSITIVE_INFINITY, nextArrivalAt());
+        if (at > to) break;
+        moveTo(at);
+        await runDue();
+      }
+      moveTo(to);
+    };
+    /** Until nothing but the clock can move the functions on: no table request in flight. */
+    const settle = async () => {
+      do await new Promise<void>((resolve) => setImmediate(resolve));
+      while (table.inFlight() > 0);
+    };
+    /**
+     * One invocation of the resumer function, its sleeps on the simulation's clock: while it waits on a timer, the
+     * events due before that timer run at their instants. Whether it succeeded.
+     */
+    const invokeResumer = async (deadline: number): Promise<boolean> => {
+      let outcome: boolean | undefined;
+      functions!
+        .resumer(
+          {},
+          context('crm-resumer', () => deadline - Date.now()),
+        )
+        .then(
+          () => {
+            outcome = true;
+          },
+          () => {
+            outcome = false;
+          },
+        );
+      for (;;) {
+        await settle();
+        if (outcome !== undefined) return outcome;
+        if (clock.countTimers() === 0) throw new Error('the resumer waits on something the clock cannot end');
+        const eventAt = Math.min(events.peek()?.at ?? Number.POSITIVE_INFINITY, nextArrivalAt());
+        let driven = false;
+        const driver =
+          eventAt === Number.POSITIVE_INFINITY
+            ? undefined
+            : setTimeout(
+                () => {
+                  driven = true;
+                },
+                Math.max(0, eventAt - Date.now()),
+              );
+        clock.next();
+        if (driven) await runDue();
+        else if (driver !== undefined) clearTimeout(driver);
+      }
+    };
+
+    let failedRuns = 0;
+    let overlappingRuns = 0;
+    const period = scenario.schedulePeriodMs;
+    const tickAtOrAfter = (at: number) =>
+      SIMULATION_START + Math.ceil((at - SIMULATION_START) / period) * period;
     for (;;) {
       const next = Math.min(
         events.peek()?.at ?? Number.POSITIVE_INFINITY,
@@ -565,74 +836,72 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
         shadow.earliestDueMs() - scenario.aheadMs,
       );
       if (next === Number.POSITIVE_INFINITY) break;
-      const tick = Math.max(tickAtOrAfter(now + 1), tickAtOrAfter(next));
+      const tick = Math.max(tickAtOrAfter(Date.now() + 1), tickAtOrAfter(next));
       await advance(tick);
-      if (shadow.earliestDueMs() - scenario.aheadMs > now) continue;
+      if (shadow.earliestDueMs() - scenario.aheadMs > Date.now()) continue;
       runs += 1;
-      const run = runs;
-      const deadline = now + scenario.lambdaTimeoutMs;
-      try {
-        await resumeParkedPaced({
-          resumeParked: async (limit) => {
-            const batch = await control.resumeParked(limit, scenario.aheadMs);
-            batches.push({ at: now, run, batch });
-            return batch;
-          },
-          ratePerSecond: scenario.ratePerSecond,
-          clock,
-          sleep: (ms) => advance(now + ms),
-          timeLeftMs: () => deadline - now,
-          safetyMs: RESUME_SAFETY_MS,
-        });
-      } catch {
-        failedRuns += 1;
-      }
-      if (now > tick + period) overlappingRuns += 1;
-      stepFunctions.forgetCalls();
+      inRun = true;
+      if (!(await invokeResumer(tick + scenario.lambdaTimeoutMs))) failedRuns += 1;
+      inRun = false;
+      batchLog.close();
+      if (Date.now() > tick + period) overlappingRuns += 1;
+      forgetCalls();
     }
-  } finally {
-    stepFunctions.restore();
-  }
-  const left = givenStore ? await givenStore.due('9999-12-31T00:00:00.000Z', 1_000) : [];
+    const left = await createDynamoDBParkedExecutions(DynamoDBDocumentClient.from(new DynamoDBClient({})), {
+      tableName: environment.TABLE_NAME!,
+    }).due('9999-12-31T00:00:00.000Z', 1_000);
 
-  const { counters } = stepFunctions;
-  const figures = figuresOf(ledger, arrivals, scenario, batches, counters.callsPerSecond);
-  return {
-    scenario,
-    simulatedMs: now - SIMULATION_START,
-    wallMs: performance.now() - wallStart,
-    cpuMs: (({ user, system }) => (user + system) / 1_000)(process.cpuUsage(cpuStart)),
-    executionsStarted: accepted,
-    startCalls: counters.calls,
-    throttledCalls: counters.throttled,
-    duplicateCalls: counters.duplicates,
-    otherCalls: counters.other,
-    maxOpen,
-    openBound:
-      scenario.ratePerSecond * (Math.floor((scenario.aheadMs + scenario.taskLatencyMs) / SECOND) + 1),
-    maxParked: store.maxParked(),
-    runs,
-    failedRuns,
-    ...figures.figures,
-    latenessBound:
-      period *
-      (1 +
-        failedRuns +
-        Math.ceil(
-          (Math.ceil(figures.figures.peakBacklog / scenario.ratePerSecond) +
-            figures.figures.throttledBatches +
-            1) /
-            Math.floor((scenario.lambdaTimeoutMs - RESUME_SAFETY_MS) / SECOND),
-        )),
-    violations: {
-      ...figures.violations,
-      heldBeyondThreshold,
-      leftParked: Math.max(shadow.size, left.length),
-      leftOpen: open,
-      taskErrors,
-      overlappingRuns,
-    },
-  };
+    const { counters } = stepFunctions;
+    const figures = figuresOf(ledger, arrivals, scenario, batches, counters.callsPerSecond);
+    return {
+      scenario,
+      simulatedMs: Date.now() - SIMULATION_START,
+      wallMs: performance.now() - wallStart,
+      cpuMs: (({ user, system: kernel }) => (user + kernel) / 1_000)(process.cpuUsage(cpuStart)),
+      executionsStarted: accepted,
+      startCalls: counters.calls,
+      throttledCalls: counters.throttled,
+      duplicateCalls: counters.duplicates,
+      otherCalls: counters.other,
+      maxOpen,
+      openBound:
+        scenario.ratePerSecond * (Math.floor((scenario.aheadMs + scenario.taskLatencyMs) / SECOND) + 1),
+      maxParked: table.maxParked(),
+      runs,
+      failedRuns,
+      ...figures.figures,
+      latenessBound:
+        period *
+        (1 +
+          failedRuns +
+          Math.ceil(
+            (Math.ceil(figures.figures.peakBacklog / scenario.ratePerSecond) +
+              figures.figures.throttledBatches +
+              1) /
+              Math.floor((scenario.lambdaTimeoutMs - RESUME_SAFETY_MS) / SECOND),
+          )),
+      violations: {
+        ...figures.violations,
+        heldBeyondThreshold,
+        leftParked: Math.max(shadow.size, left.length),
+        leftOpen: open,
+        taskErrors,
+        overlappingRuns,
+      },
+    };
+  } finally {
+    process.stderr.write = stderrWrite;
+    clock.uninstall();
+    stepFunctions?.restore();
+    documents.restore();
+    rawDynamoDB.restore();
+    bus.restore();
+    orderedIds = undefined;
+    for (const [name, value] of Object.entries(savedEnvironment)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
 };
 
 /** The figures and invariants read from the ledger, the resumer's batches and the calls per second. */
@@ -710,7 +979,7 @@ const figuresOf = (
   }
   // A throttled batch is tried again a second later in the same run, or that run is out of time and the next goes on.
   for (const [i, entry] of batches.entries()) {
-    if (!entry.batch.throttled) continue;
+    if (!entry.throttled) continue;
     const after = batches[i + 1];
     const retried =
       after !== undefined &&
@@ -722,7 +991,7 @@ const figuresOf = (
       maxCallsPerSecond,
       peakBacklog,
       batches: batches.length,
-      throttledBatches: batches.filter((entry) => entry.batch.throttled).length,
+      throttledBatches: batches.filter((entry) => entry.throttled).length,
       lateness: spreadOf(lateness),
       windowedLateness: spreadOf(windowedLateness),
     },

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDynamoDBParkedExecutions } from '../../shared/adapters/dynamodb/parked-executions.dynamodb.ts';
+import { toDocumentClient } from '../../shared/adapters/dynamodb/index.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../shared/runtime/local-dynamodb.ts';
+import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
+import { forwardedTo } from '../helpers/in-memory-table.ts';
 import { parkedWaitsScenario } from './parked-waits.bench.ts';
 import { expectParkedWaitsInvariants } from './parked-waits-invariants.ts';
 import { type ParkedWaitsScenario, simulateParkedWaits } from './parked-waits-simulation.ts';
 
 let db: LocalDynamoDB;
 beforeAll(async () => {
-  db = await startLocalDynamoDB();
+  db = await startLocalDynamoDB({ tableName: DEPLOYMENT_ENVIRONMENT.TABLE_NAME });
 });
 afterAll(async () => {
   await db.close();
@@ -31,12 +33,12 @@ const scenario: ParkedWaitsScenario = {
   forgetFaultEvery: 0,
 };
 
-describe('parked waits on AWS, simulated, with the parked executions in DynamoDB (dynalite)', () => {
-  it('300 enrollments through the table store keep the invariants, and go exactly as with the store in memory', async () => {
+describe('parked waits on AWS, simulated through the functions, with their table in dynalite', () => {
+  it('300 enrollments keep the invariants, and go exactly as with the table in memory (the fake checked on dynalite)', async () => {
     // Act
     const table = await simulateParkedWaits({
       ...scenario,
-      store: createDynamoDBParkedExecutions(db.client, { tableName: db.tableName }),
+      table: forwardedTo(toDocumentClient(db.client)),
     });
     const memory = await simulateParkedWaits(scenario);
 

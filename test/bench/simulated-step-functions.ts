@@ -1,4 +1,6 @@
 import {
+  CreateStateMachineCommand,
+  type CreateStateMachineCommandInput,
   ExecutionAlreadyExists,
   SFNClient,
   SFNServiceException,
@@ -47,7 +49,7 @@ export interface SimulatedStepFunctions {
 }
 
 /**
- * StartExecution of Step Functions behind `aws-sdk-client-mock` on every `SFNClient`, on the caller's clock: a name
+ * StartExecution (and CreateStateMachine, with `stateMachineArnPrefix`) of Step Functions behind `aws-sdk-client-mock` on every `SFNClient`, on the caller's clock: a name
  * used once is refused (ExecutionAlreadyExists), and each call draws a token from `quota`'s bucket, refilled
  * continuously; an empty bucket answers ThrottlingException. `onStart` runs for each accepted start before the call
  * answers (it may run the execution's first Task at once).
@@ -56,6 +58,8 @@ export const simulateStepFunctions = (options: {
   readonly now: () => number;
   readonly quota: StartQuota;
   readonly onStart: (start: AcceptedStart) => Promise<void>;
+  /** The ARNs CreateStateMachine answers: this, then the machine's name (absent: no CreateStateMachine). */
+  readonly stateMachineArnPrefix?: string;
 }): SimulatedStepFunctions => {
   const { now, quota } = options;
   const sfn = mockClient(SFNClient);
@@ -74,7 +78,12 @@ export const simulateStepFunctions = (options: {
     other: 0,
   };
 
-  sfn.on(StartExecutionCommand).callsFake(async (command: StartExecutionCommandInput) => {
+  const { stateMachineArnPrefix } = options;
+  const createStateMachine = (command: CreateStateMachineCommandInput) => {
+    if (stateMachineArnPrefix === undefined) throw new Error('no CreateStateMachine in this simulation');
+    return { stateMachineArn: `${stateMachineArnPrefix}${command.name}`, creationDate: new Date(now()) };
+  };
+  const startExecution = async (command: StartExecutionCommandInput) => {
     const second = Math.floor(now() / 1_000);
     counters.callsPerSecond.set(second, (counters.callsPerSecond.get(second) ?? 0) + 1);
     counters.calls += 1;
@@ -101,6 +110,13 @@ export const simulateStepFunctions = (options: {
     const executionArn = executionArnOf(command.stateMachineArn!, name);
     await options.onStart({ name, executionArn, input: JSON.parse(command.input!) as ExecutionState });
     return { executionArn, startDate: new Date(now()) };
+  };
+  // The stub's `send` dispatching on the command's class (matching each call against per-command fakes would cost
+  // more than the simulation).
+  sfn.send.callsFake(async (command) => {
+    if (command instanceof StartExecutionCommand) return (await startExecution(command.input)) as never;
+    if (command instanceof CreateStateMachineCommand) return createStateMachine(command.input) as never;
+    throw new Error(`the simulated Step Functions does not take ${command.constructor.name}`);
   });
 
   return {
