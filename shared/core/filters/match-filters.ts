@@ -6,6 +6,12 @@ import type { FilterOptions, PropertyTypes } from './filter-options.ts';
 // Keyed by the criteria array itself: callers that keep their workflow objects compile each criteria once,
 // and a dropped workflow takes its compiled form with it. Criteria are treated as immutable once seen.
 const cache = new WeakMap<FilterGroups, CompiledCriteria>();
+// matchFilters's hot path: criteria compiled without types are also found on the criteria array itself, under a
+// non-enumerable symbol, as reading a property costs less than a WeakMap lookup (which hashes the array and probes
+// a table far from it in memory). JSON, spreads, Object.keys, structured clones and deep equality do not see the
+// symbol; a frozen (non-extensible) array is found in the cache alone.
+const COMPILED = Symbol('compiledCriteria');
+type WithCompiled = { readonly [COMPILED]?: CompiledCriteria };
 // Criteria compiled with property types, by criteria and then by the types object: the same criteria compile
 // differently under different types. Types are treated as immutable once seen, like criteria.
 const typedCache = new WeakMap<FilterGroups, WeakMap<PropertyTypes, CompiledCriteria>>();
@@ -32,6 +38,7 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
   if (!compiled) {
     compiled = compileFilterGroups(groups);
     cache.set(groups, compiled);
+    if (Object.isExtensible(groups)) Object.defineProperty(groups, COMPILED, { value: compiled });
   }
   return compiled;
 };
@@ -43,8 +50,10 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
  * says, an untyped one as its values suggest. Keep one types object per property catalog: it keys the cache.
  * @example matchFilters([{ filters: [{ property: 'country', operator: 'eq', value: 'FR' }] }], { objectType: 'contacts', properties: { country: 'fr' } }) // true
  */
-export const matchFilters = (groups: FilterGroups, input: FilterInput, options?: FilterOptions): boolean =>
-  compiledCriteria(groups, options).match(input);
+export const matchFilters = (groups: FilterGroups, input: FilterInput, options?: FilterOptions): boolean => {
+  const compiled = options?.types === undefined ? (groups as WithCompiled)[COMPILED] : undefined;
+  return (compiled ?? compiledCriteria(groups, options)).match(input);
+};
 
 /** Every filter's result, value seen and reason, so that a user sees why the criteria matched or not. */
 export const explainFilters = (
