@@ -5,7 +5,49 @@ import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filt
 import { CLOSURE, type FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
-const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost;
+// Cheap filters first; among equally cheap ones, those on the same property side by side, so that the property is
+// read once for all of them (a read by name costs more than the comparison its verdict is remembered by).
+const byCostThenProperty = (a: CompiledFilter, b: CompiledFilter): number =>
+  a.cost - b.cost || compareNames(a.instruction.name, b.instruction.name);
+const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether the instructions `from` (inclusive) to `to` (exclusive) all hold: one group of filters AND-ed. The
+ * common comparison of an own property is the first branch, without a call. Only closures read the context (the
+ * evaluation instant, read once): without one given, it is made when the first closure runs.
+ */
+const allHold = (
+  program: readonly FilterInstruction[],
+  from: number,
+  to: number,
+  input: FilterInput,
+  context: EvaluationContext | undefined,
+): boolean => {
+  const properties = input.properties;
+  let ctx = context;
+  // The own property read last (by its cell's id): its neighbours on the same property compare it without reading
+  // it again. Ids are compared, not names: a number, where names may be equal texts.
+  let property = 0;
+  let value: unknown;
+  for (let f = from; f < to; f += 1) {
+    const instruction = program[f]!;
+    let holds: boolean;
+    const own = instruction.ownProperty;
+    if (own !== 0) {
+      if (own !== property) {
+        property = own;
+        value = properties?.[instruction.name];
+      }
+      holds = verdictOn(instruction, value);
+    } else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+    else {
+      ctx ??= { input, nowMs: undefined };
+      holds = instruction.test(input, ctx);
+    }
+    if (!holds) return false;
+  }
+  return true;
+};
 
 /** Criteria compiled once into closures, evaluated many times. */
 export class CompiledCriteria {
@@ -13,9 +55,13 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** Every group's instructions end to end (cheap ones first within a group), and where each group ends. */
-  readonly #instructions: readonly FilterInstruction[];
-  readonly #groupEnds: readonly number[];
+  /** Every group's instructions end to end (cheap ones first within a group). */
+  readonly #program: readonly FilterInstruction[];
+  /**
+   * Where each group ends in the program; `undefined` for a single group (most criteria), whose program is read
+   * without it.
+   */
+  readonly #groupEnds: readonly number[] | undefined;
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {
     this.groups = groups;
@@ -26,38 +72,30 @@ export class CompiledCriteria {
       ),
     );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
-    this.#instructions = this.#compiled.flatMap((filters) =>
-      filters.toSorted(byCost).map((filter) => filter.instruction),
+    this.#program = this.#compiled.flatMap((filters) =>
+      filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
     );
     let end = 0;
-    this.#groupEnds = this.#compiled.map((filters) => {
-      end += filters.length;
-      return end;
-    });
+    this.#groupEnds =
+      groups.length === 1
+        ? undefined
+        : this.#compiled.map((filters) => {
+            end += filters.length;
+            return end;
+          });
   }
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */
   match(input: FilterInput): boolean {
-    // Only closures read the context (the evaluation instant, read once): made when the first one runs.
-    let ctx: EvaluationContext | undefined;
-    const instructions = this.#instructions;
-    const properties = input.properties;
+    const program = this.#program;
+    const ends = this.#groupEnds;
+    if (ends === undefined) return allHold(program, 0, program.length, input, undefined);
+    // One context for every group, so that the instant is read once.
+    const ctx: EvaluationContext = { input, nowMs: undefined };
     let start = 0;
-    for (const end of this.#groupEnds) {
-      let f = start;
-      while (f < end) {
-        const instruction = instructions[f]!;
-        let holds: boolean;
-        if (instruction.ownValue) holds = verdictOn(instruction, properties?.[instruction.name]);
-        else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
-        else {
-          ctx ??= { input, nowMs: undefined };
-          holds = instruction.test(input, ctx);
-        }
-        if (!holds) break;
-        f += 1;
-      }
-      if (f === end) return true;
+    for (let g = 0; g < ends.length; g += 1) {
+      const end = ends[g]!;
+      if (allHold(program, start, end, input, ctx)) return true;
       start = end;
     }
     return false;
