@@ -240,16 +240,6 @@ const compare = (instruction: FilterInstruction, value: unknown): boolean | unde
 };
 
 /**
- * `value === last`, told apart by type first: each comparison then sees one type (text with text, number with
- * number) and compiles to a plain comparison, where one `===` of values of any type is a call to the generic one.
- */
-const isLastValue = (value: unknown, last: unknown): boolean => {
-  if (typeof value === 'string') return typeof last === 'string' && value === last;
-  if (typeof value === 'number') return typeof last === 'number' && value === last;
-  return value === last;
-};
-
-/**
  * The verdict of a property instruction on one value: presence, the empty-value rule (a positive operator is
  * false on an empty value, a negative one says `includeEmpty`), then the comparison.
  */
@@ -257,7 +247,7 @@ export const verdictOn = (instruction: FilterInstruction, value: unknown): boole
   // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
   // value once (`===`: another value, or NaN, is compared anew). Only set values compared below are remembered,
   // and `lastValue` starts as a value no record holds, so a hit is one of them.
-  if (isLastValue(value, instruction.lastValue)) return instruction.lastVerdict;
+  if (value === instruction.lastValue) return instruction.lastVerdict;
   const empty = value === null || value === undefined || value === '';
   const kind = instruction.kind;
   if (kind === ABSENT) return empty;

@@ -72,7 +72,8 @@ describe('matchFilters', () => {
 
   it('compiles frozen criteria once and matches them as any others', () => {
     // Prepare
-    const frozen = Object.freeze(criteria());
+    // FilterGroups is a mutable array type; the engine never writes to criteria.
+    const frozen = Object.freeze(criteria()) as FilterGroups;
     const before = compilationCount();
 
     // Act
