@@ -2,7 +2,7 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
-import { CLOSURE, type FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
+import { CLOSURE, FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 // Cheap filters first; among equally cheap ones, those on the same property side by side, so that the property is
@@ -11,25 +11,28 @@ const byCostThenProperty = (a: CompiledFilter, b: CompiledFilter): number =>
   a.cost - b.cost || compareNames(a.instruction.name, b.instruction.name);
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Where a group ends in a program: reached with every filter of the group true, the criteria match. */
+const GROUP_END = FilterInstruction.closure(() => true);
+
 /**
- * Whether the instructions `from` (inclusive) to `to` (exclusive) all hold: one group of filters AND-ed. The
- * common comparison of an own property is the first branch, without a call. Only closures read the context (the
- * evaluation instant, read once): without one given, it is made when the first closure runs.
+ * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by `GROUP_END`,
+ * every group end to end in one array. `[]` (no criteria) is the empty program, which never matches.
  */
-const allHold = (
-  program: readonly FilterInstruction[],
-  from: number,
-  to: number,
-  input: FilterInput,
-  context: EvaluationContext | undefined,
-): boolean => {
+export type CriteriaProgram = readonly FilterInstruction[];
+
+/**
+ * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over one
+ * array, with no call for the common comparison of an own property; a failed filter skips to its group's end.
+ */
+export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
   const properties = input.properties;
-  let ctx = context;
+  // Only closures read the context (the evaluation instant, read once): made when the first one runs.
+  let ctx: EvaluationContext | undefined;
   // The own property read last (by its cell's id): its neighbours on the same property compare it without reading
   // it again. Ids are compared, not names: a number, where names may be equal texts.
   let property = 0;
   let value: unknown;
-  for (let f = from; f < to; f += 1) {
+  for (let f = 0; f < program.length; f += 1) {
     const instruction = program[f]!;
     let holds: boolean;
     const own = instruction.ownProperty;
@@ -40,13 +43,17 @@ const allHold = (
       }
       holds = verdictOn(instruction, value);
     } else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+    else if (instruction === GROUP_END) return true;
     else {
       ctx ??= { input, nowMs: undefined };
       holds = instruction.test(input, ctx);
     }
-    if (!holds) return false;
+    if (!holds) {
+      // The group fails: on to its end (every group has one), and past it to the next group, if any.
+      while (program[f] !== GROUP_END) f += 1;
+    }
   }
-  return true;
+  return false;
 };
 
 /** Criteria compiled once into closures, evaluated many times. */
@@ -55,13 +62,8 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** Every group's instructions end to end (cheap ones first within a group). */
-  readonly #program: readonly FilterInstruction[];
-  /**
-   * Where each group ends in the program; `undefined` for a single group (most criteria), whose program is read
-   * without it.
-   */
-  readonly #groupEnds: readonly number[] | undefined;
+  /** The criteria as `runProgram` evaluates them. */
+  readonly program: CriteriaProgram;
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {
     this.groups = groups;
@@ -72,33 +74,15 @@ export class CompiledCriteria {
       ),
     );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
-    this.#program = this.#compiled.flatMap((filters) =>
-      filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
-    );
-    let end = 0;
-    this.#groupEnds =
-      groups.length === 1
-        ? undefined
-        : this.#compiled.map((filters) => {
-            end += filters.length;
-            return end;
-          });
+    this.program = this.#compiled.flatMap((filters) => [
+      ...filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
+      GROUP_END,
+    ]);
   }
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */
   match(input: FilterInput): boolean {
-    const program = this.#program;
-    const ends = this.#groupEnds;
-    if (ends === undefined) return allHold(program, 0, program.length, input, undefined);
-    // One context for every group, so that the instant is read once.
-    const ctx: EvaluationContext = { input, nowMs: undefined };
-    let start = 0;
-    for (let g = 0; g < ends.length; g += 1) {
-      const end = ends[g]!;
-      if (allHold(program, start, end, input, ctx)) return true;
-      start = end;
-    }
-    return false;
+    return runProgram(this.program, input);
   }
 
   /** Every filter evaluated (no short-circuit), so that a user sees why the criteria matched or not. */

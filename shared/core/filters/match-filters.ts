@@ -1,4 +1,9 @@
-import { type CompiledCriteria, compileFilterGroups } from './compile-filter-groups.ts';
+import {
+  type CompiledCriteria,
+  type CriteriaProgram,
+  compileFilterGroups,
+  runProgram,
+} from './compile-filter-groups.ts';
 import type { FilterGroups } from './filter.schema.ts';
 import type { CriteriaExplanation, FilterInput } from './filter-input.ts';
 import type { FilterOptions, PropertyTypes } from './filter-options.ts';
@@ -11,7 +16,7 @@ const cache = new WeakMap<FilterGroups, CompiledCriteria>();
 // a table far from it in memory). JSON, spreads, Object.keys, structured clones and deep equality do not see the
 // symbol; a frozen (non-extensible) array is found in the cache alone.
 const COMPILED = Symbol('compiledCriteria');
-type WithCompiled = { readonly [COMPILED]?: CompiledCriteria };
+type WithCompiled = { readonly [COMPILED]?: CriteriaProgram };
 // Criteria compiled with property types, by criteria and then by the types object: the same criteria compile
 // differently under different types. Types are treated as immutable once seen, like criteria.
 const typedCache = new WeakMap<FilterGroups, WeakMap<PropertyTypes, CompiledCriteria>>();
@@ -38,7 +43,7 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
   if (!compiled) {
     compiled = compileFilterGroups(groups);
     cache.set(groups, compiled);
-    if (Object.isExtensible(groups)) Object.defineProperty(groups, COMPILED, { value: compiled });
+    if (Object.isExtensible(groups)) Object.defineProperty(groups, COMPILED, { value: compiled.program });
   }
   return compiled;
 };
@@ -51,8 +56,8 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
  * @example matchFilters([{ filters: [{ property: 'country', operator: 'eq', value: 'FR' }] }], { objectType: 'contacts', properties: { country: 'fr' } }) // true
  */
 export const matchFilters = (groups: FilterGroups, input: FilterInput, options?: FilterOptions): boolean => {
-  const compiled = options?.types === undefined ? (groups as WithCompiled)[COMPILED] : undefined;
-  return (compiled ?? compiledCriteria(groups, options)).match(input);
+  const program = options?.types === undefined ? (groups as WithCompiled)[COMPILED] : undefined;
+  return program !== undefined ? runProgram(program, input) : compiledCriteria(groups, options).match(input);
 };
 
 /** Every filter's result, value seen and reason, so that a user sees why the criteria matched or not. */
