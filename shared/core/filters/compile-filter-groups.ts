@@ -75,7 +75,7 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** The criteria as `runProgram` evaluates them. */
+  /** The criteria as `runProgram` evaluates them (its order within groups adapts as it runs). */
   readonly program: CriteriaProgram;
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {

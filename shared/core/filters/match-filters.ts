@@ -11,12 +11,13 @@ import type { FilterOptions, PropertyTypes } from './filter-options.ts';
 // Keyed by the criteria array itself: callers that keep their workflow objects compile each criteria once,
 // and a dropped workflow takes its compiled form with it. Criteria are treated as immutable once seen.
 const cache = new WeakMap<FilterGroups, CompiledCriteria>();
-// matchFilters's hot path: criteria compiled without types are also found on the criteria array itself, under a
-// non-enumerable symbol, as reading a property costs less than a WeakMap lookup (which hashes the array and probes
-// a table far from it in memory). JSON, spreads, Object.keys, structured clones and deep equality do not see the
-// symbol; a frozen (non-extensible) array is found in the cache alone.
-const COMPILED = Symbol('compiledCriteria');
-type WithCompiled = { readonly [COMPILED]?: CriteriaProgram };
+// matchFilters's hot path: the program of criteria compiled without types is also found on the criteria array
+// itself, under a non-enumerable symbol, as reading a property costs less than a WeakMap lookup (which hashes the
+// array and probes a table far from it in memory) and the program is then one object away. JSON, spreads,
+// Object.keys, structured clones and deep equality do not see the symbol; a frozen (non-extensible) array is found
+// in the cache alone.
+const PROGRAM = Symbol('criteriaProgram');
+type WithProgram = { readonly [PROGRAM]?: CriteriaProgram };
 // Criteria compiled with property types, by criteria and then by the types object: the same criteria compile
 // differently under different types. Types are treated as immutable once seen, like criteria.
 const typedCache = new WeakMap<FilterGroups, WeakMap<PropertyTypes, CompiledCriteria>>();
@@ -43,7 +44,7 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
   if (!compiled) {
     compiled = compileFilterGroups(groups);
     cache.set(groups, compiled);
-    if (Object.isExtensible(groups)) Object.defineProperty(groups, COMPILED, { value: compiled.program });
+    if (Object.isExtensible(groups)) Object.defineProperty(groups, PROGRAM, { value: compiled.program });
   }
   return compiled;
 };
@@ -56,7 +57,7 @@ export const compiledCriteria = (groups: FilterGroups, options?: FilterOptions):
  * @example matchFilters([{ filters: [{ property: 'country', operator: 'eq', value: 'FR' }] }], { objectType: 'contacts', properties: { country: 'fr' } }) // true
  */
 export const matchFilters = (groups: FilterGroups, input: FilterInput, options?: FilterOptions): boolean => {
-  const program = options?.types === undefined ? (groups as WithCompiled)[COMPILED] : undefined;
+  const program = options?.types === undefined ? (groups as WithProgram)[PROGRAM] : undefined;
   return program !== undefined ? runProgram(program, input) : compiledCriteria(groups, options).match(input);
 };
 

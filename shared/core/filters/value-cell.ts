@@ -2,6 +2,10 @@ import { parseInstant } from '../time/date-value.ts';
 import { lowerCase } from './lower-case.ts';
 
 let cellCount = 0;
+const nextCellId = (): number => {
+  cellCount += 1;
+  return cellCount;
+};
 
 /**
  * The normalised forms of the last text a property path held: its lowercase and its instant. One record is
@@ -11,7 +15,7 @@ let cellCount = 0;
  */
 export class ValueCell {
   /** A number no other cell has: filters on the same property path hold the same one. */
-  readonly id = (cellCount += 1);
+  readonly id = nextCellId();
   #text: string | undefined;
   #lower = '';
   #instantText: string | undefined;
