@@ -16,15 +16,13 @@ const GROUP_END = FilterInstruction.closure(() => true);
 
 /**
  * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by `GROUP_END`,
- * every group end to end in one array. `[]` (no criteria) is the empty program, which never matches. The order
- * within a group changes as the program runs (a failed filter moves first); the groups and their ends stay.
+ * every group end to end in one array. `[]` (no criteria) is the empty program, which never matches.
  */
-export type CriteriaProgram = FilterInstruction[];
+export type CriteriaProgram = readonly FilterInstruction[];
 
 /**
  * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over one
- * array, with no call for the common comparison of an own property; a failed filter moves to the front of its
- * group, and the loop skips to the group's end.
+ * array, with no call for the common comparison of an own property; a failed filter skips to its group's end.
  */
 export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
   const properties = input.properties;
@@ -34,7 +32,6 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
   // it again. Ids are compared, not names: a number, where names may be equal texts.
   let property = 0;
   let value: unknown;
-  let start = 0;
   for (let f = 0; f < program.length; f += 1) {
     const instruction = program[f]!;
     let holds: boolean;
@@ -52,18 +49,8 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
       holds = instruction.test(input, ctx);
     }
     if (!holds) {
-      // The filter that fails is tried first in its group next time: a filter that rules out one record often
-      // rules out the next (a stage most records are not at, a rare country), and the group then fails on its
-      // first filter rather than after the filters that pass. AND is order-free and filters have no side effects,
-      // so the order changes no result; the others keep their order (a filter that ran before a time filter still
-      // does), and a group that keeps failing on its first filter is not written to.
-      if (f !== start) {
-        program.copyWithin(start + 1, start, f);
-        program[start] = instruction;
-      }
       // The group fails: on to its end (every group has one), and past it to the next group, if any.
       while (program[f] !== GROUP_END) f += 1;
-      start = f + 1;
     }
   }
   return false;

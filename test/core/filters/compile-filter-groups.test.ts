@@ -109,38 +109,6 @@ describe('matchFilters', () => {
     expect(results).toEqual([true, false, true, false]);
   });
 
-  it('gives the same answers whichever filter failed on the records before', () => {
-    // Prepare: each record fails another filter, which is then tried first for the next one.
-    const groups: FilterGroups = [
-      {
-        filters: [
-          { property: 'city', operator: 'eq', value: 'Paris' },
-          { property: 'country', operator: 'eq', value: 'FR' },
-          { property: 'score', operator: 'gte', value: 10 },
-        ],
-      },
-      { filters: [{ property: 'score', operator: 'gte', value: 90 }] },
-    ];
-    const records = [
-      { city: 'Paris', country: 'FR', score: 5 },
-      { city: 'Lyon', country: 'FR', score: 50 },
-      { city: 'Paris', country: 'DE', score: 50 },
-      { city: 'Paris', country: 'FR', score: 50 },
-      { city: 'Lyon', country: 'DE', score: 95 },
-      { city: 'Paris', country: 'FR', score: 5 },
-    ];
-
-    // Act
-    const results = [...records, ...records].map((properties) => matchFilters(groups, contact(properties)));
-
-    // Assess
-    const expected = [false, false, false, true, true, false];
-    expect(results).toEqual([...expected, ...expected]);
-    expect(records.map((properties) => explainFilters(groups, contact(properties)).matched)).toEqual(
-      expected,
-    );
-  });
-
   it('compiles equal but distinct criteria objects separately', () => {
     // Prepare
     const before = compilationCount();
