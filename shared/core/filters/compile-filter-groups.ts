@@ -2,10 +2,59 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
-import { CLOSURE, type FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
+import { CLOSURE, FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
-const byCost = (a: CompiledFilter, b: CompiledFilter): number => a.cost - b.cost;
+// Cheap filters first; among equally cheap ones, those on the same property side by side, so that the property is
+// read once for all of them (a read by name costs more than the comparison its verdict is remembered by).
+const byCostThenProperty = (a: CompiledFilter, b: CompiledFilter): number =>
+  a.cost - b.cost || compareNames(a.instruction.name, b.instruction.name);
+const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Where a group ends in a program: reached with every filter of the group true, the criteria match. */
+const GROUP_END = FilterInstruction.closure(() => true);
+
+/**
+ * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by `GROUP_END`,
+ * every group end to end in one array. `[]` (no criteria) is the empty program, which never matches.
+ */
+export type CriteriaProgram = readonly FilterInstruction[];
+
+/**
+ * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over one
+ * array, with no call for the common comparison of an own property; a failed filter skips to its group's end.
+ */
+export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
+  const properties = input.properties;
+  // Only closures read the context (the evaluation instant, read once): made when the first one runs.
+  let ctx: EvaluationContext | undefined;
+  // The own property read last (by its cell's id): its neighbours on the same property compare it without reading
+  // it again. Ids are compared, not names: a number, where names may be equal texts.
+  let property = 0;
+  let value: unknown;
+  for (let f = 0; f < program.length; f += 1) {
+    const instruction = program[f]!;
+    let holds: boolean;
+    const own = instruction.ownProperty;
+    if (own !== 0) {
+      if (own !== property) {
+        property = own;
+        value = properties?.[instruction.name];
+      }
+      holds = verdictOn(instruction, value);
+    } else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+    else if (instruction === GROUP_END) return true;
+    else {
+      ctx ??= { input, nowMs: undefined };
+      holds = instruction.test(input, ctx);
+    }
+    if (!holds) {
+      // The group fails: on to its end (every group has one), and past it to the next group, if any.
+      while (program[f] !== GROUP_END) f += 1;
+    }
+  }
+  return false;
+};
 
 /** Criteria compiled once into closures, evaluated many times. */
 export class CompiledCriteria {
@@ -13,9 +62,8 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** Every group's instructions end to end (cheap ones first within a group), and where each group ends. */
-  readonly #instructions: readonly FilterInstruction[];
-  readonly #groupEnds: readonly number[];
+  /** The criteria as `runProgram` evaluates them (its order within groups adapts as it runs). */
+  readonly program: CriteriaProgram;
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {
     this.groups = groups;
@@ -26,41 +74,15 @@ export class CompiledCriteria {
       ),
     );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
-    this.#instructions = this.#compiled.flatMap((filters) =>
-      filters.toSorted(byCost).map((filter) => filter.instruction),
-    );
-    let end = 0;
-    this.#groupEnds = this.#compiled.map((filters) => {
-      end += filters.length;
-      return end;
-    });
+    this.program = this.#compiled.flatMap((filters) => [
+      ...filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
+      GROUP_END,
+    ]);
   }
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */
   match(input: FilterInput): boolean {
-    // Only closures read the context (the evaluation instant, read once): made when the first one runs.
-    let ctx: EvaluationContext | undefined;
-    const instructions = this.#instructions;
-    const properties = input.properties;
-    let start = 0;
-    for (const end of this.#groupEnds) {
-      let f = start;
-      while (f < end) {
-        const instruction = instructions[f]!;
-        let holds: boolean;
-        if (instruction.ownValue) holds = verdictOn(instruction, properties?.[instruction.name]);
-        else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
-        else {
-          ctx ??= { input, nowMs: undefined };
-          holds = instruction.test(input, ctx);
-        }
-        if (!holds) break;
-        f += 1;
-      }
-      if (f === end) return true;
-      start = end;
-    }
-    return false;
+    return runProgram(this.program, input);
   }
 
   /** Every filter evaluated (no short-circuit), so that a user sees why the criteria matched or not. */

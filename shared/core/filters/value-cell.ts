@@ -1,6 +1,12 @@
 import { parseInstant } from '../time/date-value.ts';
 import { lowerCase } from './lower-case.ts';
 
+let cellCount = 0;
+const nextCellId = (): number => {
+  cellCount += 1;
+  return cellCount;
+};
+
 /**
  * The normalised forms of the last text a property path held: its lowercase and its instant. One record is
  * evaluated against many filters of many workflows, and they all read the same few values: the first filter
@@ -8,6 +14,8 @@ import { lowerCase } from './lower-case.ts';
  * with `===`), so it is never stale: another record's value, or a value changed in place, is normalised anew.
  */
 export class ValueCell {
+  /** A number no other cell has: filters on the same property path hold the same one. */
+  readonly id = nextCellId();
   #text: string | undefined;
   #lower = '';
   #instantText: string | undefined;

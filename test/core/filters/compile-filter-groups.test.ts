@@ -55,6 +55,60 @@ describe('matchFilters', () => {
     expect(compiledCriteria(reused)).toBe(compiledCriteria(reused));
   });
 
+  it('leaves no trace a caller sees on the criteria it compiled', () => {
+    // Prepare
+    const reused = criteria();
+    const copy = structuredClone(reused);
+
+    // Act
+    matchFilters(reused, contact({ country: 'FR' }));
+
+    // Assess: the compiled form is carried by a non-enumerable symbol only.
+    expect(JSON.stringify(reused)).toBe(JSON.stringify(copy));
+    expect(Object.keys(reused)).toEqual(['0']);
+    expect([...reused]).toEqual(copy);
+    expect(reused).toStrictEqual(copy);
+  });
+
+  it('compiles frozen criteria once and matches them as any others', () => {
+    // Prepare
+    // FilterGroups is a mutable array type; the engine never writes to criteria.
+    const frozen = Object.freeze(criteria()) as FilterGroups;
+    const before = compilationCount();
+
+    // Act
+    const results = ['FR', 'DE', 'fr'].map((country) => matchFilters(frozen, contact({ country })));
+
+    // Assess
+    expect(results).toEqual([true, false, true]);
+    expect(compilationCount() - before).toBe(1);
+  });
+
+  it('reads a property once for the filters on it and again for another group', () => {
+    // Prepare: filters on one property sit side by side, and each group reads the record anew.
+    const groups: FilterGroups = [
+      {
+        filters: [
+          { property: 'score', operator: 'gte', value: 10 },
+          { property: 'city', operator: 'eq', value: 'Paris' },
+          { property: 'score', operator: 'lt', value: 50 },
+        ],
+      },
+      { filters: [{ property: 'score', operator: 'gte', value: 90 }] },
+    ];
+
+    // Act
+    const results = [
+      { score: 20, city: 'Paris' },
+      { score: 60, city: 'Paris' },
+      { score: 95, city: 'Lyon' },
+      { score: 5, city: 'Paris' },
+    ].map((properties) => matchFilters(groups, contact(properties)));
+
+    // Assess
+    expect(results).toEqual([true, false, true, false]);
+  });
+
   it('compiles equal but distinct criteria objects separately', () => {
     // Prepare
     const before = compilationCount();
