@@ -47,6 +47,7 @@ import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { InMemoryParkedExecutions } from '../helpers/in-memory-parked-executions.ts';
 import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
 import { MinHeap } from '../helpers/min-heap.ts';
+import { answerSends } from '../helpers/stub-answers.ts';
 import { type StartQuota, simulateStepFunctions } from './simulated-step-functions.ts';
 
 const SECOND = 1_000;
@@ -540,6 +541,10 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     // Quiet functions: no EMF lines a Task, errors only.
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // No tracing (observability, not behaviour): Powertools' tracer off, and the X-Ray SDK in manual mode, so that
+    // its context (an async hook on every promise) is not kept.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_XRAY_MANUAL_MODE: 'true',
     // A client this simulation does not mock reaches nothing but a closed local port.
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   };
@@ -592,7 +597,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
   const deliveries: PutEventsRequestEntry[] = [];
   let eventIds = 0;
   const bus = mockClient(EventBridgeClient);
-  bus.send.callsFake(async (command) => {
+  answerSends(bus, async (command) => {
     if (!(command instanceof PutEventsCommand)) throw new Error('the simulated bus takes PutEvents only');
     const entries = command.input.Entries ?? [];
     for (const entry of entries) {
@@ -602,7 +607,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
         ledger.ended(detail.recordId, detail.outcome);
       }
     }
-    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `event-${++eventIds}` })) } as never;
+    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `event-${++eventIds}` })) };
   });
 
   // The metrics' warning of an invocation that added none (every one but the executor's), dropped.
