@@ -6,13 +6,16 @@
  * (`functions/resumer/handler.ts`) invoked on its schedule (every minute, its Lambda timeout the remaining time), and
  * the executor function (`functions/executor/handler.ts`) invoked for each Task, which continues as new (parks a
  * successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
- * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`).
+ * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`), tracing off: Powertools' documented
+ * `POWERTOOLS_TRACE_ENABLED=false`, and the X-Ray SDK in manual mode (`AWS_XRAY_MANUAL_MODE`), whose context would
+ * otherwise hook every promise; traces are observability, not behaviour, so no outcome depends on them.
  *
  * Every AWS SDK client is mocked with `aws-sdk-client-mock`: `DynamoDBDocumentClient` answers from a table in
  * memory (`test/helpers/in-memory-table.ts`, checked against dynalite by `parked-waits.dynamodb.test.ts`) or from a
  * given one; `SFNClient` is Step Functions simulated (`simulated-step-functions.ts`: CreateStateMachine, and
  * StartExecution with its token bucket); `EventBridgeClient` takes PutEvents and delivers each `Record Changed` to
- * the enrollment function, as the rule does; a raw `DynamoDBClient` send fails, and any other client would reach
+ * the enrollment function, as the rule does (the mocks record their calls without call stacks,
+ * `test/helpers/stub-answers.ts`); a raw `DynamoDBClient` send fails, and any other client would reach
  * only 127.0.0.1 (`AWS_ENDPOINT_URL`). `@sinonjs/fake-timers` fakes `Date`, `setTimeout` and `clearTimeout`, so the
  * handlers' `new Date()` and the resumer's sleeps follow the simulation's clock; the ids the functions draw
  * (`randomUUID`) come in order, so that a run repeats exactly.

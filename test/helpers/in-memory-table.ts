@@ -256,6 +256,9 @@ const RETURN_VALUES = new Set(['NONE', 'ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPD
  * update, key condition, filter and projection expressions (`dynamodb-expressions.ts`), conditional failures as
  * `ConditionalCheckFailedException`, and DynamoDB's refusals of what it refuses (unused names or values, changing a
  * key, a consistent read on an index). Any other command or expression form throws. Items are copied in and out.
+ * Every item is kept, as DynamoDB keeps it; to hold millions, a partition of one item is that item alone, a larger
+ * one (and each index partition) a sorted list of the items themselves, ordered by their keys (no key strings of
+ * its own).
  * Not modelled: capacity and throttling, the 1 MB page limit of a query, item sizes.
  */
 export class InMemoryTable implements DocumentTable {
