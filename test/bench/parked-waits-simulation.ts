@@ -6,13 +6,16 @@
  * (`functions/resumer/handler.ts`) invoked on its schedule (every minute, its Lambda timeout the remaining time), and
  * the executor function (`functions/executor/handler.ts`) invoked for each Task, which continues as new (parks a
  * successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
- * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`).
+ * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`), tracing off: Powertools' documented
+ * `POWERTOOLS_TRACE_ENABLED=false`, and the X-Ray SDK in manual mode (`AWS_XRAY_MANUAL_MODE`), whose context would
+ * otherwise hook every promise; traces are observability, not behaviour, so no outcome depends on them.
  *
  * Every AWS SDK client is mocked with `aws-sdk-client-mock`: `DynamoDBDocumentClient` answers from a table in
  * memory (`test/helpers/in-memory-table.ts`, checked against dynalite by `parked-waits.dynamodb.test.ts`) or from a
  * given one; `SFNClient` is Step Functions simulated (`simulated-step-functions.ts`: CreateStateMachine, and
  * StartExecution with its token bucket); `EventBridgeClient` takes PutEvents and delivers each `Record Changed` to
- * the enrollment function, as the rule does; a raw `DynamoDBClient` send fails, and any other client would reach
+ * the enrollment function, as the rule does (the mocks record their calls without call stacks,
+ * `test/helpers/stub-answers.ts`); a raw `DynamoDBClient` send fails, and any other client would reach
  * only 127.0.0.1 (`AWS_ENDPOINT_URL`). `@sinonjs/fake-timers` fakes `Date`, `setTimeout` and `clearTimeout`, so the
  * handlers' `new Date()` and the resumer's sleeps follow the simulation's clock; the ids the functions draw
  * (`randomUUID`) come in order, so that a run repeats exactly.
@@ -47,6 +50,7 @@ import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { InMemoryParkedExecutions } from '../helpers/in-memory-parked-executions.ts';
 import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
 import { MinHeap } from '../helpers/min-heap.ts';
+import { answerSends } from '../helpers/stub-answers.ts';
 import { type StartQuota, simulateStepFunctions } from './simulated-step-functions.ts';
 
 const SECOND = 1_000;
@@ -540,6 +544,10 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     // Quiet functions: no EMF lines a Task, errors only.
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
+    // No tracing (observability, not behaviour): Powertools' tracer off, and the X-Ray SDK in manual mode, so that
+    // its context (an async hook on every promise) is not kept.
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    AWS_XRAY_MANUAL_MODE: 'true',
     // A client this simulation does not mock reaches nothing but a closed local port.
     AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   };
@@ -592,7 +600,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
   const deliveries: PutEventsRequestEntry[] = [];
   let eventIds = 0;
   const bus = mockClient(EventBridgeClient);
-  bus.send.callsFake(async (command) => {
+  answerSends(bus, async (command) => {
     if (!(command instanceof PutEventsCommand)) throw new Error('the simulated bus takes PutEvents only');
     const entries = command.input.Entries ?? [];
     for (const entry of entries) {
@@ -602,7 +610,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
         ledger.ended(detail.recordId, detail.outcome);
       }
     }
-    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `event-${++eventIds}` })) } as never;
+    return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: `event-${++eventIds}` })) };
   });
 
   // The metrics' warning of an invocation that added none (every one but the executor's), dropped.

@@ -10,6 +10,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { executionArnOf } from '../../shared/core/executions/executions.ts';
+import { answerSends } from '../helpers/stub-answers.ts';
 
 /** A StartExecution token bucket: its size, and tokens added a second. */
 export interface StartQuota {
@@ -113,10 +114,12 @@ export const simulateStepFunctions = (options: {
   };
   // The stub's `send` dispatching on the command's class (matching each call against per-command fakes would cost
   // more than the simulation).
-  sfn.send.callsFake(async (command) => {
-    if (command instanceof StartExecutionCommand) return (await startExecution(command.input)) as never;
-    if (command instanceof CreateStateMachineCommand) return createStateMachine(command.input) as never;
-    throw new Error(`the simulated Step Functions does not take ${command.constructor.name}`);
+  answerSends(sfn, async (command) => {
+    if (command instanceof StartExecutionCommand) return startExecution(command.input);
+    if (command instanceof CreateStateMachineCommand) return createStateMachine(command.input);
+    throw new Error(
+      `the simulated Step Functions does not take ${(command.constructor as { name: string }).name}`,
+    );
   });
 
   return {

@@ -24,7 +24,20 @@ type Token =
   | { readonly kind: 'value'; readonly text: string }
   | { readonly kind: 'symbol'; readonly text: string };
 
-const tokenize = (expression: string): Token[] => {
+/** Tokens by expression text: the adapters send the same few expressions millions of times. */
+const tokenized = new Map<string, readonly Token[]>();
+const TOKENIZED_LIMIT = 10_000;
+
+const tokenize = (expression: string): readonly Token[] => {
+  const known = tokenized.get(expression);
+  if (known) return known;
+  const tokens = tokenizeOnce(expression);
+  if (tokenized.size >= TOKENIZED_LIMIT) tokenized.clear();
+  tokenized.set(expression, tokens);
+  return tokens;
+};
+
+const tokenizeOnce = (expression: string): Token[] => {
   const tokens: Token[] = [];
   const pattern = /\s*(?:(<>|<=|>=|[=<>(),.+\-[\]])|([#:]?[A-Za-z0-9_]+))/y;
   let at = 0;
@@ -516,9 +529,15 @@ const removeAt = (item: Item, path: Path): void => {
   delete (target as Item)[path[path.length - 1]!];
 };
 
-/** Applies `actions` to `item` (changed in place); every operand is read on the item as it was before. */
-export const applyUpdate = (item: Item, actions: readonly UpdateAction[]): void => {
-  const before = structuredClone(item);
+/**
+ * Applies `actions` to `item` (changed in place); every operand is read on the item as it was before: `before`, a
+ * copy of it the caller keeps unchanged (a copy is made when absent).
+ */
+export const applyUpdate = (
+  item: Item,
+  actions: readonly UpdateAction[],
+  before: Item = structuredClone(item),
+): void => {
   for (const action of actions) {
     if (action.kind === 'set') {
       setAt(item, action.path, structuredClone(operandValue(action.value, before)));

@@ -20,7 +20,8 @@ import {
   parseProjection,
   parseUpdate,
 } from './dynamodb-expressions.ts';
-import { compareKeys, SortedKeys } from './sorted-keys.ts';
+import { compareKeys, type Probe, SortedList } from './sorted-keys.ts';
+import { answerSends } from './stub-answers.ts';
 
 /** A key schema: the partition and sort key attributes (both strings, as in the system's single table). */
 export interface KeySchema {
@@ -34,10 +35,74 @@ export interface InMemoryTableSchema extends KeySchema {
   readonly indexes: readonly (KeySchema & { readonly name: string })[];
 }
 
-/** One partition: its items by sort key, and the sort keys in order. */
-class Partition {
-  readonly items = new Map<string, Item>();
-  readonly order = new SortedKeys();
+/**
+ * One partition: its only item, or its items in order (a partition of one item, most of a single table's, costs no
+ * structure of its own).
+ */
+type Partition = Item | SortedList<Item>;
+
+/** The item of `partition` at the target of `probe`, if any. */
+const findIn = (partition: Partition | undefined, probe: Probe<Item>): Item | undefined =>
+  partition === undefined
+    ? undefined
+    : partition instanceof SortedList
+      ? partition.find(probe)
+      : probe(partition) === 0
+        ? partition
+        : undefined;
+
+/** Puts `item` in the partition `pk` of `partitions` (ordered by `order`), in place of its equal; the one replaced. */
+const addTo = (
+  partitions: Map<string, Partition>,
+  pk: string,
+  item: Item,
+  order: (a: Item, b: Item) => number,
+): Item | undefined => {
+  const partition = partitions.get(pk);
+  if (partition === undefined) {
+    partitions.set(pk, item);
+    return undefined;
+  }
+  if (partition instanceof SortedList) return partition.add(item);
+  if (order(partition, item) === 0) {
+    partitions.set(pk, item);
+    return partition;
+  }
+  const list = new SortedList(order);
+  list.add(partition);
+  list.add(item);
+  partitions.set(pk, list);
+  return undefined;
+};
+
+/** Removes the item at the target of `probe` from the partition `pk` of `partitions`; the one removed. */
+const deleteFrom = (partitions: Map<string, Partition>, pk: string, probe: Probe<Item>): Item | undefined => {
+  const partition = partitions.get(pk);
+  if (partition === undefined) return undefined;
+  if (!(partition instanceof SortedList)) {
+    if (probe(partition) !== 0) return undefined;
+    partitions.delete(pk);
+    return partition;
+  }
+  const old = partition.delete(probe);
+  if (partition.size === 0) partitions.delete(pk);
+  else if (partition.size === 1) partitions.set(pk, partition.walk(undefined, true, true).next().value!);
+  return old;
+};
+
+/** The items of `partition` in order from the target of `from` (see `SortedList.walk`). */
+function* walkOf(
+  partition: Partition,
+  from: Probe<Item> | undefined,
+  inclusive: boolean,
+  forward: boolean,
+): Generator<Item> {
+  if (partition instanceof SortedList) {
+    yield* partition.walk(from, inclusive, forward);
+    return;
+  }
+  const order = from === undefined ? 0 : from(partition) * (forward ? 1 : -1);
+  if (order > 0 || (order === 0 && (from === undefined || inclusive))) yield partition;
 }
 
 const invalid = (message: string): Error => dynamoError('ValidationException', message);
@@ -191,19 +256,37 @@ const RETURN_VALUES = new Set(['NONE', 'ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPD
  * update, key condition, filter and projection expressions (`dynamodb-expressions.ts`), conditional failures as
  * `ConditionalCheckFailedException`, and DynamoDB's refusals of what it refuses (unused names or values, changing a
  * key, a consistent read on an index). Any other command or expression form throws. Items are copied in and out.
+ * Every item is kept, as DynamoDB keeps it; to hold millions, a partition of one item is that item alone, a larger
+ * one (and each index partition) a sorted list of the items themselves, ordered by their keys (no key strings of
+ * its own).
  * Not modelled: capacity and throttling, the 1 MB page limit of a query, item sizes.
  */
 export class InMemoryTable implements DocumentTable {
   readonly #schema: InMemoryTableSchema;
   readonly #partitions = new Map<string, Partition>();
   readonly #indexes = new Map<string, Map<string, Partition>>();
+  /** Items in a partition: by sort key. */
+  readonly #order: (a: Item, b: Item) => number;
+  /** Entries in an index's partition: by the index's sort key, then the table's key (unique within the index). */
+  readonly #indexOrders = new Map<string, (a: Item, b: Item) => number>();
   /** Requests taken, by command. */
   readonly requests = new Map<string, number>();
   #items = 0;
 
   constructor(schema: InMemoryTableSchema) {
     this.#schema = schema;
-    for (const index of schema.indexes) this.#indexes.set(index.name, new Map());
+    const { pk, sk } = schema;
+    this.#order = (a, b) => compareKeys(a[sk] as string, b[sk] as string);
+    for (const index of schema.indexes) {
+      this.#indexes.set(index.name, new Map());
+      this.#indexOrders.set(
+        index.name,
+        (a, b) =>
+          compareKeys(a[index.sk] as string, b[index.sk] as string) ||
+          compareKeys(a[pk] as string, b[pk] as string) ||
+          compareKeys(a[sk] as string, b[sk] as string),
+      );
+    }
   }
 
   /** Items in the table. */
@@ -223,79 +306,57 @@ export class InMemoryTable implements DocumentTable {
     const { pk, sk } = keyOf(key, this.#schema, 'Key');
     const extra = Object.keys(key).filter((name) => name !== this.#schema.pk && name !== this.#schema.sk);
     if (extra.length > 0) throw invalid('The provided key element does not match the schema');
-    return this.#partitions.get(pk)?.items.get(sk);
+    return this.#at(pk, sk);
   }
 
-  /** Index entries are ordered by the index's sort key, then the table's key (unique within the index). */
-  static #indexKey(indexSk: string, pk: string, sk: string): string {
-    return `${indexSk}\u0000${pk}\u0000${sk}`;
+  /** The item at `pk`/`sk`, if any. */
+  #at(pk: string, sk: string): Item | undefined {
+    return findIn(this.#partitions.get(pk), this.#sortKeyProbe(this.#schema.sk, sk));
   }
 
-  #unindex(item: Item): void {
-    for (const index of this.#schema.indexes) {
+  /** Where an item stands against the sort key `value` of the attribute `attribute`. */
+  #sortKeyProbe(attribute: string, value: string): Probe<Item> {
+    return (item) => compareKeys(item[attribute] as string, value);
+  }
+
+  /** The indexes `item` is in (both of their key attributes present), its index keys checked. */
+  #indexesOf(item: Item): InMemoryTableSchema['indexes'] {
+    return this.#schema.indexes.filter((index) => {
       const indexPk = item[index.pk];
       const indexSk = item[index.sk];
-      if (typeof indexPk !== 'string' || typeof indexSk !== 'string') continue;
-      const partition = this.#indexes.get(index.name)!.get(indexPk)!;
-      const key = InMemoryTable.#indexKey(
-        indexSk,
-        item[this.#schema.pk] as string,
-        item[this.#schema.sk] as string,
-      );
-      partition.items.delete(key);
-      partition.order.delete(key);
-      if (partition.items.size === 0) this.#indexes.get(index.name)!.delete(indexPk);
-    }
-  }
-
-  #index(item: Item): void {
-    for (const index of this.#schema.indexes) {
-      const indexPk = item[index.pk];
-      const indexSk = item[index.sk];
-      if (indexPk === undefined || indexSk === undefined) continue;
+      if (indexPk === undefined || indexSk === undefined) return false;
       if (typeof indexPk !== 'string' || typeof indexSk !== 'string' || indexPk === '' || indexSk === '')
         throw invalid(
           `One or more parameter values were invalid: the index key ${index.name} must be strings`,
         );
-      const partitions = this.#indexes.get(index.name)!;
-      let partition = partitions.get(indexPk);
-      if (!partition) {
-        partition = new Partition();
-        partitions.set(indexPk, partition);
-      }
-      const key = InMemoryTable.#indexKey(
-        indexSk,
-        item[this.#schema.pk] as string,
-        item[this.#schema.sk] as string,
-      );
-      partition.items.set(key, item);
-      partition.order.add(key);
-    }
+      return true;
+    });
   }
 
-  /** Replaces (or removes, with undefined) the item at `pk`/`sk`. */
+  /** Replaces (or removes, with undefined) the item at `pk`/`sk`, and its entries in the indexes. */
   #write(pk: string, sk: string, item: Item | undefined): void {
-    let partition = this.#partitions.get(pk);
-    const old = partition?.items.get(sk);
-    if (old) this.#unindex(old);
-    if (item === undefined) {
-      if (!old) return;
-      partition!.items.delete(sk);
-      partition!.order.delete(sk);
-      if (partition!.items.size === 0) this.#partitions.delete(pk);
-      this.#items -= 1;
-      return;
+    const indexes = item === undefined ? [] : this.#indexesOf(item);
+    const old =
+      item === undefined
+        ? deleteFrom(this.#partitions, pk, this.#sortKeyProbe(this.#schema.sk, sk))
+        : addTo(this.#partitions, pk, item, this.#order);
+    if (old) {
+      for (const index of this.#indexesOf(old)) {
+        const order = this.#indexOrders.get(index.name)!;
+        deleteFrom(this.#indexes.get(index.name)!, old[index.pk] as string, (entry) => order(entry, old));
+      }
     }
-    this.#index(item);
-    if (!partition) {
-      partition = new Partition();
-      this.#partitions.set(pk, partition);
+    if (item) {
+      for (const index of indexes)
+        addTo(
+          this.#indexes.get(index.name)!,
+          item[index.pk] as string,
+          item,
+          this.#indexOrders.get(index.name)!,
+        );
     }
-    if (!old) {
-      partition.order.add(sk);
-      this.#items += 1;
-    }
-    partition.items.set(sk, item);
+    if (!old && item) this.#items += 1;
+    else if (old && !item) this.#items -= 1;
   }
 
   static #check(condition: Condition | undefined, item: Item | undefined): void {
@@ -335,7 +396,7 @@ export class InMemoryTable implements DocumentTable {
     const condition = conditionOf(input.ConditionExpression, context);
     context.checkAllUsed();
     const returned = InMemoryTable.#returnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
-    const old = this.#partitions.get(pk)?.items.get(sk);
+    const old = this.#at(pk, sk);
     InMemoryTable.#check(condition, old);
     this.#write(pk, sk, item);
     return returned === 'ALL_OLD' && old ? { Attributes: copyOf(old) } : {};
@@ -374,7 +435,8 @@ export class InMemoryTable implements DocumentTable {
         throw invalid(`Cannot update attribute ${action.path[0]}. This attribute is part of the key`);
     }
     const item = old ? copyOf(old) : { [this.#schema.pk]: pk, [this.#schema.sk]: sk };
-    applyUpdate(item, actions);
+    // The stored item is never changed in place: the operands are read on it.
+    applyUpdate(item, actions, old ?? { [this.#schema.pk]: pk, [this.#schema.sk]: sk });
     this.#write(pk, sk, marshalled(item, 'Item') as Item);
     const changed = new Set(actions.map((action) => action.path[0]!));
     const pick = (from: Item | undefined) =>
@@ -427,32 +489,35 @@ export class InMemoryTable implements DocumentTable {
 
     const partition = index ? this.#indexes.get(index.name)!.get(range.pk) : this.#partitions.get(range.pk);
     const forward = input.ScanIndexForward !== false;
-    const sortKeyOf = (key: string) => (index ? key.slice(0, key.indexOf('\u0000')) : key);
     const start = input.ExclusiveStartKey as Item | undefined;
-    let from: string | undefined;
+    let from: Probe<Item> | undefined;
     let inclusive = true;
     if (start) {
       const base = keyOf(start, this.#schema, 'ExclusiveStartKey');
-      from = index ? InMemoryTable.#indexKey(String(start[index.sk]), base.pk, base.sk) : base.sk;
+      const startItem: Item = { [this.#schema.pk]: base.pk, [this.#schema.sk]: base.sk };
+      if (index) {
+        startItem[index.sk] = String(start[index.sk]);
+        const order = this.#indexOrders.get(index.name)!;
+        from = (entry) => order(entry, startItem);
+      } else from = (entry) => this.#order(entry, startItem);
       inclusive = false;
     } else if (forward && range.from !== undefined) {
-      from = range.from;
+      from = this.#sortKeyProbe(keySchema.sk, range.from);
     } else if (!forward && range.to !== undefined) {
-      from = index ? `${range.to}\u0001` : range.to;
+      from = this.#sortKeyProbe(keySchema.sk, range.to);
     }
     const items: Item[] = [];
     let scanned = 0;
-    let lastKey: string | undefined;
+    let last: Item | undefined;
     if (partition) {
-      for (const key of partition.order.walk(from, inclusive, forward)) {
-        const sortKey = sortKeyOf(key);
+      for (const item of walkOf(partition, from, inclusive, forward)) {
+        const sortKey = item[keySchema.sk] as string;
         if (!range.test(sortKey)) {
           if (pastRange(range, sortKey, forward)) break;
           continue;
         }
         scanned += 1;
-        lastKey = key;
-        const item = partition.items.get(key)!;
+        last = item;
         if (!filter || holds(filter, item)) items.push(item);
         // As DynamoDB: a page that reached its limit has a last evaluated key, even when nothing follows.
         if (scanned === input.Limit) break;
@@ -463,12 +528,11 @@ export class InMemoryTable implements DocumentTable {
       ScannedCount: scanned,
     };
     if (input.Select !== 'COUNT') output.Items = items.map((item) => copyOf(projected(item, projection)));
-    if (scanned === input.Limit && lastKey !== undefined) {
-      const item = partition!.items.get(lastKey)!;
+    if (scanned === input.Limit && last !== undefined) {
       output.LastEvaluatedKey = {
-        [this.#schema.pk]: item[this.#schema.pk],
-        [this.#schema.sk]: item[this.#schema.sk],
-        ...(index ? { [index.pk]: item[index.pk], [index.sk]: item[index.sk] } : {}),
+        [this.#schema.pk]: last[this.#schema.pk],
+        [this.#schema.sk]: last[this.#schema.sk],
+        ...(index ? { [index.pk]: last[index.pk], [index.sk]: last[index.sk] } : {}),
       };
     }
     return output;
@@ -541,7 +605,7 @@ export const forwardedTo = (client: DynamoDBDocumentClient): DocumentTable => ({
 
 /**
  * Answers every `DynamoDBDocumentClient`'s sends from `table` (aws-sdk-client-mock, its `send` stub dispatching on the
- * command's class: a million requests stay cheap); any other command throws. `restore()` takes the mock off.
+ * command's class, its calls recorded without call stacks: a million requests stay cheap); any other command throws. `restore()` takes the mock off.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the stub takes every command's input and output
 export const routeDocumentClient = (table: DocumentTable): AwsStub<any, any, any> => {
@@ -554,10 +618,11 @@ export const routeDocumentClient = (table: DocumentTable): AwsStub<any, any, any
     [QueryCommand, (input) => table.query(input)],
     [BatchWriteCommand, (input) => table.batchWrite(input)],
   ]);
-  stub.send.callsFake(async (command) => {
+  answerSends(stub, async (command) => {
     const route = routes.get(command.constructor);
-    if (!route) throw new Error(`the simulated table does not take ${command.constructor.name}`);
-    return route(command.input as never) as never;
+    if (!route)
+      throw new Error(`the simulated table does not take ${(command.constructor as { name: string }).name}`);
+    return route(command.input as never);
   });
   return stub;
 };

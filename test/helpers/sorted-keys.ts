@@ -17,78 +17,109 @@ export const compareKeys = (a: string, b: string): number => {
 
 const CHUNK = 512;
 
+/** Where an entry stands against a target: negative before it, 0 at it, positive after it. */
+export type Probe<T> = (entry: T) => number;
+
 /**
- * A sorted set of strings in chunks of at most 2 × 512 (a two-level sorted list): inserts and deletes cost a binary
- * search and a splice of one chunk, so a partition of a million keys stays cheap to change and to read in order.
+ * A sorted list of entries (ordered by `order`, each unique under it) in chunks of at most 2 × 512 (a two-level
+ * sorted list): inserts and deletes cost a binary search and a splice of one chunk, so a partition of a million
+ * entries stays cheap to change and to read in order. Entries are found by a probe (an entry's place against a
+ * target), so that they need no key of their own: a table's items are their own keys.
  */
-export class SortedKeys {
-  readonly #chunks: string[][] = [];
+export class SortedList<T> {
+  readonly #chunks: T[][] = [];
+  readonly #order: (a: T, b: T) => number;
   #size = 0;
+
+  constructor(order: (a: T, b: T) => number) {
+    this.#order = order;
+  }
 
   get size(): number {
     return this.#size;
   }
 
-  /** The chunk that holds, or would hold, `key`. */
-  #chunkOf(key: string): number {
+  /** The chunk that holds, or would hold, the target of `probe`. */
+  #chunkOf(probe: Probe<T>): number {
     const chunks = this.#chunks;
     let low = 0;
     let high = chunks.length - 1;
     while (low < high) {
       const middle = (low + high) >>> 1;
       const chunk = chunks[middle]!;
-      if (compareKeys(chunk[chunk.length - 1]!, key) < 0) low = middle + 1;
+      if (probe(chunk[chunk.length - 1]!) < 0) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
-  /** The first index in `chunk` whose key is not before `key` (`inclusive`) or after it. */
-  static #bound(chunk: readonly string[], key: string, inclusive: boolean): number {
+  /** The first index in `chunk` whose entry is not before the target (`inclusive`) or after it. */
+  static #bound<T>(chunk: readonly T[], probe: Probe<T>, inclusive: boolean): number {
     let low = 0;
     let high = chunk.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const order = compareKeys(chunk[middle]!, key);
+      const order = probe(chunk[middle]!);
       if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
       else high = middle;
     }
     return low;
   }
 
-  add(key: string): void {
-    if (this.#chunks.length === 0) {
-      this.#chunks.push([key]);
-      this.#size = 1;
-      return;
-    }
-    const at = this.#chunkOf(key);
-    const chunk = this.#chunks[at]!;
-    const index = SortedKeys.#bound(chunk, key, true);
-    if (chunk[index] === key) return;
-    chunk.splice(index, 0, key);
-    this.#size += 1;
-    if (chunk.length > 2 * CHUNK) this.#chunks.splice(at + 1, 0, chunk.splice(CHUNK));
+  /** The entry at the target of `probe`, if any. */
+  find(probe: Probe<T>): T | undefined {
+    if (this.#chunks.length === 0) return undefined;
+    const chunk = this.#chunks[this.#chunkOf(probe)]!;
+    const entry = chunk[SortedList.#bound(chunk, probe, true)];
+    return entry !== undefined && probe(entry) === 0 ? entry : undefined;
   }
 
-  delete(key: string): void {
-    if (this.#chunks.length === 0) return;
-    const at = this.#chunkOf(key);
+  /** Adds `entry`, in place of the one equal to it under the order if any (returned). */
+  add(entry: T): T | undefined {
+    if (this.#chunks.length === 0) {
+      this.#chunks.push([entry]);
+      this.#size = 1;
+      return undefined;
+    }
+    const probe = (other: T) => this.#order(other, entry);
+    const at = this.#chunkOf(probe);
     const chunk = this.#chunks[at]!;
-    const index = SortedKeys.#bound(chunk, key, true);
-    if (chunk[index] !== key) return;
+    const index = SortedList.#bound(chunk, probe, true);
+    const old = chunk[index];
+    if (old !== undefined && probe(old) === 0) {
+      chunk[index] = entry;
+      return old;
+    }
+    chunk.splice(index, 0, entry);
+    this.#size += 1;
+    if (chunk.length > 2 * CHUNK) this.#chunks.splice(at + 1, 0, chunk.splice(CHUNK));
+    return undefined;
+  }
+
+  /** Removes the entry at the target of `probe`, if any (returned). */
+  delete(probe: Probe<T>): T | undefined {
+    if (this.#chunks.length === 0) return undefined;
+    const at = this.#chunkOf(probe);
+    const chunk = this.#chunks[at]!;
+    const index = SortedList.#bound(chunk, probe, true);
+    const old = chunk[index];
+    if (old === undefined || probe(old) !== 0) return undefined;
     chunk.splice(index, 1);
     this.#size -= 1;
     if (chunk.length === 0) this.#chunks.splice(at, 1);
+    return old;
   }
 
-  /** The keys in order from `from` (all when absent; after it when not `inclusive`), or backwards from it. */
-  *walk(from: string | undefined, inclusive: boolean, forward: boolean): Generator<string> {
+  /**
+   * The entries in order from the target of `from` (all when absent; after it when not `inclusive`), or backwards
+   * from it.
+   */
+  *walk(from: Probe<T> | undefined, inclusive: boolean, forward: boolean): Generator<T> {
     const chunks = this.#chunks;
     if (chunks.length === 0) return;
     if (forward) {
       let at = from === undefined ? 0 : this.#chunkOf(from);
-      let index = from === undefined ? 0 : SortedKeys.#bound(chunks[at]!, from, inclusive);
+      let index = from === undefined ? 0 : SortedList.#bound(chunks[at]!, from, inclusive);
       for (; at < chunks.length; at++, index = 0) {
         const chunk = chunks[at]!;
         for (; index < chunk.length; index++) yield chunk[index]!;
@@ -97,7 +128,7 @@ export class SortedKeys {
     }
     let at = from === undefined ? chunks.length - 1 : this.#chunkOf(from);
     let index =
-      from === undefined ? chunks[at]!.length - 1 : SortedKeys.#bound(chunks[at]!, from, !inclusive) - 1;
+      from === undefined ? chunks[at]!.length - 1 : SortedList.#bound(chunks[at]!, from, !inclusive) - 1;
     for (; at >= 0; at--, index = at >= 0 ? chunks[at]!.length - 1 : 0) {
       const chunk = chunks[at]!;
       for (; index >= 0; index--) yield chunk[index]!;
