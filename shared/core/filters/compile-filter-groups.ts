@@ -5,8 +5,10 @@ import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filt
 import { CLOSURE, FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
-// Cheap filters first; among equally cheap ones, those on the same property side by side, so that the property is
-// read once for all of them (a read by name costs more than the comparison its verdict is remembered by).
+// Cheap filters first; among equally cheap ones, by name, so that the filters on one own property sit side by side
+// and the property is read once for all of them (a read by name costs more than the comparison its verdict is
+// remembered by). Other instructions sort by their name too (an associated property's bare name, `''` for a list or
+// a closure), which only places them.
 const byCostThenProperty = (a: CompiledFilter, b: CompiledFilter): number =>
   a.cost - b.cost || compareNames(a.instruction.name, b.instruction.name);
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -22,7 +24,9 @@ export type CriteriaProgram = readonly FilterInstruction[];
 
 /**
  * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over one
- * array, with no call for the common comparison of an own property; a failed filter skips to its group's end.
+ * array, with no closure call for the common comparison of an own property; a failed filter skips to its group's
+ * end. An own property is read once per call for the instructions on it that follow one another, across groups
+ * too (the record does not change during a call).
  */
 export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
   const properties = input.properties;
@@ -50,7 +54,7 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
     }
     if (!holds) {
       // The group fails: on to its end (every group has one), and past it to the next group, if any.
-      while (program[f] !== GROUP_END) f += 1;
+      while (f < program.length && program[f] !== GROUP_END) f += 1;
     }
   }
   return false;
@@ -62,7 +66,7 @@ export class CompiledCriteria {
   /** The property types the criteria were compiled with; `undefined` when every type was inferred. */
   readonly types: PropertyTypes | undefined;
   readonly #compiled: readonly (readonly CompiledFilter[])[];
-  /** The criteria as `runProgram` evaluates them (its order within groups adapts as it runs). */
+  /** The criteria as `runProgram` evaluates them (their order within groups fixed here, at compilation). */
   readonly program: CriteriaProgram;
 
   constructor(groups: FilterGroups, types?: PropertyTypes) {

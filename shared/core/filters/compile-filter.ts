@@ -11,7 +11,9 @@ import { isPrototypeKey, readerOf } from './property-reader.ts';
 import type { ValueTest } from './value-comparison.ts';
 
 // Within a group, filters run cheapest and most selective first: a change or an equality usually rules a
-// record out, a negative operator or a presence test usually lets it through, and patterns cost more.
+// record out, a negative operator or a presence test usually lets it through, and patterns cost more. Time
+// filters run last: they read the evaluation instant, which a caller that leaves out `input.now` does not give
+// (their test throws), so a group another filter rules out answers false without it.
 const costOf = (filter: PropertyFilter): number => {
   switch (filter.operator) {
     case 'changed':
@@ -24,9 +26,10 @@ const costOf = (filter: PropertyFilter): number => {
     case 'notHasProperty':
       return 2;
     case 'containsToken':
+      return 3;
     case 'withinLast':
     case 'notWithinLast':
-      return 3;
+      return 4;
     default:
       return 1;
   }

@@ -59,11 +59,11 @@ interface PropertyComparison {
  * calls its test. Both give the same answers: the test is the reference.
  */
 export class FilterInstruction {
-  // The fields the hot loops read on every evaluation come first, so that they share the object's first cache line.
+  // The fields the hot loops read on every evaluation come first, so that they are likely to share a cache line.
   /**
    * When the verdict is the comparison of the record's own property (`name`), not on a change: the id of the
-   * property's cell, equal for filters on the same property (so that the hot loop tells them apart by a number,
-   * without reading names); else `0`.
+   * property's cell, equal for filters on the same property as long as they share a cell (so that the hot loop
+   * tells them apart by a number, without reading names); else `0`.
    */
   readonly ownProperty: number;
   readonly name: string;

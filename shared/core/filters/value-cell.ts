@@ -14,7 +14,11 @@ const nextCellId = (): number => {
  * with `===`), so it is never stale: another record's value, or a value changed in place, is normalised anew.
  */
 export class ValueCell {
-  /** A number no other cell has: filters on the same property path hold the same one. */
+  /**
+   * A number no other cell has: filters on the same property path hold the same cell, and so the same id, unless
+   * the path came after the table's `CELL_LIMIT` paths (then each filter on it has a cell of its own: an extra
+   * read, never a wrong answer).
+   */
   readonly id = nextCellId();
   #text: string | undefined;
   #lower = '';

@@ -84,8 +84,8 @@ describe('matchFilters', () => {
     expect(compilationCount() - before).toBe(1);
   });
 
-  it('reads a property once for the filters on it and again for another group', () => {
-    // Prepare: filters on one property sit side by side, and each group reads the record anew.
+  it('reads each own property once per call, however many filters of however many groups compare it', () => {
+    // Prepare: filters on one property sit side by side; a group that fails hands its last read to the next one.
     const groups: FilterGroups = [
       {
         filters: [
@@ -96,17 +96,59 @@ describe('matchFilters', () => {
       },
       { filters: [{ property: 'score', operator: 'gte', value: 90 }] },
     ];
-
-    // Act
-    const results = [
+    const reads: string[] = [];
+    const counted = (properties: Record<string, unknown>) =>
+      new Proxy(properties, {
+        get: (target, name) => {
+          if (typeof name === 'string') reads.push(name);
+          return Reflect.get(target, name);
+        },
+      });
+    const records = [
       { score: 20, city: 'Paris' },
       { score: 60, city: 'Paris' },
       { score: 95, city: 'Lyon' },
       { score: 5, city: 'Paris' },
-    ].map((properties) => matchFilters(groups, contact(properties)));
+    ];
 
-    // Assess
-    expect(results).toEqual([true, false, true, false]);
+    // Act
+    const results = records.map((properties) => {
+      reads.length = 0;
+      const matched = matchFilters(groups, { objectType: 'contacts', properties: counted(properties) });
+      return { matched, reads: [...reads].sort() };
+    });
+
+    // Assess: the answers, and each property read at most once a call (none for a group ruled out before it).
+    expect(results).toEqual([
+      { matched: true, reads: ['city', 'score'] },
+      { matched: false, reads: ['city', 'score'] },
+      { matched: true, reads: ['city', 'score'] },
+      { matched: false, reads: ['city', 'score'] },
+    ]);
+  });
+
+  it('answers false without the evaluation instant when another filter of the group rules the record out', () => {
+    // Prepare: a time filter needs `input.now`; written first, it still runs after the group's other filters.
+    const groups: FilterGroups = [
+      {
+        filters: [
+          { property: 'birthdate', operator: 'withinLast', value: 'P7D' },
+          { property: 'tier', operator: 'containsToken', value: 'gold' },
+        ],
+      },
+    ];
+    const record = {
+      objectType: 'contacts',
+      properties: { tier: 'silver', birthdate: '2026-03-01' },
+    } as const;
+
+    // Act
+    const matched = matchFilters(groups, record);
+    const explained = () => explainFilters(groups, record);
+
+    // Assess: matchFilters rules the record out first; explainFilters evaluates every filter, so it needs `now`.
+    expect(matched).toBe(false);
+    expect(explained).toThrow(/needs the evaluation instant/);
   });
 
   it('compiles equal but distinct criteria objects separately', () => {
