@@ -2,7 +2,16 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
-import { CLOSURE, FilterInstruction, runInPlace, verdictOn } from './filter-instruction.ts';
+import {
+  CLOSURE,
+  type FilterInstruction,
+  MEMO,
+  MEMO_NAME,
+  MEMO_VALUE,
+  MEMO_VERDICT,
+  runInPlace,
+  verdictOn,
+} from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 // Cheap filters first; among equally cheap ones, by name, so that the filters on one own property sit side by side
@@ -13,48 +22,79 @@ const byCostThenProperty = (a: CompiledFilter, b: CompiledFilter): number =>
   a.cost - b.cost || compareNames(a.instruction.name, b.instruction.name);
 const compareNames = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Where a group ends in a program: reached with every filter of the group true, the criteria match. */
-const GROUP_END = FilterInstruction.closure(() => true);
+/** A program's code at a group's end: reached with every filter of the group true, the criteria match. */
+const GROUP_END = -1;
+/** A program's code for an instruction that is not the comparison of an own property. */
+const OTHER = -2;
 
 /**
- * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by `GROUP_END`,
- * every group end to end in one array. `[]` (no criteria) is the empty program, which never matches.
+ * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by a group end,
+ * every group end to end, as one flat array: first a code by position — the memo slot of the comparison of an own
+ * property (`FilterInstruction.ownProperty` not `0`), else `OTHER`, or `GROUP_END` — then the instructions by
+ * position (`undefined` at a group's end). What the hot loop reads for the comparison of an own property is one
+ * number, then the memo's entries at its slot (`MEMO`: the property's name, the value last compared and the verdict
+ * on it); it reads the instruction object only when the verdict is not the one remembered. No groups (no criteria) is
+ * the empty program, which never matches.
  */
-export type CriteriaProgram = readonly FilterInstruction[];
+export type CriteriaProgram = readonly (number | FilterInstruction | undefined)[];
+
+const programOf = (groups: readonly (readonly FilterInstruction[])[]): CriteriaProgram => {
+  const code: number[] = [];
+  const instructions: (FilterInstruction | undefined)[] = [];
+  for (const group of groups) {
+    for (const instruction of group) {
+      code.push(instruction.ownProperty !== 0 ? instruction.slot : OTHER);
+      instructions.push(instruction);
+    }
+    code.push(GROUP_END);
+    instructions.push(undefined);
+  }
+  return [...code, ...instructions];
+};
 
 /**
- * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over one
- * array, with no closure call for the common comparison of an own property; a failed filter skips to its group's
- * end. An own property is read once per call for the instructions on it that follow one another, across groups
- * too (the record does not change during a call).
+ * True when the program's criteria hold for the input: any group whose instructions all hold. One loop over the
+ * program's code, with no closure call for the common comparison of an own property, and no read of its
+ * instruction when the property holds the value it was last compared on; a failed filter skips to its group's end.
+ * An own property is read once per call for the instructions on it that follow one another, across groups too (the
+ * record does not change during a call).
  */
 export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
   const properties = input.properties;
+  const memo = MEMO.entries;
   // Only closures read the context (the evaluation instant, read once): made when the first one runs.
   let ctx: EvaluationContext | undefined;
-  // The own property read last (by its cell's id): its neighbours on the same property compare it without reading
-  // it again. Ids are compared, not names: a number, where names may be equal texts.
-  let property = 0;
+  // The own property read last, by its name as V8 keeps property names (`FilterInstruction.name`): one copy of each
+  // text, so that `!==` compares two references.
+  let property = '';
   let value: unknown;
-  for (let f = 0; f < program.length; f += 1) {
-    const instruction = program[f]!;
+  // The code takes the first half of the program, the instructions the second.
+  const length = program.length >> 1;
+  for (let f = 0; f < length; f += 1) {
+    const slot = program[f] as number;
     let holds: boolean;
-    const own = instruction.ownProperty;
-    if (own !== 0) {
-      if (own !== property) {
-        property = own;
-        value = properties?.[instruction.name];
+    if (slot >= 0) {
+      const name = memo[slot + MEMO_NAME] as string;
+      if (name !== property) {
+        property = name;
+        value = properties?.[name];
       }
-      holds = verdictOn(instruction, value);
-    } else if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
-    else if (instruction === GROUP_END) return true;
+      holds =
+        value === memo[slot + MEMO_VALUE]
+          ? (memo[slot + MEMO_VERDICT] as boolean)
+          : verdictOn(program[length + f] as FilterInstruction, value);
+    } else if (slot === GROUP_END) return true;
     else {
-      ctx ??= { input, nowMs: undefined };
-      holds = instruction.test(input, ctx);
+      const instruction = program[length + f] as FilterInstruction;
+      if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
+      else {
+        ctx ??= { input, nowMs: undefined };
+        holds = instruction.test(input, ctx);
+      }
     }
     if (!holds) {
       // The group fails: on to its end (every group has one), and past it to the next group, if any.
-      while (f < program.length && program[f] !== GROUP_END) f += 1;
+      while (f < length && program[f] !== GROUP_END) f += 1;
     }
   }
   return false;
@@ -78,10 +118,11 @@ export class CompiledCriteria {
       ),
     );
     // AND is order-free and filters have no side effects: try cheap, selective filters first.
-    this.program = this.#compiled.flatMap((filters) => [
-      ...filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
-      GROUP_END,
-    ]);
+    this.program = programOf(
+      this.#compiled.map((filters) =>
+        filters.toSorted(byCostThenProperty).map((filter) => filter.instruction),
+      ),
+    );
   }
 
   /** True when any group has all its filters true; `[]` (no criteria) never matches. */

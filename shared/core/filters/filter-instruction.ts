@@ -24,8 +24,50 @@ export const LIST = 11;
 /** `containsToken`: a whole-word match of the phrase's pattern. */
 export const TOKEN = 12;
 
-/** `lastValue` before any comparison: no record value is this object. */
+/** A memo slot's value before any comparison: no record value is this object. */
 const NOTHING_YET: unknown = Object.freeze({});
+
+/**
+ * The last set value each property instruction compared, and its verdict on it, by the instruction's slot: side by
+ * side in one array rather than on the instructions, so that a program whose verdicts are remembered reads its code
+ * and this array, and none of its instructions (thousands of objects spread over the heap). A slot is the offset of
+ * three entries — the instruction's property name, the value, the verdict — the instruction's for its lifetime, and
+ * freed for another once the instruction is garbage.
+ */
+class VerdictMemo {
+  /** By slot: at `slot + NAME` the property's name, at `slot + VALUE` the value, at `slot + VERDICT` the verdict. */
+  readonly entries: unknown[] = [];
+  readonly #free: number[] = [];
+  readonly #registry = new FinalizationRegistry<number>((slot) => {
+    this.#set(slot, '');
+    this.#free.push(slot);
+  });
+
+  #set(slot: number, name: string): void {
+    this.entries[slot + MEMO_NAME] = name;
+    this.entries[slot + MEMO_VALUE] = NOTHING_YET;
+    this.entries[slot + MEMO_VERDICT] = false;
+  }
+
+  /** A slot of `owner`'s own (on the property `name`), until it is garbage. */
+  allocate(owner: object, name: string): number {
+    let slot = this.#free.pop();
+    if (slot === undefined) {
+      slot = this.entries.length;
+      this.entries.push(name, NOTHING_YET, false);
+    } else this.#set(slot, name);
+    this.#registry.register(owner, slot);
+    return slot;
+  }
+}
+
+/** Where a memo slot's entries are, from the slot. */
+export const MEMO_NAME = 0;
+export const MEMO_VALUE = 1;
+export const MEMO_VERDICT = 2;
+
+/** The verdicts every property instruction remembers (`verdictOn`), read in place by the hot loops. */
+export const MEMO = new VerdictMemo();
 
 const NUMBER_OPERATORS: readonly NumberOperator[] = ['eq', 'lt', 'lte', 'gt', 'gte', 'between'];
 const SUBSTRING_POSITIONS: readonly SubstringPosition[] = ['anywhere', 'start', 'end'];
@@ -52,26 +94,11 @@ interface PropertyComparison {
 }
 
 /**
- * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
- * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
- * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
- * evaluated in place by `runInstruction`, without the closure calls of their compiled test; any other filter
- * calls its test. Both give the same answers: the test is the reference.
+ * What an instruction compares, read only when its verdict is not the one remembered (another value than the last
+ * one): kept apart from the fields read on every evaluation, so that a program of thousands of instructions touches
+ * little memory per instruction.
  */
-export class FilterInstruction {
-  // The fields the hot loops read on every evaluation come first, so that they are likely to share a cache line.
-  /**
-   * When the verdict is the comparison of the record's own property (`name`), not on a change: the id of the
-   * property's cell, equal for filters on the same property as long as they share a cell (so that the hot loop
-   * tells them apart by a number, without reading names); else `0`.
-   */
-  readonly ownProperty: number;
-  readonly name: string;
-  /** The last set value compared (at first, a value no record holds), and the verdict on it. */
-  lastValue: unknown = NOTHING_YET;
-  lastVerdict = false;
-  readonly kind: number;
-  readonly test: FilterTest;
+class InstructionDetail {
   readonly objectType: string;
   readonly cell: ValueCell | undefined;
   /** A negative operator (`neq`, `notIn`, …, `notInList`): true on a comparable value that fails the comparison. */
@@ -90,15 +117,7 @@ export class FilterInstruction {
   /** The whole-word pattern of `containsToken` (`undefined` when the phrase holds no word). */
   readonly pattern: RegExp | undefined;
 
-  private constructor(
-    kind: number,
-    test: FilterTest,
-    property?: PropertyComparison,
-    list?: { readonly listId: string; readonly wanted: boolean },
-  ) {
-    this.kind = kind;
-    this.test = test;
-    this.name = property?.name ?? '';
+  constructor(property?: PropertyComparison, list?: { readonly listId: string; readonly wanted: boolean }) {
     this.objectType = property?.objectType ?? '';
     this.cell = property?.cell;
     this.negative = property ? property.rule === 'negative' : list?.wanted === false;
@@ -125,14 +144,57 @@ export class FilterInstruction {
     this.low = shape?.kind === 'number' ? shape.low : shape?.kind === 'instant' ? shape.min : Number.NaN;
     this.high = shape?.kind === 'number' ? shape.high : shape?.kind === 'instant' ? shape.max : Number.NaN;
     this.pattern = shape?.kind === 'token' ? shape.pattern : undefined;
+  }
+}
+
+/**
+ * A property name as V8 keeps property keys (internalized): a lookup by it needs no search of the string table
+ * first, as a name built or parsed at run time would (`text_${i}`, a value of parsed JSON).
+ */
+const asKey = (name: string): string => Object.keys({ [name]: 0 })[0] ?? name;
+
+/**
+ * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
+ * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
+ * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
+ * evaluated in place by `runInstruction`, without the closure calls of their compiled test; any other filter
+ * calls its test. Both give the same answers: the test is the reference. Only the fields read on every
+ * evaluation are the instruction's own; what it compares is in its `detail`.
+ */
+export class FilterInstruction {
+  /**
+   * When the verdict is the comparison of the record's own property (`name`), not on a change: the id of the
+   * property's cell, equal for filters on the same property as long as they share a cell (so that the hot loop
+   * tells them apart by a number, without reading names); else `0`.
+   */
+  readonly ownProperty: number;
+  /** The property's name in its record (`industry` for `companies.industry`), `''` for other filters. */
+  readonly name: string;
+  /** Where `MEMO` keeps the last set value compared and the verdict on it; `-1` for a filter of no property. */
+  readonly slot: number;
+  readonly kind: number;
+  readonly test: FilterTest;
+  readonly detail: InstructionDetail;
+
+  private constructor(
+    kind: number,
+    test: FilterTest,
+    property?: PropertyComparison,
+    list?: { readonly listId: string; readonly wanted: boolean },
+  ) {
+    this.kind = kind;
+    this.test = test;
+    this.name = asKey(property?.name ?? '');
+    this.detail = new InstructionDetail(property, list);
     const ownValue =
       kind !== CLOSURE &&
       kind !== NEVER &&
       kind !== LIST &&
       kind !== CHANGED &&
-      this.objectType === '' &&
-      !this.onChange;
+      this.detail.objectType === '' &&
+      !this.detail.onChange;
     this.ownProperty = ownValue && property ? property.cell.id : 0;
+    this.slot = property ? MEMO.allocate(this, this.name) : -1;
   }
 
   /** A filter that calls its compiled test. */
@@ -205,36 +267,36 @@ export const holdsSubstring = (position: number, lower: string, needle: string):
       ? lower.startsWith(needle)
       : lower.endsWith(needle);
 
-const isMember = (instruction: FilterInstruction, lower: string): boolean => {
-  const set = instruction.textSet;
+const isMember = (detail: InstructionDetail, lower: string): boolean => {
+  const set = detail.textSet;
   if (set) return set.has(lower);
-  for (const member of instruction.texts) if (member === lower) return true;
+  for (const member of detail.texts) if (member === lower) return true;
   return false;
 };
 
 /** The comparison of a set value: `undefined` when the value is of a kind the filter does not compare. */
-const compare = (instruction: FilterInstruction, value: unknown): boolean | undefined => {
-  switch (instruction.kind) {
+const compare = (kind: number, detail: InstructionDetail, value: unknown): boolean | undefined => {
+  switch (kind) {
     case TEXT:
-      return typeof value === 'string' ? instruction.cell!.lower(value) === instruction.text : undefined;
+      return typeof value === 'string' ? detail.cell!.lower(value) === detail.text : undefined;
     case TEXTS:
-      return typeof value === 'string' ? isMember(instruction, instruction.cell!.lower(value)) : undefined;
+      return typeof value === 'string' ? isMember(detail, detail.cell!.lower(value)) : undefined;
     case NUMBER:
       return typeof value === 'number' && !Number.isNaN(value)
-        ? compareNumber(instruction.operator, value, instruction.low, instruction.high)
+        ? compareNumber(detail.operator, value, detail.low, detail.high)
         : undefined;
     case NUMBERS:
-      return typeof value === 'number' && !Number.isNaN(value) ? instruction.numbers!.has(value) : undefined;
+      return typeof value === 'number' && !Number.isNaN(value) ? detail.numbers!.has(value) : undefined;
     case SUBSTRING:
       return typeof value === 'string'
-        ? holdsSubstring(instruction.operator, instruction.cell!.lower(value), instruction.text)
+        ? holdsSubstring(detail.operator, detail.cell!.lower(value), detail.text)
         : undefined;
     case TOKEN:
-      return typeof value === 'string' ? (instruction.pattern?.test(value) ?? false) : undefined;
+      return typeof value === 'string' ? (detail.pattern?.test(value) ?? false) : undefined;
     default: {
       if (typeof value !== 'string') return undefined;
-      const ms = instruction.cell!.instant(value);
-      return !Number.isNaN(ms) ? ms >= instruction.low && ms <= instruction.high : undefined;
+      const ms = detail.cell!.instant(value);
+      return !Number.isNaN(ms) ? ms >= detail.low && ms <= detail.high : undefined;
     }
   }
 };
@@ -246,17 +308,20 @@ const compare = (instruction: FilterInstruction, value: unknown): boolean | unde
 export const verdictOn = (instruction: FilterInstruction, value: unknown): boolean => {
   // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
   // value once (`===`: another value, or NaN, is compared anew). Only set values compared below are remembered,
-  // and `lastValue` starts as a value no record holds, so a hit is one of them.
-  if (value === instruction.lastValue) return instruction.lastVerdict;
+  // and a slot starts with a value no record holds, so a hit is one of them.
+  const slot = instruction.slot;
+  const memo = MEMO.entries;
+  if (value === memo[slot + MEMO_VALUE]) return memo[slot + MEMO_VERDICT] as boolean;
   const empty = value === null || value === undefined || value === '';
   const kind = instruction.kind;
   if (kind === ABSENT) return empty;
   if (kind === PRESENT) return !empty;
-  if (empty) return instruction.negative && instruction.includeEmpty;
-  const result = compare(instruction, value);
-  const verdict = instruction.negative ? result === false : result === true;
-  instruction.lastValue = value;
-  instruction.lastVerdict = verdict;
+  const detail = instruction.detail;
+  if (empty) return detail.negative && detail.includeEmpty;
+  const result = compare(kind, detail, value);
+  const verdict = detail.negative ? result === false : result === true;
+  memo[slot + MEMO_VALUE] = value;
+  memo[slot + MEMO_VERDICT] = verdict;
   return verdict;
 };
 
@@ -273,17 +338,18 @@ export const runInPlace = (instruction: FilterInstruction, input: FilterInput): 
   if (instruction.ownProperty !== 0) return verdictOn(instruction, input.properties?.[instruction.name]);
   const kind = instruction.kind;
   if (kind === NEVER) return false;
-  if (kind === LIST) return (input.lists?.includes(instruction.text) ?? false) !== instruction.negative;
-  if (instruction.objectType !== '') {
+  const detail = instruction.detail;
+  if (kind === LIST) return (input.lists?.includes(detail.text) ?? false) !== detail.negative;
+  if (detail.objectType !== '') {
     // Any associated record of the type; none (or no list of them) is false for every operator.
-    const records = input.associated?.[instruction.objectType];
+    const records = input.associated?.[detail.objectType];
     if (!Array.isArray(records)) return false;
     for (const record of records) {
       if (isPropertyBag(record) && verdictOn(instruction, record[instruction.name])) return true;
     }
     return false;
   }
-  if (instruction.onChange && !changedIn(input, instruction.name, instruction.read!)) return false;
+  if (detail.onChange && !changedIn(input, instruction.name, detail.read!)) return false;
   if (kind === CHANGED) return true;
   return verdictOn(instruction, input.properties?.[instruction.name]);
 };
