@@ -4,7 +4,7 @@ import type { CompiledFilter } from './compiled-filter.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
 import { propertyInstruction } from './filter-instruction.ts';
-import { isPropertyBag, readerOf } from './property-reader.ts';
+import { isPropertyBag, propertyKey, readerOf } from './property-reader.ts';
 
 /**
  * A `<objectType>.<property>` filter: true when any associated record of that type passes it, false when there
@@ -12,8 +12,8 @@ import { isPropertyBag, readerOf } from './property-reader.ts';
  */
 export const compileAssociatedFilter = (filter: PropertyFilter, type?: PropertyType): CompiledFilter => {
   const dot = filter.property.indexOf('.');
-  const objectType = filter.property.slice(0, dot);
-  const name = filter.property.slice(dot + 1);
+  const objectType = propertyKey(filter.property.slice(0, dot));
+  const name = propertyKey(filter.property.slice(dot + 1));
   const read = readerOf(name);
   const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);

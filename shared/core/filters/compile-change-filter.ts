@@ -6,14 +6,14 @@ import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
 import { propertyInstruction } from './filter-instruction.ts';
 import { valueReason } from './filter-reason.ts';
-import { readerOf } from './property-reader.ts';
+import { propertyKey, readerOf } from './property-reader.ts';
 
 /**
  * `changed` / `changedTo` on an own property: true only when evaluated for a change that touched it (a property
  * cleared by the change counts); for `changedTo`, the new value must also be set and equal to the filter's value.
  */
 export const compileChangeFilter = (filter: PropertyFilter, type?: PropertyType): CompiledFilter => {
-  const name = filter.property;
+  const name = propertyKey(filter.property);
   const read = readerOf(name);
   const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);

@@ -7,7 +7,7 @@ import { type Filter, isPropertyFilter, type PropertyFilter } from './filter.sch
 import type { FilterInput } from './filter-input.ts';
 import { FilterInstruction, propertyInstruction } from './filter-instruction.ts';
 import { valueReason } from './filter-reason.ts';
-import { isPrototypeKey, readerOf } from './property-reader.ts';
+import { isPrototypeKey, propertyKey, readerOf } from './property-reader.ts';
 import type { ValueTest } from './value-comparison.ts';
 
 // Within a group, filters run cheapest and most selective first: a change or an equality usually rules a
@@ -82,7 +82,7 @@ const ownTest = (filter: PropertyFilter, name: string, valueTest: ValueTest): Co
 };
 
 const compileOwnFilter = (filter: PropertyFilter, type: PropertyType | undefined): CompiledFilter => {
-  const name = filter.property;
+  const name = propertyKey(filter.property);
   const read = readerOf(name);
   const valueTest = compileValueTest(filter, type);
   const predicate = compileValuePredicate(filter, valueTest);

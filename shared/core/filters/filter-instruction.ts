@@ -2,7 +2,13 @@ import { changedIn } from './changed-in.ts';
 import { emptyRuleOf } from './compile-value-comparison.ts';
 import type { PropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput, FilterTest } from './filter-input.ts';
-import { isPropertyBag, isPrototypeKey, type PropertyReader, readerOf } from './property-reader.ts';
+import {
+  isPropertyBag,
+  isPrototypeKey,
+  type PropertyReader,
+  propertyKey,
+  readerOf,
+} from './property-reader.ts';
 import { cellOf, type ValueCell } from './value-cell.ts';
 import type { NumberOperator, SubstringPosition, ValueShape, ValueTest } from './value-comparison.ts';
 
@@ -148,12 +154,6 @@ class InstructionDetail {
 }
 
 /**
- * A property name as V8 keeps property keys (internalized): a lookup by it needs no search of the string table
- * first, as a name built or parsed at run time would (`text_${i}`, a value of parsed JSON).
- */
-const asKey = (name: string): string => Object.keys({ [name]: 0 })[0] ?? name;
-
-/**
  * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
  * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
  * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
@@ -184,7 +184,7 @@ export class FilterInstruction {
   ) {
     this.kind = kind;
     this.test = test;
-    this.name = asKey(property?.name ?? '');
+    this.name = propertyKey(property?.name ?? '');
     this.detail = new InstructionDetail(property, list);
     const ownValue =
       kind !== CLOSURE &&
