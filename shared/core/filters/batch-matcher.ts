@@ -3,7 +3,15 @@ import type { CriteriaDependencies } from './criteria-dependencies.ts';
 import { type CriteriaChange, indexedDependencies, OrdinalCriteriaIndex } from './criteria-index.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
-import { type FilterInstruction, runInstruction } from './filter-instruction.ts';
+import {
+  type FilterInstruction,
+  MEMO,
+  MEMO_NAME,
+  MEMO_VALUE,
+  MEMO_VERDICT,
+  runInstruction,
+  verdictAt,
+} from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 /** One record (and change) read against the batch: each distinct filter evaluated at most once. */
@@ -120,6 +128,11 @@ interface Layout {
   readonly code: Int32Array;
   readonly offsets: Int32Array;
   readonly instructions: readonly FilterInstruction[];
+  /**
+   * By slot: the memo slot (`FilterInstruction.slot`) of the comparison of an own property, `-1` for another
+   * instruction: a remembered verdict is then read without reading the instruction.
+   */
+  readonly own: Int32Array;
   readonly index: OrdinalCriteriaIndex;
 }
 
@@ -136,7 +149,8 @@ const runProgram = (
   input: FilterInput,
   ctx: EvaluationContext,
 ): boolean => {
-  const { code, instructions } = layout;
+  const { code, instructions, own } = layout;
+  const memoEntries = MEMO.entries;
   let at = layout.offsets[ordinal]!;
   let groups = code[at]!;
   at += 1;
@@ -149,7 +163,17 @@ const runProgram = (
       const slot = code[at]!;
       let known = memo[slot]!;
       if (known === UNKNOWN) {
-        known = runInstruction(instructions[slot]!, input, ctx) ? TRUE : FALSE;
+        const memoSlot = own[slot]!;
+        let holds: boolean;
+        if (memoSlot >= 0) {
+          // The remembered verdict read here, so that the instruction is not read at all.
+          const value = input.properties?.[memoEntries[memoSlot + MEMO_NAME] as string];
+          holds =
+            value === memoEntries[memoSlot + MEMO_VALUE]
+              ? (memoEntries[memoSlot + MEMO_VERDICT] as boolean)
+              : verdictAt(instructions[slot]!, memoSlot, value);
+        } else holds = runInstruction(instructions[slot]!, input, ctx);
+        known = holds ? TRUE : FALSE;
         memo[slot] = known;
       }
       if (known === FALSE) {
@@ -307,6 +331,9 @@ class Batch implements BatchMatcher {
       code,
       offsets,
       instructions: this.#slots.instructions,
+      own: Int32Array.from(this.#slots.instructions, (instruction) =>
+        instruction.ownProperty !== 0 ? instruction.slot : -1,
+      ),
       index: new OrdinalCriteriaIndex(dependencies),
     };
     return this.#layout;

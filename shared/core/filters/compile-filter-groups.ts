@@ -10,7 +10,7 @@ import {
   MEMO_VALUE,
   MEMO_VERDICT,
   runInPlace,
-  verdictOn,
+  verdictAt,
 } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
@@ -79,10 +79,11 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
         property = name;
         value = properties?.[name];
       }
+      // The remembered verdict read here, so that the instruction is not read at all.
       holds =
         value === memo[slot + MEMO_VALUE]
           ? (memo[slot + MEMO_VERDICT] as boolean)
-          : verdictOn(program[length + f] as FilterInstruction, value);
+          : verdictAt(program[length + f] as FilterInstruction, slot, value);
     } else if (slot === GROUP_END) return true;
     else {
       const instruction = program[length + f] as FilterInstruction;

@@ -305,11 +305,17 @@ const compare = (kind: number, detail: InstructionDetail, value: unknown): boole
  * The verdict of a property instruction on one value: presence, the empty-value rule (a positive operator is
  * false on an empty value, a negative one says `includeEmpty`), then the comparison.
  */
-export const verdictOn = (instruction: FilterInstruction, value: unknown): boolean => {
+export const verdictOn = (instruction: FilterInstruction, value: unknown): boolean =>
+  verdictAt(instruction, instruction.slot, value);
+
+/**
+ * `verdictOn` for a caller that holds the instruction's memo slot (`slot`, its `FilterInstruction.slot`): a
+ * remembered verdict is read without reading the instruction.
+ */
+export const verdictAt = (instruction: FilterInstruction, slot: number, value: unknown): boolean => {
   // The verdict is a function of the value alone: equal filters shared by many criteria answer the same record
   // value once (`===`: another value, or NaN, is compared anew). Only set values compared below are remembered,
   // and a slot starts with a value no record holds, so a hit is one of them.
-  const slot = instruction.slot;
   const memo = MEMO.entries;
   if (value === memo[slot + MEMO_VALUE]) return memo[slot + MEMO_VERDICT] as boolean;
   const empty = value === null || value === undefined || value === '';
