@@ -6,6 +6,7 @@ import {
   CLOSURE,
   type FilterInstruction,
   MEMO,
+  MEMO_CELL,
   MEMO_NAME,
   MEMO_VALUE,
   MEMO_VERDICT,
@@ -29,27 +30,24 @@ const OTHER = -2;
 
 /**
  * Criteria as `runProgram` evaluates them: each group's instructions (cheap ones first) followed by a group end,
- * every group end to end, as one flat array: first a code by position — the memo slot of the comparison of an own
- * property (`FilterInstruction.ownProperty` not `0`), else `OTHER`, or `GROUP_END` — then the instructions by
- * position (`undefined` at a group's end). What the hot loop reads for the comparison of an own property is one
- * number, then the memo's entries at its slot (`MEMO`: the property's name, the value last compared and the verdict
- * on it); it reads the instruction object only when the verdict is not the one remembered. No groups (no criteria) is
- * the empty program, which never matches.
+ * every group end to end, as one flat array of two entries a position: a code — the memo slot of the comparison of
+ * an own property (`FilterInstruction.ownProperty` not `0`), else `OTHER`, or `GROUP_END` — then the instruction
+ * (`undefined` at a group's end). What the hot loop reads for the comparison of an own property is the code, then
+ * the memo's entries at its slot (`MEMO`: the property's cell id and name, the value last compared and the verdict
+ * on it); it reads the instruction object only when the verdict is not the one remembered. No groups (no criteria)
+ * is the empty program, which never matches.
  */
 export type CriteriaProgram = readonly (number | FilterInstruction | undefined)[];
 
 const programOf = (groups: readonly (readonly FilterInstruction[])[]): CriteriaProgram => {
-  const code: number[] = [];
-  const instructions: (FilterInstruction | undefined)[] = [];
+  const program: (number | FilterInstruction | undefined)[] = [];
   for (const group of groups) {
     for (const instruction of group) {
-      code.push(instruction.ownProperty !== 0 ? instruction.slot : OTHER);
-      instructions.push(instruction);
+      program.push(instruction.ownProperty !== 0 ? instruction.slot : OTHER, instruction);
     }
-    code.push(GROUP_END);
-    instructions.push(undefined);
+    program.push(GROUP_END, undefined);
   }
-  return [...code, ...instructions];
+  return program;
 };
 
 /**
@@ -64,29 +62,28 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
   const memo = MEMO.entries;
   // Only closures read the context (the evaluation instant, read once): made when the first one runs.
   let ctx: EvaluationContext | undefined;
-  // The own property read last, by its name as V8 keeps property names (`FilterInstruction.name`): one copy of each
-  // text, so that `!==` compares two references.
-  let property = '';
+  // The own property read last (by its cell's id): its neighbours on the same property compare it without reading
+  // it again. Ids are compared, not names: a number, where names may be equal texts.
+  let property = 0;
   let value: unknown;
-  // The code takes the first half of the program, the instructions the second.
-  const length = program.length >> 1;
-  for (let f = 0; f < length; f += 1) {
+  const length = program.length;
+  for (let f = 0; f < length; f += 2) {
     const slot = program[f] as number;
     let holds: boolean;
     if (slot >= 0) {
-      const name = memo[slot + MEMO_NAME] as string;
-      if (name !== property) {
-        property = name;
-        value = properties?.[name];
+      const cell = memo[slot + MEMO_CELL] as number;
+      if (cell !== property) {
+        property = cell;
+        value = properties?.[memo[slot + MEMO_NAME] as string];
       }
       // The remembered verdict read here, so that the instruction is not read at all.
       holds =
         value === memo[slot + MEMO_VALUE]
           ? (memo[slot + MEMO_VERDICT] as boolean)
-          : verdictAt(program[length + f] as FilterInstruction, slot, value);
+          : verdictAt(program[f + 1] as FilterInstruction, slot, value);
     } else if (slot === GROUP_END) return true;
     else {
-      const instruction = program[length + f] as FilterInstruction;
+      const instruction = program[f + 1] as FilterInstruction;
       if (instruction.kind !== CLOSURE) holds = runInPlace(instruction, input);
       else {
         ctx ??= { input, nowMs: undefined };
@@ -95,7 +92,7 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
     }
     if (!holds) {
       // The group fails: on to its end (every group has one), and past it to the next group, if any.
-      while (f < length && program[f] !== GROUP_END) f += 1;
+      while (f < length && program[f] !== GROUP_END) f += 2;
     }
   }
   return false;

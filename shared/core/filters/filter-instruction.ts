@@ -37,31 +37,33 @@ const NOTHING_YET: unknown = Object.freeze({});
  * The last set value each property instruction compared, and its verdict on it, by the instruction's slot: side by
  * side in one array rather than on the instructions, so that a program whose verdicts are remembered reads its code
  * and this array, and none of its instructions (thousands of objects spread over the heap). A slot is the offset of
- * three entries — the instruction's property name, the value, the verdict — the instruction's for its lifetime, and
- * freed for another once the instruction is garbage.
+ * four entries — the instruction's property name, the value, the verdict, the property's cell id
+ * (`FilterInstruction.ownProperty`) — the instruction's for its lifetime, and freed for another once the instruction
+ * is garbage.
  */
 class VerdictMemo {
-  /** By slot: at `slot + NAME` the property's name, at `slot + VALUE` the value, at `slot + VERDICT` the verdict. */
+  /** By slot, at `slot + MEMO_NAME`, `MEMO_VALUE`, `MEMO_VERDICT` and `MEMO_CELL`: see the class. */
   readonly entries: unknown[] = [];
   readonly #free: number[] = [];
   readonly #registry = new FinalizationRegistry<number>((slot) => {
-    this.#set(slot, '');
+    this.#set(slot, '', 0);
     this.#free.push(slot);
   });
 
-  #set(slot: number, name: string): void {
+  #set(slot: number, name: string, cell: number): void {
     this.entries[slot + MEMO_NAME] = name;
     this.entries[slot + MEMO_VALUE] = NOTHING_YET;
     this.entries[slot + MEMO_VERDICT] = false;
+    this.entries[slot + MEMO_CELL] = cell;
   }
 
-  /** A slot of `owner`'s own (on the property `name`), until it is garbage. */
-  allocate(owner: object, name: string): number {
+  /** A slot of `owner`'s own (on the property `name`, of the cell id `cell`), until it is garbage. */
+  allocate(owner: object, name: string, cell: number): number {
     let slot = this.#free.pop();
     if (slot === undefined) {
       slot = this.entries.length;
-      this.entries.push(name, NOTHING_YET, false);
-    } else this.#set(slot, name);
+      this.entries.push(name, NOTHING_YET, false, cell);
+    } else this.#set(slot, name, cell);
     this.#registry.register(owner, slot);
     return slot;
   }
@@ -71,6 +73,7 @@ class VerdictMemo {
 export const MEMO_NAME = 0;
 export const MEMO_VALUE = 1;
 export const MEMO_VERDICT = 2;
+export const MEMO_CELL = 3;
 
 /** The verdicts every property instruction remembers (`verdictOn`), read in place by the hot loops. */
 export const MEMO = new VerdictMemo();
@@ -100,11 +103,25 @@ interface PropertyComparison {
 }
 
 /**
- * What an instruction compares, read only when its verdict is not the one remembered (another value than the last
- * one): kept apart from the fields read on every evaluation, so that a program of thousands of instructions touches
- * little memory per instruction.
+ * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
+ * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
+ * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
+ * evaluated in place by `runInstruction`, without the closure calls of their compiled test; any other filter
+ * calls its test. Both give the same answers: the test is the reference.
  */
-class InstructionDetail {
+export class FilterInstruction {
+  /**
+   * When the verdict is the comparison of the record's own property (`name`), not on a change: the id of the
+   * property's cell, equal for filters on the same property as long as they share a cell (so that the hot loop
+   * tells them apart by a number, without reading names); else `0`.
+   */
+  readonly ownProperty: number;
+  /** The property's name in its record (`industry` for `companies.industry`), `''` for other filters. */
+  readonly name: string;
+  /** Where `MEMO` keeps the last set value compared and the verdict on it; `-1` for a filter of no property. */
+  readonly slot: number;
+  readonly kind: number;
+  readonly test: FilterTest;
   readonly objectType: string;
   readonly cell: ValueCell | undefined;
   /** A negative operator (`neq`, `notIn`, …, `notInList`): true on a comparable value that fails the comparison. */
@@ -123,7 +140,15 @@ class InstructionDetail {
   /** The whole-word pattern of `containsToken` (`undefined` when the phrase holds no word). */
   readonly pattern: RegExp | undefined;
 
-  constructor(property?: PropertyComparison, list?: { readonly listId: string; readonly wanted: boolean }) {
+  private constructor(
+    kind: number,
+    test: FilterTest,
+    property?: PropertyComparison,
+    list?: { readonly listId: string; readonly wanted: boolean },
+  ) {
+    this.kind = kind;
+    this.test = test;
+    this.name = propertyKey(property?.name ?? '');
     this.objectType = property?.objectType ?? '';
     this.cell = property?.cell;
     this.negative = property ? property.rule === 'negative' : list?.wanted === false;
@@ -150,51 +175,15 @@ class InstructionDetail {
     this.low = shape?.kind === 'number' ? shape.low : shape?.kind === 'instant' ? shape.min : Number.NaN;
     this.high = shape?.kind === 'number' ? shape.high : shape?.kind === 'instant' ? shape.max : Number.NaN;
     this.pattern = shape?.kind === 'token' ? shape.pattern : undefined;
-  }
-}
-
-/**
- * One compiled filter as the hot loops run it. Every instruction has one shape (so that reading its fields stays
- * monomorphic), and the common comparisons — text equality and membership, substrings, number and date
- * comparisons, presence, on own or associated properties, on a change or not, and list membership — are
- * evaluated in place by `runInstruction`, without the closure calls of their compiled test; any other filter
- * calls its test. Both give the same answers: the test is the reference. Only the fields read on every
- * evaluation are the instruction's own; what it compares is in its `detail`.
- */
-export class FilterInstruction {
-  /**
-   * When the verdict is the comparison of the record's own property (`name`), not on a change: the id of the
-   * property's cell, equal for filters on the same property as long as they share a cell (so that the hot loop
-   * tells them apart by a number, without reading names); else `0`.
-   */
-  readonly ownProperty: number;
-  /** The property's name in its record (`industry` for `companies.industry`), `''` for other filters. */
-  readonly name: string;
-  /** Where `MEMO` keeps the last set value compared and the verdict on it; `-1` for a filter of no property. */
-  readonly slot: number;
-  readonly kind: number;
-  readonly test: FilterTest;
-  readonly detail: InstructionDetail;
-
-  private constructor(
-    kind: number,
-    test: FilterTest,
-    property?: PropertyComparison,
-    list?: { readonly listId: string; readonly wanted: boolean },
-  ) {
-    this.kind = kind;
-    this.test = test;
-    this.name = propertyKey(property?.name ?? '');
-    this.detail = new InstructionDetail(property, list);
     const ownValue =
       kind !== CLOSURE &&
       kind !== NEVER &&
       kind !== LIST &&
       kind !== CHANGED &&
-      this.detail.objectType === '' &&
-      !this.detail.onChange;
+      this.objectType === '' &&
+      !this.onChange;
     this.ownProperty = ownValue && property ? property.cell.id : 0;
-    this.slot = property ? MEMO.allocate(this, this.name) : -1;
+    this.slot = property ? MEMO.allocate(this, this.name, this.ownProperty) : -1;
   }
 
   /** A filter that calls its compiled test. */
@@ -267,36 +256,36 @@ export const holdsSubstring = (position: number, lower: string, needle: string):
       ? lower.startsWith(needle)
       : lower.endsWith(needle);
 
-const isMember = (detail: InstructionDetail, lower: string): boolean => {
-  const set = detail.textSet;
+const isMember = (instruction: FilterInstruction, lower: string): boolean => {
+  const set = instruction.textSet;
   if (set) return set.has(lower);
-  for (const member of detail.texts) if (member === lower) return true;
+  for (const member of instruction.texts) if (member === lower) return true;
   return false;
 };
 
 /** The comparison of a set value: `undefined` when the value is of a kind the filter does not compare. */
-const compare = (kind: number, detail: InstructionDetail, value: unknown): boolean | undefined => {
-  switch (kind) {
+const compare = (instruction: FilterInstruction, value: unknown): boolean | undefined => {
+  switch (instruction.kind) {
     case TEXT:
-      return typeof value === 'string' ? detail.cell!.lower(value) === detail.text : undefined;
+      return typeof value === 'string' ? instruction.cell!.lower(value) === instruction.text : undefined;
     case TEXTS:
-      return typeof value === 'string' ? isMember(detail, detail.cell!.lower(value)) : undefined;
+      return typeof value === 'string' ? isMember(instruction, instruction.cell!.lower(value)) : undefined;
     case NUMBER:
       return typeof value === 'number' && !Number.isNaN(value)
-        ? compareNumber(detail.operator, value, detail.low, detail.high)
+        ? compareNumber(instruction.operator, value, instruction.low, instruction.high)
         : undefined;
     case NUMBERS:
-      return typeof value === 'number' && !Number.isNaN(value) ? detail.numbers!.has(value) : undefined;
+      return typeof value === 'number' && !Number.isNaN(value) ? instruction.numbers!.has(value) : undefined;
     case SUBSTRING:
       return typeof value === 'string'
-        ? holdsSubstring(detail.operator, detail.cell!.lower(value), detail.text)
+        ? holdsSubstring(instruction.operator, instruction.cell!.lower(value), instruction.text)
         : undefined;
     case TOKEN:
-      return typeof value === 'string' ? (detail.pattern?.test(value) ?? false) : undefined;
+      return typeof value === 'string' ? (instruction.pattern?.test(value) ?? false) : undefined;
     default: {
       if (typeof value !== 'string') return undefined;
-      const ms = detail.cell!.instant(value);
-      return !Number.isNaN(ms) ? ms >= detail.low && ms <= detail.high : undefined;
+      const ms = instruction.cell!.instant(value);
+      return !Number.isNaN(ms) ? ms >= instruction.low && ms <= instruction.high : undefined;
     }
   }
 };
@@ -322,10 +311,9 @@ export const verdictAt = (instruction: FilterInstruction, slot: number, value: u
   const kind = instruction.kind;
   if (kind === ABSENT) return empty;
   if (kind === PRESENT) return !empty;
-  const detail = instruction.detail;
-  if (empty) return detail.negative && detail.includeEmpty;
-  const result = compare(kind, detail, value);
-  const verdict = detail.negative ? result === false : result === true;
+  if (empty) return instruction.negative && instruction.includeEmpty;
+  const result = compare(instruction, value);
+  const verdict = instruction.negative ? result === false : result === true;
   memo[slot + MEMO_VALUE] = value;
   memo[slot + MEMO_VERDICT] = verdict;
   return verdict;
@@ -344,18 +332,17 @@ export const runInPlace = (instruction: FilterInstruction, input: FilterInput): 
   if (instruction.ownProperty !== 0) return verdictOn(instruction, input.properties?.[instruction.name]);
   const kind = instruction.kind;
   if (kind === NEVER) return false;
-  const detail = instruction.detail;
-  if (kind === LIST) return (input.lists?.includes(detail.text) ?? false) !== detail.negative;
-  if (detail.objectType !== '') {
+  if (kind === LIST) return (input.lists?.includes(instruction.text) ?? false) !== instruction.negative;
+  if (instruction.objectType !== '') {
     // Any associated record of the type; none (or no list of them) is false for every operator.
-    const records = input.associated?.[detail.objectType];
+    const records = input.associated?.[instruction.objectType];
     if (!Array.isArray(records)) return false;
     for (const record of records) {
       if (isPropertyBag(record) && verdictOn(instruction, record[instruction.name])) return true;
     }
     return false;
   }
-  if (detail.onChange && !changedIn(input, instruction.name, detail.read!)) return false;
+  if (instruction.onChange && !changedIn(input, instruction.name, instruction.read!)) return false;
   if (kind === CHANGED) return true;
   return verdictOn(instruction, input.properties?.[instruction.name]);
 };
