@@ -3,15 +3,7 @@ import type { CriteriaDependencies } from './criteria-dependencies.ts';
 import { type CriteriaChange, indexedDependencies, OrdinalCriteriaIndex } from './criteria-index.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { EvaluationContext, FilterInput } from './filter-input.ts';
-import {
-  type FilterInstruction,
-  MEMO,
-  MEMO_NAME,
-  MEMO_VALUE,
-  MEMO_VERDICT,
-  runInstruction,
-  verdictAt,
-} from './filter-instruction.ts';
+import { type FilterInstruction, MEMO, runInstruction, verdictAt } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 /** One record (and change) read against the batch: each distinct filter evaluated at most once. */
@@ -150,6 +142,7 @@ const runProgram = (
   ctx: EvaluationContext,
 ): boolean => {
   const { code, instructions, own } = layout;
+  // The memo's entries of a slot (`MEMO`): at `slot` the name, then the value and the verdict.
   const memoEntries = MEMO.entries;
   let at = layout.offsets[ordinal]!;
   let groups = code[at]!;
@@ -167,10 +160,10 @@ const runProgram = (
         let holds: boolean;
         if (memoSlot >= 0) {
           // The remembered verdict read here, so that the instruction is not read at all.
-          const value = input.properties?.[memoEntries[memoSlot + MEMO_NAME] as string];
+          const value = input.properties?.[memoEntries[memoSlot] as string];
           holds =
-            value === memoEntries[memoSlot + MEMO_VALUE]
-              ? (memoEntries[memoSlot + MEMO_VERDICT] as boolean)
+            value === memoEntries[memoSlot + 1]
+              ? (memoEntries[memoSlot + 2] as boolean)
               : verdictAt(instructions[slot]!, memoSlot, value);
         } else holds = runInstruction(instructions[slot]!, input, ctx);
         known = holds ? TRUE : FALSE;

@@ -2,17 +2,7 @@ import { sharedCompiledFilter } from './compile-filter.ts';
 import type { CompiledFilter } from './compiled-filter.ts';
 import { type FilterGroups, isPropertyFilter } from './filter.schema.ts';
 import type { CriteriaExplanation, EvaluationContext, FilterInput } from './filter-input.ts';
-import {
-  CLOSURE,
-  type FilterInstruction,
-  MEMO,
-  MEMO_CELL,
-  MEMO_NAME,
-  MEMO_VALUE,
-  MEMO_VERDICT,
-  runInPlace,
-  verdictAt,
-} from './filter-instruction.ts';
+import { CLOSURE, type FilterInstruction, MEMO, runInPlace, verdictAt } from './filter-instruction.ts';
 import { type FilterOptions, type PropertyTypes, typeOf } from './filter-options.ts';
 
 // Cheap filters first; among equally cheap ones, by name, so that the filters on one own property sit side by side
@@ -59,6 +49,7 @@ const programOf = (groups: readonly (readonly FilterInstruction[])[]): CriteriaP
  */
 export const runProgram = (program: CriteriaProgram, input: FilterInput): boolean => {
   const properties = input.properties;
+  // The memo's entries of a slot (`MEMO`): at `slot` the name, then the value, the verdict and the cell id.
   const memo = MEMO.entries;
   // Only closures read the context (the evaluation instant, read once): made when the first one runs.
   let ctx: EvaluationContext | undefined;
@@ -71,15 +62,15 @@ export const runProgram = (program: CriteriaProgram, input: FilterInput): boolea
     const slot = program[f] as number;
     let holds: boolean;
     if (slot >= 0) {
-      const cell = memo[slot + MEMO_CELL] as number;
+      const cell = memo[slot + 3] as number;
       if (cell !== property) {
         property = cell;
-        value = properties?.[memo[slot + MEMO_NAME] as string];
+        value = properties?.[memo[slot] as string];
       }
       // The remembered verdict read here, so that the instruction is not read at all.
       holds =
-        value === memo[slot + MEMO_VALUE]
-          ? (memo[slot + MEMO_VERDICT] as boolean)
+        value === memo[slot + 1]
+          ? (memo[slot + 2] as boolean)
           : verdictAt(program[f + 1] as FilterInstruction, slot, value);
     } else if (slot === GROUP_END) return true;
     else {

@@ -69,11 +69,12 @@ class VerdictMemo {
   }
 }
 
-/** Where a memo slot's entries are, from the slot. */
-export const MEMO_NAME = 0;
-export const MEMO_VALUE = 1;
-export const MEMO_VERDICT = 2;
-export const MEMO_CELL = 3;
+// Where a memo slot's entries are, from the slot. The hot loops (`runProgram`, the batch matcher's) write these
+// offsets as numbers: an imported binding would be read at each use.
+const MEMO_NAME = 0;
+const MEMO_VALUE = 1;
+const MEMO_VERDICT = 2;
+const MEMO_CELL = 3;
 
 /** The verdicts every property instruction remembers (`verdictOn`), read in place by the hot loops. */
 export const MEMO = new VerdictMemo();
