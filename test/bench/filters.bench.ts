@@ -182,38 +182,20 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
 
   // The sink keeps the JIT from discarding evaluations whose results nobody reads.
   let sink = 0;
-  // A long warm-up: each hand-written closure is its own function, and a thousand of them take seconds to be
-  // optimised by the JIT (the engine's few shared closures are hot within milliseconds).
   // Timed in this process's CPU time (every thread's, so sift's garbage collection counts), not wall time: on a
   // machine shared with other work, a task preempted mid-sample would otherwise be charged for the others' time.
-  const bench = new Bench({ time: 1_500, warmupTime: 4_000, timestampProvider: CPU_TIME });
-  bench
-    .add('sift', () => {
-      for (const workflow of workflows) if (workflow.sift(document)) sink += 1;
-    })
-    .add('closures', () => {
-      const record = normalise(contact);
-      for (const workflow of workflows) if (workflow.closure(record)) sink += 1;
-    })
-    .add('matchFilters', () => {
-      for (const workflow of workflows) if (matchFilters(workflow.criteria, contact)) sink += 1;
-    })
-    .add('batch', () => {
-      sink += batch.match(contact).length;
-    })
-    .add('matchFilters + index', () => {
-      for (const id of index.affected(touched)) {
-        if (matchFilters(byId.get(id)!.criteria, change)) sink += 1;
-      }
-    })
-    .add('batch + index', () => {
-      sink += batch.matchAffected(change, touched).length;
-    });
-  await bench.run();
-  if (sink < 0) throw new Error('unreachable');
-
-  // Assess
-  const opsPerSecond = (name: string): number => {
+  // Each task is warmed up right before it is measured, from a fully collected heap (`--expose-gc`, as
+  // `npm run bench` runs): no task pays for the garbage of the one before it (sift leaves the most), and no
+  // warmed-up code goes through other tasks' collections before its measurement (V8 may drop the compiled code of
+  // functions unused across collections: with every warm-up first and every measurement after, a collection
+  // before each measurement halved the hand-written closures' figure). A long warm-up: each hand-written closure
+  // is its own function, and a thousand of them take seconds to be optimised by the JIT (the engine's few shared
+  // closures are hot within milliseconds).
+  const opsPerSecond = async (name: string, task: () => void): Promise<number> => {
+    globalThis.gc?.();
+    const bench = new Bench({ time: 1_500, warmupTime: 4_000, timestampProvider: CPU_TIME });
+    bench.add(name, task);
+    await bench.run();
     const result = bench.getTask(name)?.result;
     if (result?.state !== 'completed')
       throw new Error(`benchmark "${workload.name} ${name}" did not complete`);
@@ -222,13 +204,30 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
     return 1_000 / result.latency.mean;
   };
   const ops: FilterOps = {
-    sift: opsPerSecond('sift'),
-    closures: opsPerSecond('closures'),
-    matchFilters: opsPerSecond('matchFilters'),
-    batch: opsPerSecond('batch'),
-    indexed: opsPerSecond('matchFilters + index'),
-    batchIndexed: opsPerSecond('batch + index'),
+    sift: await opsPerSecond('sift', () => {
+      for (const workflow of workflows) if (workflow.sift(document)) sink += 1;
+    }),
+    closures: await opsPerSecond('closures', () => {
+      const record = normalise(contact);
+      for (const workflow of workflows) if (workflow.closure(record)) sink += 1;
+    }),
+    matchFilters: await opsPerSecond('matchFilters', () => {
+      for (const workflow of workflows) if (matchFilters(workflow.criteria, contact)) sink += 1;
+    }),
+    batch: await opsPerSecond('batch', () => {
+      sink += batch.match(contact).length;
+    }),
+    indexed: await opsPerSecond('matchFilters + index', () => {
+      for (const id of index.affected(touched)) {
+        if (matchFilters(byId.get(id)!.criteria, change)) sink += 1;
+      }
+    }),
+    batchIndexed: await opsPerSecond('batch + index', () => {
+      sink += batch.matchAffected(change, touched).length;
+    }),
   };
+  if (sink < 0) throw new Error('unreachable');
+
   const ratios: FilterRatios = {
     batchOverSift: ops.batch / ops.sift,
     batchOverClosures: ops.batch / ops.closures,
