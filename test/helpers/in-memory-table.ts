@@ -21,7 +21,7 @@ import {
   parseUpdate,
 } from './dynamodb-expressions.ts';
 import { ItemBodies } from './item-bodies.ts';
-import { compareKeys, type Probe, SortedList } from './sorted-keys.ts';
+import { bound, compareKeys, type Probe, SortedList } from './sorted-keys.ts';
 import { answerSends } from './stub-answers.ts';
 
 /** A key schema: the partition and sort key attributes (both strings, as in the system's single table). */
@@ -42,29 +42,61 @@ const LENGTH = Symbol('length');
 
 /**
  * What the table keeps in memory of an item: its key attributes (the table's, and each index's it is in: all strings,
- * ordered as the items themselves) and where its body is.
+ * ordered as the items themselves; undefined for an index it is not in) and where its body is.
  */
 interface Entry {
-  readonly [attribute: string]: string;
+  readonly [attribute: string]: string | undefined;
   readonly [AT]: number;
   readonly [LENGTH]: number;
 }
 
 /**
- * One partition: its only entry, or its entries in order (a partition of one item, most of a single table's, costs
- * no structure of its own).
+ * The class of a table's entries: a slot for each of `attributes` (in this order, whether the item has it or not,
+ * so that all entries share one shape, their fields in the object itself), then the body's place.
  */
-type Partition = Entry | SortedList<Entry>;
+const entryClass = (attributes: readonly string[]) =>
+  class {
+    constructor(values: readonly (string | undefined)[], at: number, length: number) {
+      const fields = this as unknown as Record<string | symbol, string | number | undefined>;
+      for (let i = 0; i < attributes.length; i++) fields[attributes[i]!] = values[i];
+      fields[AT] = at;
+      fields[LENGTH] = length;
+    }
+  } as unknown as new (
+    values: readonly (string | undefined)[],
+    at: number,
+    length: number,
+  ) => Entry;
+
+/**
+ * One partition: its only entry, its entries in order in an array of their number (up to `SMALL`), or a sorted list
+ * (a partition of one item, most of a single table's, costs no structure of its own, a small one an array only).
+ */
+type Partition = Entry | Entry[] | SortedList<Entry>;
+
+/** The most entries of a partition kept in an array (each change copies it). */
+const SMALL = 32;
+
+/** The first entry of `partition`. */
+const firstOf = (partition: Partition): Entry =>
+  partition instanceof SortedList ? partition.first! : Array.isArray(partition) ? partition[0]! : partition;
+
+/**
+ * `key` as held by the partition `key` of `partitions` (its entries' `attribute`), if there is one: an entry keeps
+ * that string, not one more copy of it (a partition of a single table often holds many items).
+ */
+const sharedKey = (partitions: Map<string, Partition>, key: string, attribute: string): string => {
+  const partition = partitions.get(key);
+  return partition === undefined ? key : firstOf(partition)[attribute]!;
+};
 
 /** The entry of `partition` at the target of `probe`, if any. */
-const findIn = (partition: Partition | undefined, probe: Probe<Entry>): Entry | undefined =>
-  partition === undefined
-    ? undefined
-    : partition instanceof SortedList
-      ? partition.find(probe)
-      : probe(partition) === 0
-        ? partition
-        : undefined;
+const findIn = (partition: Partition | undefined, probe: Probe<Entry>): Entry | undefined => {
+  if (partition === undefined) return undefined;
+  if (partition instanceof SortedList) return partition.find(probe);
+  const entry = Array.isArray(partition) ? partition[bound(partition, probe, true)] : partition;
+  return entry !== undefined && probe(entry) === 0 ? entry : undefined;
+};
 
 /** Puts `item` in the partition `pk` of `partitions` (ordered by `order`), in place of its equal; the one replaced. */
 const addTo = (
@@ -79,12 +111,24 @@ const addTo = (
     return undefined;
   }
   if (partition instanceof SortedList) return partition.add(item);
-  if (order(partition, item) === 0) {
-    partitions.set(pk, item);
-    return partition;
+  const probe: Probe<Entry> = (other) => order(other, item);
+  if (!Array.isArray(partition)) {
+    const place = probe(partition);
+    partitions.set(pk, place === 0 ? item : place < 0 ? [partition, item] : [item, partition]);
+    return place === 0 ? partition : undefined;
+  }
+  const at = bound(partition, probe, true);
+  const old = partition[at];
+  if (old !== undefined && probe(old) === 0) {
+    partition[at] = item;
+    return old;
+  }
+  if (partition.length < SMALL) {
+    partitions.set(pk, partition.toSpliced(at, 0, item));
+    return undefined;
   }
   const list = new SortedList(order);
-  list.add(partition);
+  for (const entry of partition) list.add(entry);
   list.add(item);
   partitions.set(pk, list);
   return undefined;
@@ -98,14 +142,21 @@ const deleteFrom = (
 ): Entry | undefined => {
   const partition = partitions.get(pk);
   if (partition === undefined) return undefined;
-  if (!(partition instanceof SortedList)) {
+  if (partition instanceof SortedList) {
+    const old = partition.delete(probe);
+    if (partition.size === 0) partitions.delete(pk);
+    else if (partition.size === 1) partitions.set(pk, partition.first!);
+    return old;
+  }
+  if (!Array.isArray(partition)) {
     if (probe(partition) !== 0) return undefined;
     partitions.delete(pk);
     return partition;
   }
-  const old = partition.delete(probe);
-  if (partition.size === 0) partitions.delete(pk);
-  else if (partition.size === 1) partitions.set(pk, partition.walk(undefined, true, true).next().value!);
+  const at = bound(partition, probe, true);
+  const old = partition[at];
+  if (old === undefined || probe(old) !== 0) return undefined;
+  partitions.set(pk, partition.length === 2 ? partition[1 - at]! : partition.toSpliced(at, 1));
   return old;
 };
 
@@ -118,6 +169,20 @@ function* walkOf(
 ): Generator<Entry> {
   if (partition instanceof SortedList) {
     yield* partition.walk(from, inclusive, forward);
+    return;
+  }
+  if (Array.isArray(partition)) {
+    if (forward) {
+      for (let at = from === undefined ? 0 : bound(partition, from, inclusive); at < partition.length; at++)
+        yield partition[at]!;
+    } else {
+      for (
+        let at = from === undefined ? partition.length - 1 : bound(partition, from, !inclusive) - 1;
+        at >= 0;
+        at--
+      )
+        yield partition[at]!;
+    }
     return;
   }
   const order = from === undefined ? 0 : from(partition) * (forward ? 1 : -1);
@@ -303,6 +368,11 @@ export class InMemoryTable implements DocumentTable {
   readonly #order: (a: Entry, b: Entry) => number;
   /** Entries in an index's partition: by the index's sort key, then the table's key (unique within the index). */
   readonly #indexOrders = new Map<string, (a: Entry, b: Entry) => number>();
+  /** The key attributes of the table, then of each index: an entry's slots. */
+  readonly #attributes: readonly string[];
+  readonly #Entry: ReturnType<typeof entryClass>;
+  /** Where each index's key attributes are among `#attributes`. */
+  readonly #slots: readonly { readonly pk: number; readonly sk: number }[];
   /** Requests taken, by command. */
   readonly requests = new Map<string, number>();
   #items = 0;
@@ -311,6 +381,12 @@ export class InMemoryTable implements DocumentTable {
     this.#schema = schema;
     const { pk, sk } = schema;
     this.#order = (a, b) => compareKeys(a[sk]!, b[sk]!);
+    this.#attributes = [...new Set([pk, sk, ...schema.indexes.flatMap((index) => [index.pk, index.sk])])];
+    this.#Entry = entryClass(this.#attributes);
+    this.#slots = schema.indexes.map((index) => ({
+      pk: this.#attributes.indexOf(index.pk),
+      sk: this.#attributes.indexOf(index.sk),
+    }));
     for (const index of schema.indexes) {
       this.#indexes.set(index.name, new Map());
       this.#indexOrders.set(
@@ -379,24 +455,36 @@ export class InMemoryTable implements DocumentTable {
 
   /**
    * The entry of `item` at `pk`/`sk`, its body stored as `bytes` (`item` serialized): its key attributes, the index
-   * keys checked (an index takes an item that has both of its key attributes).
+   * keys checked (an index takes an item that has both of its key attributes). Its partition keys are the strings
+   * their partitions already hold, and a value equal to another of its values that string too.
    */
   #entryOf(pk: string, sk: string, item: Item, bytes: Uint8Array): Entry {
-    const entry: Record<string | symbol, string | number> = { [this.#schema.pk]: pk, [this.#schema.sk]: sk };
-    for (const index of this.#schema.indexes) {
+    const values: (string | undefined)[] = new Array(this.#attributes.length).fill(undefined);
+    values[0] = sharedKey(this.#partitions, pk, this.#schema.pk);
+    values[1] = sk;
+    this.#schema.indexes.forEach((index, i) => {
       const indexPk = item[index.pk];
       const indexSk = item[index.sk];
-      if (indexPk === undefined || indexSk === undefined) continue;
+      if (indexPk === undefined || indexSk === undefined) return;
       if (typeof indexPk !== 'string' || typeof indexSk !== 'string' || indexPk === '' || indexSk === '')
         throw invalid(
           `One or more parameter values were invalid: the index key ${index.name} must be strings`,
         );
-      entry[index.pk] = indexPk;
-      entry[index.sk] = indexSk;
+      const slots = this.#slots[i]!;
+      values[slots.pk] = sharedKey(this.#indexes.get(index.name)!, indexPk, index.pk);
+      values[slots.sk] = indexSk;
+    });
+    for (let i = 1; i < values.length; i++) {
+      const value = values[i];
+      if (value === undefined) continue;
+      for (let j = 0; j < i; j++) {
+        if (values[j] === value) {
+          values[i] = values[j];
+          break;
+        }
+      }
     }
-    entry[AT] = this.#bodies.append(bytes);
-    entry[LENGTH] = bytes.length;
-    return entry as unknown as Entry;
+    return new this.#Entry(values, this.#bodies.append(bytes), bytes.length);
   }
 
   /**
