@@ -47,6 +47,8 @@ const unlisten = (): void => {
 
 /** Bytes written at once: recent bodies are read back from memory until then. */
 const PENDING_BYTES = 4 << 20;
+/** Bodies read from the file kept for the next reads. */
+const RECENT = 64;
 /** Bodies start on multiples of 8 bytes, so that a position counted in 8-byte units stays a small integer up to 16 GB. */
 const ALIGNMENT = 8;
 
@@ -54,7 +56,8 @@ const ALIGNMENT = 8;
  * Values kept outside the JavaScript heap: each serialized with `node:v8` (which keeps sets and binaries) and
  * appended to a file of a temporary directory, read back on demand as a fresh copy. Nothing is ever rewritten in
  * place: a body no longer wanted stays in the file. The most recent writes wait in a buffer of 4 MB, written at once
- * (and read from there meanwhile); the operating system's page cache keeps the rest of the hot part in memory.
+ * (and read from there meanwhile), the last 64 bodies read from the file are kept; the operating system's page cache
+ * keeps the rest of the hot part in memory.
  * `close()` closes the file and removes the directory; the directory is also removed when the process exits or is
  * interrupted (SIGINT, SIGTERM) before.
  */
@@ -65,8 +68,8 @@ export class ItemBodies {
   #pending = Buffer.allocUnsafe(PENDING_BYTES);
   #pendingAt = 0;
   #pendingLength = 0;
-  /** Where bodies read from the file land (grown to the largest one). */
-  #read = Buffer.allocUnsafe(64 << 10);
+  /** The bodies last read from the file, by place, the least recent first. */
+  readonly #recent = new Map<number, Buffer>();
 
   constructor() {
     this.#directory = mkdtempSync(join(tmpdir(), 'crm-table-'));
@@ -124,20 +127,32 @@ export class ItemBodies {
     this.#pendingLength = 0;
   }
 
-  /** The `length` bytes stored at `at` (from `append`): valid until the next call. */
+  /**
+   * The `length` bytes stored at `at` (from `append`): valid until the next `append`. Read from the file unless
+   * they are among the last written or the last 64 read (an item is often read a few times in a row: a query, a get,
+   * an update).
+   */
   bytes(at: number, length: number): Uint8Array {
     const fd = this.#file();
     const position = at * ALIGNMENT;
     if (position >= this.#pendingAt)
       return this.#pending.subarray(position - this.#pendingAt, position - this.#pendingAt + length);
-    if (this.#read.length < length) this.#read = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(length)));
+    const recent = this.#recent.get(at);
+    if (recent !== undefined) {
+      this.#recent.delete(at);
+      this.#recent.set(at, recent);
+      return recent;
+    }
+    const bytes = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const read = readSync(fd, this.#read, done, length - done, position + done);
+      const read = readSync(fd, bytes, done, length - done, position + done);
       if (read === 0) throw new Error(`the table's bodies end before ${position + length}`);
       done += read;
     }
-    return this.#read.subarray(0, length);
+    this.#recent.set(at, bytes);
+    if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.keys().next().value!);
+    return bytes;
   }
 
   /** Closes the file and removes its directory; nothing can be read or stored afterwards. */
