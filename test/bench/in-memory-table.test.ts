@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
@@ -167,5 +168,31 @@ describe('the table in memory the parked-waits simulation runs on', () => {
     expect(open).toBe(true);
     expect(existsSync(fake.directory)).toBe(false);
     expect(() => fake.get({ TableName: 'crm-workflows', Key: { pk: 'A', sk: '-' } })).toThrow(/closed/);
+  });
+
+  it('leaves no file behind when the process exits or is ended by a signal without closing it', () => {
+    // Prepare
+    const run = (end: string) => {
+      const script = `
+        import { InMemoryTable } from ${JSON.stringify(new URL('../helpers/in-memory-table.ts', import.meta.url).href)};
+        const table = new InMemoryTable({ tableName: 't', pk: 'pk', sk: 'sk', indexes: [] });
+        table.put({ TableName: 't', Item: { pk: 'A', sk: '-' } });
+        console.log(table.directory);
+        ${end};`;
+      return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    };
+
+    // Act
+    const exited = run('process.exitCode = 3');
+    const ended = run("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000)");
+
+    // Assess
+    expect(exited.status).toBe(3);
+    expect(ended.signal).toBe('SIGTERM');
+    for (const { stdout } of [exited, ended]) {
+      const directory = stdout.trim();
+      expect(dirname(directory)).toBe(tmpdir());
+      expect(existsSync(directory)).toBe(false);
+    }
   });
 });

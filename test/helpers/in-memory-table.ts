@@ -82,12 +82,12 @@ const firstOf = (partition: Partition): Entry =>
   partition instanceof SortedList ? partition.first! : Array.isArray(partition) ? partition[0]! : partition;
 
 /**
- * `key` as held by the partition `key` of `partitions` (its entries' `attribute`), if there is one: an entry keeps
- * that string, not one more copy of it (a partition of a single table often holds many items).
+ * Gives `entry`'s partition key `attribute` the string `partition` (the entry's partition, if any) holds: an entry
+ * keeps that string, not one more copy of it (a partition of a single table often holds many items).
  */
-const sharedKey = (partitions: Map<string, Partition>, key: string, attribute: string): string => {
-  const partition = partitions.get(key);
-  return partition === undefined ? key : firstOf(partition)[attribute]!;
+const sharePartitionKey = (entry: Entry, attribute: string, partition: Partition | undefined): void => {
+  if (partition !== undefined)
+    (entry as unknown as Record<string, string>)[attribute] = firstOf(partition)[attribute]!;
 };
 
 /** The entry of `partition` at the target of `probe`, if any. */
@@ -98,14 +98,17 @@ const findIn = (partition: Partition | undefined, probe: Probe<Entry>): Entry | 
   return entry !== undefined && probe(entry) === 0 ? entry : undefined;
 };
 
-/** Puts `item` in the partition `pk` of `partitions` (ordered by `order`), in place of its equal; the one replaced. */
+/**
+ * Puts `item` in the partition `pk` of `partitions` (ordered by `order`; now `partition`), in place of its equal; the
+ * one replaced.
+ */
 const addTo = (
   partitions: Map<string, Partition>,
   pk: string,
+  partition: Partition | undefined,
   item: Entry,
   order: (a: Entry, b: Entry) => number,
 ): Entry | undefined => {
-  const partition = partitions.get(pk);
   if (partition === undefined) {
     partitions.set(pk, item);
     return undefined;
@@ -455,12 +458,12 @@ export class InMemoryTable implements DocumentTable {
 
   /**
    * The entry of `item` at `pk`/`sk`, its body stored as `bytes` (`item` serialized): its key attributes, the index
-   * keys checked (an index takes an item that has both of its key attributes). Its partition keys are the strings
-   * their partitions already hold, and a value equal to another of its values that string too.
+   * keys checked (an index takes an item that has both of its key attributes). A value equal to another of its
+   * values is that string (see also `sharePartitionKey`).
    */
   #entryOf(pk: string, sk: string, item: Item, bytes: Uint8Array): Entry {
     const values: (string | undefined)[] = new Array(this.#attributes.length).fill(undefined);
-    values[0] = sharedKey(this.#partitions, pk, this.#schema.pk);
+    values[0] = pk;
     values[1] = sk;
     this.#schema.indexes.forEach((index, i) => {
       const indexPk = item[index.pk];
@@ -471,7 +474,7 @@ export class InMemoryTable implements DocumentTable {
           `One or more parameter values were invalid: the index key ${index.name} must be strings`,
         );
       const slots = this.#slots[i]!;
-      values[slots.pk] = sharedKey(this.#indexes.get(index.name)!, indexPk, index.pk);
+      values[slots.pk] = indexPk;
       values[slots.sk] = indexSk;
     });
     for (let i = 1; i < values.length; i++) {
@@ -493,10 +496,13 @@ export class InMemoryTable implements DocumentTable {
    */
   #write(pk: string, sk: string, item: Item | undefined, bytes?: Uint8Array): void {
     const entry = item === undefined ? undefined : this.#entryOf(pk, sk, item, bytes!);
-    const old =
-      entry === undefined
-        ? deleteFrom(this.#partitions, pk, this.#sortKeyProbe(this.#schema.sk, sk))
-        : addTo(this.#partitions, pk, entry, this.#order);
+    let old: Entry | undefined;
+    if (entry === undefined) old = deleteFrom(this.#partitions, pk, this.#sortKeyProbe(this.#schema.sk, sk));
+    else {
+      const partition = this.#partitions.get(pk);
+      sharePartitionKey(entry, this.#schema.pk, partition);
+      old = addTo(this.#partitions, pk, partition, entry, this.#order);
+    }
     if (old) {
       for (const index of this.#indexesOf(old)) {
         const order = this.#indexOrders.get(index.name)!;
@@ -504,8 +510,13 @@ export class InMemoryTable implements DocumentTable {
       }
     }
     if (entry) {
-      for (const index of this.#indexesOf(entry))
-        addTo(this.#indexes.get(index.name)!, entry[index.pk]!, entry, this.#indexOrders.get(index.name)!);
+      for (const index of this.#indexesOf(entry)) {
+        const partitions = this.#indexes.get(index.name)!;
+        const key = entry[index.pk]!;
+        const partition = partitions.get(key);
+        sharePartitionKey(entry, index.pk, partition);
+        addTo(partitions, key, partition, entry, this.#indexOrders.get(index.name)!);
+      }
     }
     if (!old && entry) this.#items += 1;
     else if (old && !entry) this.#items -= 1;
