@@ -1,13 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { InMemoryTable } from '../helpers/in-memory-table.ts';
 
-const table = () =>
-  new InMemoryTable({
+const tables: InMemoryTable[] = [];
+afterEach(() => {
+  for (const table of tables.splice(0)) table.close();
+});
+
+const table = () => {
+  const created = new InMemoryTable({
     tableName: 'crm-workflows',
     pk: 'pk',
     sk: 'sk',
     indexes: [{ name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' }],
   });
+  tables.push(created);
+  return created;
+};
 
 describe('the table in memory the parked-waits simulation runs on', () => {
   it('refuses what DynamoDB refuses and fails loudly on an expression it does not know', () => {
@@ -100,5 +112,87 @@ describe('the table in memory the parked-waits simulation runs on', () => {
     expect(second.Items?.map((item) => item.pk)).toEqual(['b']);
     expect(second.LastEvaluatedKey).toBeUndefined();
     expect(fake.get({ TableName: 'crm-workflows', Key: { pk: 'd', sk: '-' } }).Item?.n).toBe(1);
+  });
+
+  it('keeps items as they were written, never shared with the caller, sets and binaries included, until closed', () => {
+    // Prepare
+    const fake = table();
+    const written = {
+      pk: 'A',
+      sk: '-',
+      tags: new Set(['x', 'y']),
+      data: new Uint8Array([1, 2, 3]),
+      nested: { list: [1, undefined, { deep: 'v' }], gone: undefined },
+    };
+    fake.put({ TableName: 'crm-workflows', Item: written });
+    written.nested.list.push(4);
+    written.tags.add('z');
+    written.data[0] = 9;
+    for (let i = 0; i < 2_000; i++) {
+      fake.put({ TableName: 'crm-workflows', Item: { pk: `B${i}`, sk: '-', padding: 'p'.repeat(4_000) } });
+    }
+
+    // Act
+    const first = fake.get({ TableName: 'crm-workflows', Key: { pk: 'A', sk: '-' } }).Item!;
+    first.nested = 'changed';
+    (first.data as Uint8Array)[1] = 9;
+    const second = fake.get({ TableName: 'crm-workflows', Key: { pk: 'A', sk: '-' } }).Item!;
+    fake.get({ TableName: 'crm-workflows', Key: { pk: 'B0', sk: '-' } });
+    const dataAfterAnotherRead = [...(second.data as Uint8Array)];
+    const updated = fake.update({
+      TableName: 'crm-workflows',
+      Key: { pk: 'A', sk: '-' },
+      UpdateExpression: 'ADD #tags :w',
+      ExpressionAttributeNames: { '#tags': 'tags' },
+      ExpressionAttributeValues: { ':w': new Set(['w']) },
+      ReturnValues: 'ALL_NEW',
+    }).Attributes!;
+    const open = existsSync(fake.directory);
+    fake.close();
+
+    // Assess
+    expect(second).toEqual({
+      pk: 'A',
+      sk: '-',
+      tags: new Set(['x', 'y']),
+      data: new Uint8Array([1, 2, 3]),
+      nested: { list: [1, { deep: 'v' }] },
+    });
+    expect(second.data).toBeInstanceOf(Uint8Array);
+    expect(dataAfterAnotherRead).toEqual([1, 2, 3]);
+    expect(Object.keys(second.nested as object)).toEqual(['list']);
+    expect(updated.tags).toEqual(new Set(['x', 'y', 'w']));
+    expect(updated.data).toEqual(new Uint8Array([1, 2, 3]));
+    expect(fake.size).toBe(2_001);
+    expect(dirname(fake.directory)).toBe(tmpdir());
+    expect(open).toBe(true);
+    expect(existsSync(fake.directory)).toBe(false);
+    expect(() => fake.get({ TableName: 'crm-workflows', Key: { pk: 'A', sk: '-' } })).toThrow(/closed/);
+  });
+
+  it('leaves no file behind when the process exits or is ended by a signal without closing it', () => {
+    // Prepare
+    const run = (end: string) => {
+      const script = `
+        import { InMemoryTable } from ${JSON.stringify(new URL('../helpers/in-memory-table.ts', import.meta.url).href)};
+        const table = new InMemoryTable({ tableName: 't', pk: 'pk', sk: 'sk', indexes: [] });
+        table.put({ TableName: 't', Item: { pk: 'A', sk: '-' } });
+        console.log(table.directory);
+        ${end};`;
+      return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    };
+
+    // Act
+    const exited = run('process.exitCode = 3');
+    const ended = run("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000)");
+
+    // Assess
+    expect(exited.status).toBe(3);
+    expect(ended.signal).toBe('SIGTERM');
+    for (const { stdout } of [exited, ended]) {
+      const directory = stdout.trim();
+      expect(dirname(directory)).toBe(tmpdir());
+      expect(existsSync(directory)).toBe(false);
+    }
   });
 });

@@ -583,12 +583,13 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
   orderedIds = () => `00000000-0000-4000-8000-${(++idCount).toString(16).padStart(12, '0')}`;
   const ledger = new Ledger(count);
   const shadow = new InMemoryParkedExecutions();
-  const table = observedTable(
-    givenTable ?? new InMemoryTable({ ...TABLE_SCHEMA, tableName: environment.TABLE_NAME! }),
-    ledger,
-    shadow,
-    scenario.forgetFaultEvery,
-    () => batchLog.begin(),
+  /** The table of this run, when it is not given: closed at the end. */
+  const ownTable =
+    givenTable === undefined
+      ? new InMemoryTable({ ...TABLE_SCHEMA, tableName: environment.TABLE_NAME! })
+      : undefined;
+  const table = observedTable(givenTable ?? ownTable!, ledger, shadow, scenario.forgetFaultEvery, () =>
+    batchLog.begin(),
   );
   const documents = routeDocumentClient(table.observed);
   const rawDynamoDB = mockClient(DynamoDBClient);
@@ -898,6 +899,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
       },
     };
   } finally {
+    ownTable?.close();
     process.stderr.write = stderrWrite;
     clock.uninstall();
     stepFunctions?.restore();

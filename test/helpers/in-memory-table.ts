@@ -20,7 +20,8 @@ import {
   parseProjection,
   parseUpdate,
 } from './dynamodb-expressions.ts';
-import { compareKeys, type Probe, SortedList } from './sorted-keys.ts';
+import { ItemBodies } from './item-bodies.ts';
+import { bound, compareKeys, type Probe, SortedList } from './sorted-keys.ts';
 import { answerSends } from './stub-answers.ts';
 
 /** A key schema: the partition and sort key attributes (both strings, as in the system's single table). */
@@ -35,70 +36,156 @@ export interface InMemoryTableSchema extends KeySchema {
   readonly indexes: readonly (KeySchema & { readonly name: string })[];
 }
 
+/** Where an entry's body is in the table's `ItemBodies`, in 8-byte units, and its length in bytes. */
+const AT = Symbol('at');
+const LENGTH = Symbol('length');
+
 /**
- * One partition: its only item, or its items in order (a partition of one item, most of a single table's, costs no
- * structure of its own).
+ * What the table keeps in memory of an item: its key attributes (the table's, and each index's it is in: all strings,
+ * ordered as the items themselves; undefined for an index it is not in) and where its body is.
  */
-type Partition = Item | SortedList<Item>;
+interface Entry {
+  readonly [attribute: string]: string | undefined;
+  readonly [AT]: number;
+  readonly [LENGTH]: number;
+}
 
-/** The item of `partition` at the target of `probe`, if any. */
-const findIn = (partition: Partition | undefined, probe: Probe<Item>): Item | undefined =>
-  partition === undefined
-    ? undefined
-    : partition instanceof SortedList
-      ? partition.find(probe)
-      : probe(partition) === 0
-        ? partition
-        : undefined;
+/**
+ * The class of a table's entries: a slot for each of `attributes` (in this order, whether the item has it or not,
+ * so that all entries share one shape, their fields in the object itself), then the body's place.
+ */
+const entryClass = (attributes: readonly string[]) =>
+  class {
+    constructor(values: readonly (string | undefined)[], at: number, length: number) {
+      const fields = this as unknown as Record<string | symbol, string | number | undefined>;
+      for (let i = 0; i < attributes.length; i++) fields[attributes[i]!] = values[i];
+      fields[AT] = at;
+      fields[LENGTH] = length;
+    }
+  } as unknown as new (
+    values: readonly (string | undefined)[],
+    at: number,
+    length: number,
+  ) => Entry;
 
-/** Puts `item` in the partition `pk` of `partitions` (ordered by `order`), in place of its equal; the one replaced. */
+/**
+ * One partition: its only entry, its entries in order in an array of their number (up to `SMALL`), or a sorted list
+ * (a partition of one item, most of a single table's, costs no structure of its own, a small one an array only).
+ */
+type Partition = Entry | Entry[] | SortedList<Entry>;
+
+/** The most entries of a partition kept in an array (each change copies it). */
+const SMALL = 32;
+
+/** The first entry of `partition`. */
+const firstOf = (partition: Partition): Entry =>
+  partition instanceof SortedList ? partition.first! : Array.isArray(partition) ? partition[0]! : partition;
+
+/**
+ * Gives `entry`'s partition key `attribute` the string `partition` (the entry's partition, if any) holds: an entry
+ * keeps that string, not one more copy of it (a partition of a single table often holds many items).
+ */
+const sharePartitionKey = (entry: Entry, attribute: string, partition: Partition | undefined): void => {
+  if (partition !== undefined)
+    (entry as unknown as Record<string, string>)[attribute] = firstOf(partition)[attribute]!;
+};
+
+/** The entry of `partition` at the target of `probe`, if any. */
+const findIn = (partition: Partition | undefined, probe: Probe<Entry>): Entry | undefined => {
+  if (partition === undefined) return undefined;
+  if (partition instanceof SortedList) return partition.find(probe);
+  const entry = Array.isArray(partition) ? partition[bound(partition, probe, true)] : partition;
+  return entry !== undefined && probe(entry) === 0 ? entry : undefined;
+};
+
+/**
+ * Puts `item` in the partition `pk` of `partitions` (ordered by `order`; now `partition`), in place of its equal; the
+ * one replaced.
+ */
 const addTo = (
   partitions: Map<string, Partition>,
   pk: string,
-  item: Item,
-  order: (a: Item, b: Item) => number,
-): Item | undefined => {
-  const partition = partitions.get(pk);
+  partition: Partition | undefined,
+  item: Entry,
+  order: (a: Entry, b: Entry) => number,
+): Entry | undefined => {
   if (partition === undefined) {
     partitions.set(pk, item);
     return undefined;
   }
   if (partition instanceof SortedList) return partition.add(item);
-  if (order(partition, item) === 0) {
-    partitions.set(pk, item);
-    return partition;
+  const probe: Probe<Entry> = (other) => order(other, item);
+  if (!Array.isArray(partition)) {
+    const place = probe(partition);
+    partitions.set(pk, place === 0 ? item : place < 0 ? [partition, item] : [item, partition]);
+    return place === 0 ? partition : undefined;
+  }
+  const at = bound(partition, probe, true);
+  const old = partition[at];
+  if (old !== undefined && probe(old) === 0) {
+    partition[at] = item;
+    return old;
+  }
+  if (partition.length < SMALL) {
+    partitions.set(pk, partition.toSpliced(at, 0, item));
+    return undefined;
   }
   const list = new SortedList(order);
-  list.add(partition);
+  for (const entry of partition) list.add(entry);
   list.add(item);
   partitions.set(pk, list);
   return undefined;
 };
 
 /** Removes the item at the target of `probe` from the partition `pk` of `partitions`; the one removed. */
-const deleteFrom = (partitions: Map<string, Partition>, pk: string, probe: Probe<Item>): Item | undefined => {
+const deleteFrom = (
+  partitions: Map<string, Partition>,
+  pk: string,
+  probe: Probe<Entry>,
+): Entry | undefined => {
   const partition = partitions.get(pk);
   if (partition === undefined) return undefined;
-  if (!(partition instanceof SortedList)) {
+  if (partition instanceof SortedList) {
+    const old = partition.delete(probe);
+    if (partition.size === 0) partitions.delete(pk);
+    else if (partition.size === 1) partitions.set(pk, partition.first!);
+    return old;
+  }
+  if (!Array.isArray(partition)) {
     if (probe(partition) !== 0) return undefined;
     partitions.delete(pk);
     return partition;
   }
-  const old = partition.delete(probe);
-  if (partition.size === 0) partitions.delete(pk);
-  else if (partition.size === 1) partitions.set(pk, partition.walk(undefined, true, true).next().value!);
+  const at = bound(partition, probe, true);
+  const old = partition[at];
+  if (old === undefined || probe(old) !== 0) return undefined;
+  partitions.set(pk, partition.length === 2 ? partition[1 - at]! : partition.toSpliced(at, 1));
   return old;
 };
 
-/** The items of `partition` in order from the target of `from` (see `SortedList.walk`). */
+/** The entries of `partition` in order from the target of `from` (see `SortedList.walk`). */
 function* walkOf(
   partition: Partition,
-  from: Probe<Item> | undefined,
+  from: Probe<Entry> | undefined,
   inclusive: boolean,
   forward: boolean,
-): Generator<Item> {
+): Generator<Entry> {
   if (partition instanceof SortedList) {
     yield* partition.walk(from, inclusive, forward);
+    return;
+  }
+  if (Array.isArray(partition)) {
+    if (forward) {
+      for (let at = from === undefined ? 0 : bound(partition, from, inclusive); at < partition.length; at++)
+        yield partition[at]!;
+    } else {
+      for (
+        let at = from === undefined ? partition.length - 1 : bound(partition, from, !inclusive) - 1;
+        at >= 0;
+        at--
+      )
+        yield partition[at]!;
+    }
     return;
   }
   const order = from === undefined ? 0 : from(partition) * (forward ? 1 : -1);
@@ -107,20 +194,11 @@ function* walkOf(
 
 const invalid = (message: string): Error => dynamoError('ValidationException', message);
 
-/** A copy of a document value: what goes in or out of the table is never shared with the caller. */
-const copyOf = <T>(value: T): T => {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(copyOf) as T;
-  if (value instanceof Set) return new Set(value) as T;
-  if (value instanceof Uint8Array) return new Uint8Array(value) as T;
-  const copy: Item = {};
-  for (const key in value as Item) copy[key] = copyOf((value as Item)[key]);
-  return copy as T;
-};
-
 /**
  * What the document client's marshalling (`removeUndefinedValues: true`) lets through: undefined members dropped,
- * plain objects, arrays, sets, binaries and finite numbers; anything else refused as the client refuses it.
+ * plain objects, arrays, sets, binaries and finite numbers; anything else refused as the client refuses it. `value`
+ * itself when it drops nothing (the table serializes what it stores at once: it needs no copy), else a copy without
+ * the undefined members.
  */
 const marshalled = (value: unknown, path: string): unknown => {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
@@ -128,24 +206,42 @@ const marshalled = (value: unknown, path: string): unknown => {
     if (!Number.isFinite(value)) throw new Error(`${path}: ${value} is not a number DynamoDB stores`);
     return value;
   }
-  if (value instanceof Uint8Array) return new Uint8Array(value);
+  if (value instanceof Uint8Array) return value;
   if (value instanceof Set) {
     if (value.size === 0) throw invalid(`${path}: an empty set is not a DynamoDB value`);
-    return new Set(value);
+    return value;
   }
-  if (Array.isArray(value))
-    return value
-      .filter((member) => member !== undefined)
-      .map((member, i) => marshalled(member, `${path}[${i}]`));
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const member: unknown = value[i];
+      const kept = member === undefined ? undefined : marshalled(member, `${path}[${copy?.length ?? i}]`);
+      if (copy === undefined && kept === member && member !== undefined) continue;
+      copy ??= value.slice(0, i);
+      if (kept !== undefined) copy.push(kept);
+    }
+    return copy ?? value;
+  }
   if (typeof value === 'object') {
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Object.prototype && prototype !== null)
       throw new Error(`${path}: a class instance (${prototype.constructor?.name}) is not marshalled`);
-    const copy: Item = {};
-    for (const [key, member] of Object.entries(value)) {
-      if (member !== undefined) copy[key] = marshalled(member, `${path}.${key}`);
+    let copy: Item | undefined;
+    for (const key in value) {
+      if (!Object.hasOwn(value, key)) continue;
+      const member: unknown = (value as Item)[key];
+      const kept = member === undefined ? undefined : marshalled(member, `${path}.${key}`);
+      if (copy === undefined) {
+        if (kept === member && member !== undefined) continue;
+        copy = {};
+        for (const earlier in value) {
+          if (earlier === key) break;
+          if (Object.hasOwn(value, earlier)) copy[earlier] = (value as Item)[earlier];
+        }
+      }
+      if (kept !== undefined) copy[key] = kept;
     }
-    return copy;
+    return copy ?? value;
   }
   throw new Error(`${path}: ${typeof value} is not a DynamoDB value`);
 };
@@ -255,20 +351,31 @@ const RETURN_VALUES = new Set(['NONE', 'ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPD
  * send (Get, Put, Update, Delete, Query on the table and its global secondary indexes, BatchWrite), their condition,
  * update, key condition, filter and projection expressions (`dynamodb-expressions.ts`), conditional failures as
  * `ConditionalCheckFailedException`, and DynamoDB's refusals of what it refuses (unused names or values, changing a
- * key, a consistent read on an index). Any other command or expression form throws. Items are copied in and out.
- * Every item is kept, as DynamoDB keeps it; to hold millions, a partition of one item is that item alone, a larger
- * one (and each index partition) a sorted list of the items themselves, ordered by their keys (no key strings of
- * its own).
+ * key, a consistent read on an index). Any other command or expression form throws.
+ *
+ * Every item is kept, as DynamoDB keeps it. To hold millions of them, the JavaScript heap keeps only what orders and
+ * finds them: an entry per item with its key attributes (the table's, and each index's it is in) and where its body
+ * is; the bodies are serialized (`node:v8`: sets and binaries kept) into a temporary file (`ItemBodies`), each read
+ * back on demand when a request needs it (a query walks the entries by key and reads only the bodies in range). What
+ * goes in is serialized at once and what comes out is a fresh copy: neither is ever shared with the caller. A
+ * partition of one item is that item's entry alone, a larger one (and each index partition) a sorted list of entries.
+ * `close()` removes the file (it is also removed when the process exits).
  * Not modelled: capacity and throttling, the 1 MB page limit of a query, item sizes.
  */
 export class InMemoryTable implements DocumentTable {
   readonly #schema: InMemoryTableSchema;
   readonly #partitions = new Map<string, Partition>();
   readonly #indexes = new Map<string, Map<string, Partition>>();
-  /** Items in a partition: by sort key. */
-  readonly #order: (a: Item, b: Item) => number;
+  readonly #bodies = new ItemBodies();
+  /** Entries in a partition: by sort key. */
+  readonly #order: (a: Entry, b: Entry) => number;
   /** Entries in an index's partition: by the index's sort key, then the table's key (unique within the index). */
-  readonly #indexOrders = new Map<string, (a: Item, b: Item) => number>();
+  readonly #indexOrders = new Map<string, (a: Entry, b: Entry) => number>();
+  /** The key attributes of the table, then of each index: an entry's slots. */
+  readonly #attributes: readonly string[];
+  readonly #Entry: ReturnType<typeof entryClass>;
+  /** Where each index's key attributes are among `#attributes`. */
+  readonly #slots: readonly { readonly pk: number; readonly sk: number }[];
   /** Requests taken, by command. */
   readonly requests = new Map<string, number>();
   #items = 0;
@@ -276,15 +383,21 @@ export class InMemoryTable implements DocumentTable {
   constructor(schema: InMemoryTableSchema) {
     this.#schema = schema;
     const { pk, sk } = schema;
-    this.#order = (a, b) => compareKeys(a[sk] as string, b[sk] as string);
+    this.#order = (a, b) => compareKeys(a[sk]!, b[sk]!);
+    this.#attributes = [...new Set([pk, sk, ...schema.indexes.flatMap((index) => [index.pk, index.sk])])];
+    this.#Entry = entryClass(this.#attributes);
+    this.#slots = schema.indexes.map((index) => ({
+      pk: this.#attributes.indexOf(index.pk),
+      sk: this.#attributes.indexOf(index.sk),
+    }));
     for (const index of schema.indexes) {
       this.#indexes.set(index.name, new Map());
       this.#indexOrders.set(
         index.name,
         (a, b) =>
-          compareKeys(a[index.sk] as string, b[index.sk] as string) ||
-          compareKeys(a[pk] as string, b[pk] as string) ||
-          compareKeys(a[sk] as string, b[sk] as string),
+          compareKeys(a[index.sk]!, b[index.sk]!) ||
+          compareKeys(a[pk]!, b[pk]!) ||
+          compareKeys(a[sk]!, b[sk]!),
       );
     }
   }
@@ -292,6 +405,16 @@ export class InMemoryTable implements DocumentTable {
   /** Items in the table. */
   get size(): number {
     return this.#items;
+  }
+
+  /** The temporary directory of the item bodies (removed by `close()`). */
+  get directory(): string {
+    return this.#bodies.directory;
+  }
+
+  /** Closes and removes the file of the item bodies: the table answers nothing afterwards. */
+  close(): void {
+    this.#bodies.close();
   }
 
   #count(command: string): void {
@@ -302,61 +425,108 @@ export class InMemoryTable implements DocumentTable {
     if (name !== this.#schema.tableName) throw dynamoError('ResourceNotFoundException', `no table ${name}`);
   }
 
-  #read(key: Item): Item | undefined {
+  #read(key: Item): Entry | undefined {
     const { pk, sk } = keyOf(key, this.#schema, 'Key');
     const extra = Object.keys(key).filter((name) => name !== this.#schema.pk && name !== this.#schema.sk);
     if (extra.length > 0) throw invalid('The provided key element does not match the schema');
     return this.#at(pk, sk);
   }
 
-  /** The item at `pk`/`sk`, if any. */
-  #at(pk: string, sk: string): Item | undefined {
+  /** The entry at `pk`/`sk`, if any. */
+  #at(pk: string, sk: string): Entry | undefined {
     return findIn(this.#partitions.get(pk), this.#sortKeyProbe(this.#schema.sk, sk));
   }
 
-  /** Where an item stands against the sort key `value` of the attribute `attribute`. */
-  #sortKeyProbe(attribute: string, value: string): Probe<Item> {
-    return (item) => compareKeys(item[attribute] as string, value);
+  /** A fresh copy of the item of `entry`, if any. */
+  #body(entry: Entry | undefined): Item | undefined {
+    return entry === undefined
+      ? undefined
+      : (ItemBodies.deserialized(this.#bodies.bytes(entry[AT], entry[LENGTH])) as Item);
   }
 
-  /** The indexes `item` is in (both of their key attributes present), its index keys checked. */
-  #indexesOf(item: Item): InMemoryTableSchema['indexes'] {
-    return this.#schema.indexes.filter((index) => {
+  /** Where an entry stands against the sort key `value` of the attribute `attribute`. */
+  #sortKeyProbe(attribute: string, value: string): Probe<Entry> {
+    return (entry) => compareKeys(entry[attribute]!, value);
+  }
+
+  /** The indexes whose key attributes `entry` has. */
+  #indexesOf(entry: Entry): InMemoryTableSchema['indexes'] {
+    return this.#schema.indexes.filter(
+      (index) => entry[index.pk] !== undefined && entry[index.sk] !== undefined,
+    );
+  }
+
+  /**
+   * The entry of `item` at `pk`/`sk`, its body stored as `bytes` (`item` serialized): its key attributes, the index
+   * keys checked (an index takes an item that has both of its key attributes). A value equal to another of its
+   * values is that string (see also `sharePartitionKey`).
+   */
+  #entryOf(pk: string, sk: string, item: Item, bytes: Uint8Array): Entry {
+    const values: (string | undefined)[] = new Array(this.#attributes.length).fill(undefined);
+    values[0] = pk;
+    values[1] = sk;
+    this.#schema.indexes.forEach((index, i) => {
       const indexPk = item[index.pk];
       const indexSk = item[index.sk];
-      if (indexPk === undefined || indexSk === undefined) return false;
+      if (indexPk === undefined || indexSk === undefined) return;
       if (typeof indexPk !== 'string' || typeof indexSk !== 'string' || indexPk === '' || indexSk === '')
         throw invalid(
           `One or more parameter values were invalid: the index key ${index.name} must be strings`,
         );
-      return true;
+      const slots = this.#slots[i]!;
+      values[slots.pk] = indexPk;
+      values[slots.sk] = indexSk;
     });
+    for (let i = 1; i < values.length; i++) {
+      const value = values[i];
+      if (value === undefined) continue;
+      for (let j = 0; j < i; j++) {
+        if (values[j] === value) {
+          values[i] = values[j];
+          break;
+        }
+      }
+    }
+    return new this.#Entry(values, this.#bodies.append(bytes), bytes.length);
   }
 
-  /** Replaces (or removes, with undefined) the item at `pk`/`sk`, and its entries in the indexes. */
-  #write(pk: string, sk: string, item: Item | undefined): void {
-    const indexes = item === undefined ? [] : this.#indexesOf(item);
-    const old =
-      item === undefined
-        ? deleteFrom(this.#partitions, pk, this.#sortKeyProbe(this.#schema.sk, sk))
-        : addTo(this.#partitions, pk, item, this.#order);
+  /**
+   * Replaces the item at `pk`/`sk` with `item` (serialized as `bytes`), or removes it (`item` undefined), and its
+   * entries in the indexes.
+   */
+  #write(pk: string, sk: string, item: Item | undefined, bytes?: Uint8Array): void {
+    const entry = item === undefined ? undefined : this.#entryOf(pk, sk, item, bytes!);
+    let old: Entry | undefined;
+    if (entry === undefined) old = deleteFrom(this.#partitions, pk, this.#sortKeyProbe(this.#schema.sk, sk));
+    else {
+      const partition = this.#partitions.get(pk);
+      sharePartitionKey(entry, this.#schema.pk, partition);
+      old = addTo(this.#partitions, pk, partition, entry, this.#order);
+    }
     if (old) {
       for (const index of this.#indexesOf(old)) {
         const order = this.#indexOrders.get(index.name)!;
-        deleteFrom(this.#indexes.get(index.name)!, old[index.pk] as string, (entry) => order(entry, old));
+        deleteFrom(this.#indexes.get(index.name)!, old[index.pk]!, (other) => order(other, old));
       }
     }
-    if (item) {
-      for (const index of indexes)
-        addTo(
-          this.#indexes.get(index.name)!,
-          item[index.pk] as string,
-          item,
-          this.#indexOrders.get(index.name)!,
-        );
+    if (entry) {
+      for (const index of this.#indexesOf(entry)) {
+        const partitions = this.#indexes.get(index.name)!;
+        const key = entry[index.pk]!;
+        const partition = partitions.get(key);
+        sharePartitionKey(entry, index.pk, partition);
+        addTo(partitions, key, partition, entry, this.#indexOrders.get(index.name)!);
+      }
     }
-    if (!old && item) this.#items += 1;
-    else if (old && !item) this.#items -= 1;
+    if (!old && entry) this.#items += 1;
+    else if (old && !entry) this.#items -= 1;
+  }
+
+  /** Stores `item` (marshalled) at `pk`/`sk`. */
+  #store(pk: string, sk: string, item: Item): Uint8Array {
+    const bytes = ItemBodies.serialized(item);
+    this.#write(pk, sk, item, bytes);
+    return bytes;
   }
 
   static #check(condition: Condition | undefined, item: Item | undefined): void {
@@ -374,6 +544,16 @@ export class InMemoryTable implements DocumentTable {
     return returned;
   }
 
+  /**
+   * The item of `entry` when the condition or the answer needs it (an absent condition holds on any item), after
+   * checking the condition on it.
+   */
+  #checked(entry: Entry | undefined, condition: Condition | undefined, returned: string): Item | undefined {
+    const old = condition !== undefined || returned !== 'NONE' ? this.#body(entry) : undefined;
+    InMemoryTable.#check(condition, old);
+    return old;
+  }
+
   get(input: GetCommand['input']): { Item?: Item } {
     this.#count('Get');
     this.#table(input.TableName);
@@ -383,8 +563,8 @@ export class InMemoryTable implements DocumentTable {
         ? undefined
         : parseProjection(input.ProjectionExpression, context);
     context.checkAllUsed();
-    const item = this.#read(input.Key as Item);
-    return item ? { Item: copyOf(projected(item, projection)) } : {};
+    const item = this.#body(this.#read(input.Key as Item));
+    return item ? { Item: projected(item, projection) } : {};
   }
 
   put(input: PutCommand['input']): { Attributes?: Item } {
@@ -396,10 +576,9 @@ export class InMemoryTable implements DocumentTable {
     const condition = conditionOf(input.ConditionExpression, context);
     context.checkAllUsed();
     const returned = InMemoryTable.#returnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
-    const old = this.#at(pk, sk);
-    InMemoryTable.#check(condition, old);
-    this.#write(pk, sk, item);
-    return returned === 'ALL_OLD' && old ? { Attributes: copyOf(old) } : {};
+    const old = this.#checked(this.#at(pk, sk), condition, returned);
+    this.#store(pk, sk, item);
+    return returned === 'ALL_OLD' && old ? { Attributes: old } : {};
   }
 
   delete(input: DeleteCommand['input']): { Attributes?: Item } {
@@ -409,11 +588,10 @@ export class InMemoryTable implements DocumentTable {
     const condition = conditionOf(input.ConditionExpression, context);
     context.checkAllUsed();
     const returned = InMemoryTable.#returnValues(input.ReturnValues, ['NONE', 'ALL_OLD']);
-    const old = this.#read(input.Key as Item);
-    InMemoryTable.#check(condition, old);
+    const old = this.#checked(this.#read(input.Key as Item), condition, returned);
     const { pk, sk } = keyOf(input.Key as Item, this.#schema, 'Key');
     this.#write(pk, sk, undefined);
-    return returned === 'ALL_OLD' && old ? { Attributes: copyOf(old) } : {};
+    return returned === 'ALL_OLD' && old ? { Attributes: old } : {};
   }
 
   update(input: UpdateCommand['input']): { Attributes?: Item } {
@@ -428,30 +606,37 @@ export class InMemoryTable implements DocumentTable {
     const returned = InMemoryTable.#returnValues(input.ReturnValues, [...RETURN_VALUES]);
     const key = input.Key as Item;
     const { pk, sk } = keyOf(key, this.#schema, 'Key');
-    const old = this.#read(key);
+    const entry = this.#read(key);
+    // Two copies of the stored item: the operands are read on the one, the other changed.
+    const bytes = entry === undefined ? undefined : this.#bodies.bytes(entry[AT], entry[LENGTH]);
+    const old = bytes === undefined ? undefined : (ItemBodies.deserialized(bytes) as Item);
     InMemoryTable.#check(condition, old);
     for (const action of actions) {
       if (action.path[0] === this.#schema.pk || action.path[0] === this.#schema.sk)
         throw invalid(`Cannot update attribute ${action.path[0]}. This attribute is part of the key`);
     }
-    const item = old ? copyOf(old) : { [this.#schema.pk]: pk, [this.#schema.sk]: sk };
-    // The stored item is never changed in place: the operands are read on it.
+    const item =
+      bytes === undefined
+        ? { [this.#schema.pk]: pk, [this.#schema.sk]: sk }
+        : (ItemBodies.deserialized(bytes) as Item);
     applyUpdate(item, actions, old ?? { [this.#schema.pk]: pk, [this.#schema.sk]: sk });
-    this.#write(pk, sk, marshalled(item, 'Item') as Item);
+    const stored = this.#store(pk, sk, marshalled(item, 'Item') as Item);
     const changed = new Set(actions.map((action) => action.path[0]!));
     const pick = (from: Item | undefined) =>
       from ? Object.fromEntries(Object.entries(from).filter(([name]) => changed.has(name))) : undefined;
+    // The new item as stored, a fresh copy (the one updated holds values of the request).
+    const fresh = () => ItemBodies.deserialized(stored) as Item;
     const attributes =
       returned === 'ALL_NEW'
-        ? item
+        ? fresh()
         : returned === 'ALL_OLD'
           ? old
           : returned === 'UPDATED_NEW'
-            ? pick(item)
+            ? pick(fresh())
             : returned === 'UPDATED_OLD'
               ? pick(old)
               : undefined;
-    return attributes && Object.keys(attributes).length > 0 ? { Attributes: copyOf(attributes) } : {};
+    return attributes && Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
   }
 
   query(input: QueryCommand['input']): {
@@ -490,44 +675,51 @@ export class InMemoryTable implements DocumentTable {
     const partition = index ? this.#indexes.get(index.name)!.get(range.pk) : this.#partitions.get(range.pk);
     const forward = input.ScanIndexForward !== false;
     const start = input.ExclusiveStartKey as Item | undefined;
-    let from: Probe<Item> | undefined;
+    let from: Probe<Entry> | undefined;
     let inclusive = true;
     if (start) {
       const base = keyOf(start, this.#schema, 'ExclusiveStartKey');
-      const startItem: Item = { [this.#schema.pk]: base.pk, [this.#schema.sk]: base.sk };
+      const startEntry: Record<string, string> = { [this.#schema.pk]: base.pk, [this.#schema.sk]: base.sk };
       if (index) {
-        startItem[index.sk] = String(start[index.sk]);
+        startEntry[index.sk] = String(start[index.sk]);
         const order = this.#indexOrders.get(index.name)!;
-        from = (entry) => order(entry, startItem);
-      } else from = (entry) => this.#order(entry, startItem);
+        from = (entry) => order(entry, startEntry as unknown as Entry);
+      } else from = (entry) => this.#order(entry, startEntry as unknown as Entry);
       inclusive = false;
     } else if (forward && range.from !== undefined) {
       from = this.#sortKeyProbe(keySchema.sk, range.from);
     } else if (!forward && range.to !== undefined) {
       from = this.#sortKeyProbe(keySchema.sk, range.to);
     }
+    // The bodies are read when the filter or the answer needs them.
+    const reads = filter !== undefined || input.Select !== 'COUNT';
     const items: Item[] = [];
+    let count = 0;
     let scanned = 0;
-    let last: Item | undefined;
+    let last: Entry | undefined;
     if (partition) {
-      for (const item of walkOf(partition, from, inclusive, forward)) {
-        const sortKey = item[keySchema.sk] as string;
+      for (const entry of walkOf(partition, from, inclusive, forward)) {
+        const sortKey = entry[keySchema.sk]!;
         if (!range.test(sortKey)) {
           if (pastRange(range, sortKey, forward)) break;
           continue;
         }
         scanned += 1;
-        last = item;
-        if (!filter || holds(filter, item)) items.push(item);
+        last = entry;
+        const item = reads ? this.#body(entry)! : undefined;
+        if (!filter || holds(filter, item)) {
+          count += 1;
+          if (input.Select !== 'COUNT') items.push(projected(item!, projection));
+        }
         // As DynamoDB: a page that reached its limit has a last evaluated key, even when nothing follows.
         if (scanned === input.Limit) break;
       }
     }
     const output: { Items?: Item[]; Count: number; ScannedCount: number; LastEvaluatedKey?: Item } = {
-      Count: items.length,
+      Count: count,
       ScannedCount: scanned,
     };
-    if (input.Select !== 'COUNT') output.Items = items.map((item) => copyOf(projected(item, projection)));
+    if (input.Select !== 'COUNT') output.Items = items;
     if (scanned === input.Limit && last !== undefined) {
       output.LastEvaluatedKey = {
         [this.#schema.pk]: last[this.#schema.pk],
@@ -560,7 +752,7 @@ export class InMemoryTable implements DocumentTable {
       if (request.PutRequest) {
         const item = marshalled(request.PutRequest.Item, 'Item') as Item;
         const { pk, sk } = keyOf(item, this.#schema, 'Item');
-        this.#write(pk, sk, item);
+        this.#store(pk, sk, item);
       } else {
         const { pk, sk } = keyOf(request.DeleteRequest!.Key as Item, this.#schema, 'Key');
         this.#write(pk, sk, undefined);

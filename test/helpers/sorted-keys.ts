@@ -21,6 +21,22 @@ const CHUNK = 512;
 export type Probe<T> = (entry: T) => number;
 
 /**
+ * The first index in `entries` (in order) whose entry is not before the target of `probe` (`inclusive`), or not
+ * before or at it.
+ */
+export const bound = <T>(entries: readonly T[], probe: Probe<T>, inclusive: boolean): number => {
+  let low = 0;
+  let high = entries.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const order = probe(entries[middle]!);
+    if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+};
+
+/**
  * A sorted list of entries (ordered by `order`, each unique under it) in chunks of at most 2 × 512 (a two-level
  * sorted list): inserts and deletes cost a binary search and a splice of one chunk, so a partition of a million
  * entries stays cheap to change and to read in order. Entries are found by a probe (an entry's place against a
@@ -39,6 +55,11 @@ export class SortedList<T> {
     return this.#size;
   }
 
+  /** The first entry, if any. */
+  get first(): T | undefined {
+    return this.#chunks[0]?.[0];
+  }
+
   /** The chunk that holds, or would hold, the target of `probe`. */
   #chunkOf(probe: Probe<T>): number {
     const chunks = this.#chunks;
@@ -53,24 +74,11 @@ export class SortedList<T> {
     return low;
   }
 
-  /** The first index in `chunk` whose entry is not before the target (`inclusive`) or after it. */
-  static #bound<T>(chunk: readonly T[], probe: Probe<T>, inclusive: boolean): number {
-    let low = 0;
-    let high = chunk.length;
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      const order = probe(chunk[middle]!);
-      if (order < 0 || (!inclusive && order === 0)) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  }
-
   /** The entry at the target of `probe`, if any. */
   find(probe: Probe<T>): T | undefined {
     if (this.#chunks.length === 0) return undefined;
     const chunk = this.#chunks[this.#chunkOf(probe)]!;
-    const entry = chunk[SortedList.#bound(chunk, probe, true)];
+    const entry = chunk[bound(chunk, probe, true)];
     return entry !== undefined && probe(entry) === 0 ? entry : undefined;
   }
 
@@ -84,7 +92,7 @@ export class SortedList<T> {
     const probe = (other: T) => this.#order(other, entry);
     const at = this.#chunkOf(probe);
     const chunk = this.#chunks[at]!;
-    const index = SortedList.#bound(chunk, probe, true);
+    const index = bound(chunk, probe, true);
     const old = chunk[index];
     if (old !== undefined && probe(old) === 0) {
       chunk[index] = entry;
@@ -101,7 +109,7 @@ export class SortedList<T> {
     if (this.#chunks.length === 0) return undefined;
     const at = this.#chunkOf(probe);
     const chunk = this.#chunks[at]!;
-    const index = SortedList.#bound(chunk, probe, true);
+    const index = bound(chunk, probe, true);
     const old = chunk[index];
     if (old === undefined || probe(old) !== 0) return undefined;
     chunk.splice(index, 1);
@@ -119,7 +127,7 @@ export class SortedList<T> {
     if (chunks.length === 0) return;
     if (forward) {
       let at = from === undefined ? 0 : this.#chunkOf(from);
-      let index = from === undefined ? 0 : SortedList.#bound(chunks[at]!, from, inclusive);
+      let index = from === undefined ? 0 : bound(chunks[at]!, from, inclusive);
       for (; at < chunks.length; at++, index = 0) {
         const chunk = chunks[at]!;
         for (; index < chunk.length; index++) yield chunk[index]!;
@@ -127,8 +135,7 @@ export class SortedList<T> {
       return;
     }
     let at = from === undefined ? chunks.length - 1 : this.#chunkOf(from);
-    let index =
-      from === undefined ? chunks[at]!.length - 1 : SortedList.#bound(chunks[at]!, from, !inclusive) - 1;
+    let index = from === undefined ? chunks[at]!.length - 1 : bound(chunks[at]!, from, !inclusive) - 1;
     for (; at >= 0; at--, index = at >= 0 ? chunks[at]!.length - 1 : 0) {
       const chunk = chunks[at]!;
       for (; index >= 0; index--) yield chunk[index]!;

@@ -1,0 +1,167 @@
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DefaultDeserializer, serialize } from 'node:v8';
+
+/** What `DefaultDeserializer` reads a typed array with (not in its declared type). */
+const readHostObject = (
+  DefaultDeserializer.prototype as unknown as { _readHostObject(this: DefaultDeserializer): Uint8Array }
+)._readHostObject;
+
+/**
+ * V8's deserializer, its binaries copied out of the bytes read (its own answer is a view on them, which the next
+ * read overwrites) as plain `Uint8Array`s (a `Buffer` written comes back as the document client reads a binary).
+ */
+class BodyDeserializer extends DefaultDeserializer {
+  _readHostObject(): Uint8Array {
+    return new Uint8Array(readHostObject.call(this));
+  }
+}
+
+/** The directories of the stores not closed yet: removed when the process exits or is interrupted. */
+const open = new Set<string>();
+
+const removeOpen = (): void => {
+  for (const directory of open) rmSync(directory, { recursive: true, force: true });
+  open.clear();
+};
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/** Removes the directories left open, stops listening, and lets the signal end the process as it would have. */
+const onSignal = (signal: NodeJS.Signals): void => {
+  removeOpen();
+  unlisten();
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+};
+
+const listen = (): void => {
+  process.on('exit', removeOpen);
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+};
+
+const unlisten = (): void => {
+  process.off('exit', removeOpen);
+  for (const signal of SIGNALS) process.off(signal, onSignal);
+};
+
+/** Bytes written at once: recent bodies are read back from memory until then. */
+const PENDING_BYTES = 4 << 20;
+/** Bodies read from the file kept for the next reads. */
+const RECENT = 64;
+/** Bodies start on multiples of 8 bytes, so that a position counted in 8-byte units stays a small integer up to 16 GB. */
+const ALIGNMENT = 8;
+
+/**
+ * Values kept outside the JavaScript heap: each serialized with `node:v8` (which keeps sets and binaries) and
+ * appended to a file of a temporary directory, read back on demand as a fresh copy. Nothing is ever rewritten in
+ * place: a body no longer wanted stays in the file. The most recent writes wait in a buffer of 4 MB, written at once
+ * (and read from there meanwhile), the last 64 bodies read from the file are kept; the operating system's page cache
+ * keeps the rest of the hot part in memory.
+ * `close()` closes the file and removes the directory; the directory is also removed when the process exits or is
+ * interrupted (SIGINT, SIGTERM) before.
+ */
+export class ItemBodies {
+  readonly #directory: string;
+  #fd: number;
+  /** The bytes not written yet, from the file position `#pendingAt`. */
+  #pending = Buffer.allocUnsafe(PENDING_BYTES);
+  #pendingAt = 0;
+  #pendingLength = 0;
+  /** The bodies last read from the file, by place, the least recent first. */
+  readonly #recent = new Map<number, Buffer>();
+
+  constructor() {
+    this.#directory = mkdtempSync(join(tmpdir(), 'crm-table-'));
+    if (open.size === 0) listen();
+    open.add(this.#directory);
+    this.#fd = openSync(join(this.#directory, 'bodies'), 'w+');
+  }
+
+  /** The temporary directory of the file. */
+  get directory(): string {
+    return this.#directory;
+  }
+
+  #file(): number {
+    if (this.#fd < 0) throw new Error('the table is closed');
+    return this.#fd;
+  }
+
+  /** The bytes of `value`, not stored yet (see `append`). */
+  static serialized(value: unknown): Buffer {
+    return serialize(value);
+  }
+
+  /** A fresh copy of the value whose bytes are `bytes`. */
+  static deserialized(bytes: Uint8Array): unknown {
+    const deserializer = new BodyDeserializer(bytes);
+    deserializer.readHeader();
+    return deserializer.readValue();
+  }
+
+  /** Stores `bytes` (from `serialized`); where they are, in 8-byte units, to read them with `bytes`. */
+  append(bytes: Uint8Array): number {
+    const fd = this.#file();
+    const at = this.#pendingAt + this.#pendingLength;
+    const length = bytes.length;
+    const size = Math.ceil(length / ALIGNMENT) * ALIGNMENT;
+    if (this.#pendingLength + size > PENDING_BYTES) {
+      this.#flush(fd);
+      if (size > PENDING_BYTES) {
+        writeSync(fd, bytes, 0, length, at);
+        this.#pendingAt = at + size;
+        return at / ALIGNMENT;
+      }
+      return this.append(bytes);
+    }
+    this.#pending.set(bytes, this.#pendingLength);
+    this.#pendingLength += size;
+    return at / ALIGNMENT;
+  }
+
+  #flush(fd: number): void {
+    if (this.#pendingLength === 0) return;
+    writeSync(fd, this.#pending, 0, this.#pendingLength, this.#pendingAt);
+    this.#pendingAt += this.#pendingLength;
+    this.#pendingLength = 0;
+  }
+
+  /**
+   * The `length` bytes stored at `at` (from `append`): valid until the next `append`. Read from the file unless
+   * they are among the last written or the last 64 read (an item is often read a few times in a row: a query, a get,
+   * an update).
+   */
+  bytes(at: number, length: number): Uint8Array {
+    const fd = this.#file();
+    const position = at * ALIGNMENT;
+    if (position >= this.#pendingAt)
+      return this.#pending.subarray(position - this.#pendingAt, position - this.#pendingAt + length);
+    const recent = this.#recent.get(at);
+    if (recent !== undefined) {
+      this.#recent.delete(at);
+      this.#recent.set(at, recent);
+      return recent;
+    }
+    const bytes = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const read = readSync(fd, bytes, done, length - done, position + done);
+      if (read === 0) throw new Error(`the table's bodies end before ${position + length}`);
+      done += read;
+    }
+    this.#recent.set(at, bytes);
+    if (this.#recent.size > RECENT) this.#recent.delete(this.#recent.keys().next().value!);
+    return bytes;
+  }
+
+  /** Closes the file and removes its directory; nothing can be read or stored afterwards. */
+  close(): void {
+    if (this.#fd < 0) return;
+    closeSync(this.#fd);
+    this.#fd = -1;
+    rmSync(this.#directory, { recursive: true, force: true });
+    open.delete(this.#directory);
+    if (open.size === 0) unlisten();
+  }
+}
