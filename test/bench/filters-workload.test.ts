@@ -10,7 +10,7 @@ import {
   prepareWorkload,
   targetsMet,
 } from './filters.bench.ts';
-import { normalise, siftDocument, toClosure, toSift } from './filters-workload.ts';
+import { CONTACT, contactVariant, normalise, siftDocument, toClosure, toSift } from './filters-workload.ts';
 
 describe('the filter benchmark workloads', () => {
   const prepared = filterWorkloads().map(prepareWorkload);
@@ -93,6 +93,27 @@ describe('the hand-written forms of presence filters', () => {
   });
 });
 
+describe('contactVariant', () => {
+  it('moves numbers and dates and cases texts anew, on the contact and its associated records', () => {
+    // Act
+    const [first, second] = [contactVariant(CONTACT, 1), contactVariant(CONTACT, 2)];
+
+    // Assess
+    expect(first.properties).toMatchObject({
+      score: 73,
+      birthdate: '1984-11-08',
+      createdate: '2026-02-21T09:30:00.000Z',
+      city: 'PARIS',
+      leadstatus: null,
+    });
+    expect(second.properties).toMatchObject({ score: 74, birthdate: '1984-11-09', city: 'paris' });
+    expect(first.associated?.deals).toEqual([
+      { dealname: 'LAB KIT', amount: 12_001, dealstage: 'CONTRACTSENT', closedate: '2026-05-01' },
+    ]);
+    expect(first.lists).toEqual(CONTACT.lists);
+  });
+});
+
 describe('formatFilterBench', () => {
   const workload = (name: string, batchOps: number): FilterWorkloadResult => {
     const ops = {
@@ -102,6 +123,8 @@ describe('formatFilterBench', () => {
       batch: batchOps,
       indexed: 5_000,
       batchIndexed: 9_000,
+      siftInTurn: 40,
+      matchFiltersInTurn: 600,
     };
     const ratios = {
       batchOverSift: ops.batch / ops.sift,
@@ -142,6 +165,9 @@ describe('formatFilterBench', () => {
     expect(text).toMatch(/batch \/ sift {15}60\.00× \(target ≥ 50×\).*batch \/ sift {15}20\.00×/s);
     expect(text).toContain('batch / closures            1.50× (target ≥ 1×)');
     expect(text).toContain('matchFilters / sift        32.00× (target ≥ 30×)');
+    expect(text).toContain('sift, 3 contacts in turn         40 ops/s');
+    expect(text).toContain('matchFilters, in turn           600 ops/s');
+    expect(text).toMatch(/matchFilters \/ sift, 3 contacts in turn .*no target\) 15\.00×/);
     expect(text.match(/targets (NOT )?met$/gm)).toEqual(['targets met', 'targets NOT met']);
     expect(text).toContain('filters: targets NOT met on repeated and varied');
   });

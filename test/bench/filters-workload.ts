@@ -327,6 +327,38 @@ export const toSift = (groups: FilterGroups): ((doc: unknown) => boolean) =>
   sift.default({ $or: groups.map((group) => ({ $and: group.filters.map(siftFilter) })) });
 
 /** The document sift reads: the record's properties, associated records by type, lists and changes. */
+const DAY = 86_400_000;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}T/;
+
+/** `value` as the `k`th variant holds it: numbers moved by k, dates by k days, other texts cased anew. */
+const varied = (value: unknown, k: number): unknown => {
+  if (typeof value === 'number') return value + k;
+  if (typeof value !== 'string') return value;
+  if (ISO_DATE.test(value)) return new Date(Date.parse(value) + k * DAY).toISOString().slice(0, 10);
+  if (ISO_DATETIME.test(value)) return new Date(Date.parse(value) + k * DAY).toISOString();
+  return k % 2 === 1 ? value.toUpperCase() : value.toLowerCase();
+};
+
+const variedBag = (bag: Record<string, unknown>, k: number): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(bag).map(([name, value]) => [name, varied(value, k)]));
+
+/**
+ * Another contact like `input`, its values changed (numbers moved by `k`, dates by `k` days, texts upper-cased for odd
+ * `k`, lower-cased for even; a text without letters, or already so cased, stays): read in turn with `input`, nearly
+ * every value differs from the one read before, so few remembered verdicts apply.
+ */
+export const contactVariant = (input: FilterInput, k: number): FilterInput => ({
+  ...input,
+  properties: variedBag(input.properties ?? {}, k),
+  associated: Object.fromEntries(
+    Object.entries(input.associated ?? {}).map(([type, records]) => [
+      type,
+      (records as Record<string, unknown>[]).map((record) => variedBag(record, k)),
+    ]),
+  ),
+});
+
 export const siftDocument = (input: FilterInput): Record<string, unknown> => ({
   ...input.properties,
   ...input.associated,

@@ -8,6 +8,7 @@ import { matchFilters } from '../../shared/core/filters/match-filters.ts';
 import { generateVariedCriteria, VARIED_CONTACT } from './filters-varied-workload.ts';
 import {
   CONTACT,
+  contactVariant,
   generateCriteria,
   type NormalisedRecord,
   normalise,
@@ -77,6 +78,8 @@ export interface PreparedWorkload {
   readonly workflows: readonly PreparedWorkflow[];
   readonly batch: BatchMatcher;
   readonly document: Record<string, unknown>;
+  /** The contact and two variants of it (`contactVariant`), read in turn: few remembered verdicts apply. */
+  readonly rotation: readonly { readonly contact: FilterInput; readonly document: Record<string, unknown> }[];
   readonly matching: number;
   readonly distinctFilters: number;
 }
@@ -108,12 +111,22 @@ export const prepareWorkload = (workload: FilterWorkload): PreparedWorkload => {
     }
     if (engine) matching += 1;
   }
+  const rotation = [contact, contactVariant(contact, 1), contactVariant(contact, 2)].map((each) => ({
+    contact: each,
+    document: siftDocument(each),
+  }));
+  for (const { contact: each, document: eachDocument } of rotation.slice(1)) {
+    for (const workflow of workflows) {
+      if (matchFilters(workflow.criteria, each) !== workflow.sift(eachDocument))
+        throw new Error(`${workload.name} ${workflow.id} disagrees with sift on a variant of the contact`);
+    }
+  }
   const keys = new Set(
     workload.criteria.flatMap((groups) =>
       groups.flatMap((group) => group.filters.map((f) => sharingKeyOf(f))),
     ),
   );
-  return { workload, workflows, batch, document, matching, distinctFilters: keys.size };
+  return { workload, workflows, batch, document, rotation, matching, distinctFilters: keys.size };
 };
 
 /** Operations per second of each form; one operation reads the contact against every workflow. */
@@ -129,6 +142,10 @@ export interface FilterOps {
   readonly indexed: number;
   /** The batch matcher on the same selection (`matchAffected`). */
   readonly batchIndexed: number;
+  /** `sift` on three contacts in turn (`PreparedWorkload.rotation`), one an operation. */
+  readonly siftInTurn: number;
+  /** `matchFilters` on the same three in turn: few verdicts remembered from the operation before apply. */
+  readonly matchFiltersInTurn: number;
 }
 
 /** The ratios the targets are set on. */
@@ -172,7 +189,7 @@ const TARGETS: Readonly<Record<string, FilterRatios>> = {
 
 const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadResult> => {
   // Prepare
-  const { workload, workflows, document, batch } = prepared;
+  const { workload, workflows, document, batch, rotation } = prepared;
   const { contact, changedProperty } = workload;
   const index = createCriteriaIndex(workflows);
   const byId = new Map(workflows.map((workflow) => [workflow.id, workflow]));
@@ -182,6 +199,8 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
 
   // The sink keeps the JIT from discarding evaluations whose results nobody reads.
   let sink = 0;
+  // The contact of the rotation the last operation read.
+  let turn = 0;
   // Timed in this process's CPU time (every thread's, so sift's garbage collection counts), not wall time: on a
   // machine shared with other work, a task preempted mid-sample would otherwise be charged for the others' time.
   // Each task is warmed up right before it is measured, from a fully collected heap (`--expose-gc`, as
@@ -191,6 +210,8 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
   // before each measurement halved the hand-written closures' figure). A long warm-up: each hand-written closure
   // is its own function, and a thousand of them take seconds to be optimised by the JIT (the engine's few shared
   // closures are hot within milliseconds).
+  if (!globalThis.gc)
+    console.warn('filters bench: run node with --expose-gc, or each task starts on the heap the last left');
   const opsPerSecond = async (name: string, task: () => void): Promise<number> => {
     globalThis.gc?.();
     const bench = new Bench({ time: 1_500, warmupTime: 4_000, timestampProvider: CPU_TIME });
@@ -224,6 +245,16 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
     }),
     batchIndexed: await opsPerSecond('batch + index', () => {
       sink += batch.matchAffected(change, touched).length;
+    }),
+    siftInTurn: await opsPerSecond('sift, contacts in turn', () => {
+      turn = (turn + 1) % rotation.length;
+      const { document: current } = rotation[turn]!;
+      for (const workflow of workflows) if (workflow.sift(current)) sink += 1;
+    }),
+    matchFiltersInTurn: await opsPerSecond('matchFilters, contacts in turn', () => {
+      turn = (turn + 1) % rotation.length;
+      const { contact: current } = rotation[turn]!;
+      for (const workflow of workflows) if (matchFilters(workflow.criteria, current)) sink += 1;
     }),
   };
   if (sink < 0) throw new Error('unreachable');
@@ -286,6 +317,10 @@ const formatWorkload = (result: FilterWorkloadResult): string => {
     ratio('batch / closures', ratios.batchOverClosures, targets.batchOverClosures),
     ratio('matchFilters / sift', ratios.matchFiltersOverSift, targets.matchFiltersOverSift),
     `  closures / sift          ${(ops.closures / ops.sift).toFixed(2).padStart(7)}×`,
+    row('sift, 3 contacts in turn', ops.siftInTurn),
+    row('matchFilters, in turn', ops.matchFiltersInTurn),
+    `  matchFilters / sift, 3 contacts in turn (few verdicts remembered from one operation apply to the next; no target) ` +
+      `${(ops.matchFiltersInTurn / ops.siftInTurn).toFixed(2)}×`,
     `  targets ${result.targetsMet ? 'met' : 'NOT met'}`,
   ].join('\n');
 };

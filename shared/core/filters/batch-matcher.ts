@@ -142,7 +142,7 @@ const runProgram = (
   ctx: EvaluationContext,
 ): boolean => {
   const { code, instructions, own } = layout;
-  // The memo's entries of a slot (`MEMO`): at `slot` the name, then the value and the verdict.
+  // The memo's entries of a slot (`MEMO`): at `slot` the name, then the value, the verdict (and the cell id).
   const memoEntries = MEMO.entries;
   let at = layout.offsets[ordinal]!;
   let groups = code[at]!;

@@ -37,7 +37,8 @@ const programOf = (groups: readonly (readonly FilterInstruction[])[]): CriteriaP
     }
     program.push(GROUP_END, undefined);
   }
-  return program;
+  // A fresh copy of its exact size: the array and its elements allocated together, side by side in memory.
+  return program.slice();
 };
 
 /**

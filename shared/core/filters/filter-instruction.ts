@@ -119,7 +119,10 @@ export class FilterInstruction {
   readonly ownProperty: number;
   /** The property's name in its record (`industry` for `companies.industry`), `''` for other filters. */
   readonly name: string;
-  /** Where `MEMO` keeps the last set value compared and the verdict on it; `-1` for a filter of no property. */
+  /**
+   * Where `MEMO` keeps the last set value compared and the verdict on it (an instruction made with a property
+   * comparison has one, whether it is compared in place or by its test); `-1` for a list filter or a bare closure.
+   */
   readonly slot: number;
   readonly kind: number;
   readonly test: FilterTest;
