@@ -125,6 +125,7 @@ describe('formatFilterBench', () => {
       batchIndexed: 9_000,
       siftInTurn: 40,
       matchFiltersInTurn: 600,
+      batchInTurn: 900,
     };
     const ratios = {
       batchOverSift: ops.batch / ops.sift,
@@ -167,6 +168,7 @@ describe('formatFilterBench', () => {
     expect(text).toContain('matchFilters / sift        32.00× (target ≥ 30×)');
     expect(text).toContain('sift, 3 contacts in turn         40 ops/s');
     expect(text).toContain('matchFilters, in turn           600 ops/s');
+    expect(text).toContain('batch matcher, in turn          900 ops/s');
     expect(text).toMatch(/matchFilters \/ sift, 3 contacts in turn .*no target\) 15\.00×/);
     expect(text.match(/targets (NOT )?met$/gm)).toEqual(['targets met', 'targets NOT met']);
     expect(text).toContain('filters: targets NOT met on repeated and varied');

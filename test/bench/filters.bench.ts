@@ -146,6 +146,8 @@ export interface FilterOps {
   readonly siftInTurn: number;
   /** `matchFilters` on the same three in turn: few verdicts remembered from the operation before apply. */
   readonly matchFiltersInTurn: number;
+  /** The batch matcher on the same three in turn. */
+  readonly batchInTurn: number;
 }
 
 /** The ratios the targets are set on. */
@@ -256,6 +258,10 @@ const runWorkload = async (prepared: PreparedWorkload): Promise<FilterWorkloadRe
       const { contact: current } = rotation[turn]!;
       for (const workflow of workflows) if (matchFilters(workflow.criteria, current)) sink += 1;
     }),
+    batchInTurn: await opsPerSecond('batch, contacts in turn', () => {
+      turn = (turn + 1) % rotation.length;
+      sink += batch.match(rotation[turn]!.contact).length;
+    }),
   };
   if (sink < 0) throw new Error('unreachable');
 
@@ -319,6 +325,7 @@ const formatWorkload = (result: FilterWorkloadResult): string => {
     `  closures / sift          ${(ops.closures / ops.sift).toFixed(2).padStart(7)}×`,
     row('sift, 3 contacts in turn', ops.siftInTurn),
     row('matchFilters, in turn', ops.matchFiltersInTurn),
+    row('batch matcher, in turn', ops.batchInTurn),
     `  matchFilters / sift, 3 contacts in turn (few verdicts remembered from one operation apply to the next; no target) ` +
       `${(ops.matchFiltersInTurn / ops.siftInTurn).toFixed(2)}×`,
     `  targets ${result.targetsMet ? 'met' : 'NOT met'}`,
