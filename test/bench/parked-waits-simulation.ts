@@ -152,6 +152,22 @@ export interface ParkedWaitsScenario {
    * `forwardedTo` in the test that checks the fake). Its name must be the deployment's `TABLE_NAME`.
    */
   readonly table?: DocumentTable;
+  /** Told at the first event of each simulated day after the first (a long run's progress); not a figure. */
+  readonly onProgress?: (progress: ParkedWaitsProgress) => void;
+}
+
+/** Where a run is: its simulated day (from the start, Monday 00:00 in Paris), and its counts and costs so far. */
+export interface ParkedWaitsProgress {
+  readonly day: number;
+  readonly arrived: number;
+  readonly executionsStarted: number;
+  readonly parked: number;
+  readonly open: number;
+  /** Items in the table and bytes of their bodies stored (replaced versions included), when it is the run's own. */
+  readonly items?: number;
+  readonly storedBytes?: number;
+  readonly wallMs: number;
+  readonly cpuMs: number;
 }
 
 /** Invariants the run checks, as counts of what broke them (all 0 when they hold). */
@@ -183,7 +199,7 @@ export interface Violations {
 }
 
 export interface ParkedWaitsResult {
-  readonly scenario: Required<Omit<ParkedWaitsScenario, 'table' | 'otherLoad'>> & {
+  readonly scenario: Required<Omit<ParkedWaitsScenario, 'table' | 'otherLoad' | 'onProgress'>> & {
     readonly otherLoad: readonly OtherLoad[];
   };
   /** From the first arrival to the last completion, ms of simulated time. */
@@ -221,6 +237,12 @@ export interface ParkedWaitsResult {
 }
 
 type Spread = ParkedWaitsResult['lateness'];
+
+/** CPU time of the process since `start` (user + system), ms. */
+const cpuMsSince = (start: NodeJS.CpuUsage): number => {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1_000;
+};
 
 const spreadOf = (values: readonly number[]): Spread => {
   const sorted = Float64Array.from(values).sort();
@@ -517,7 +539,7 @@ const EMPTY_METRICS_WARNING = 'No application metrics to publish';
  * for its duration.
  */
 export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<ParkedWaitsResult> => {
-  const { table: givenTable, ...rest } = input;
+  const { table: givenTable, onProgress, ...rest } = input;
   const scenario: ParkedWaitsResult['scenario'] = {
     cohorts: { windowed: 0.5, steady: 0.3, imported: 0.2 },
     importMs: 10 * MINUTE,
@@ -838,7 +860,21 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     const period = scenario.schedulePeriodMs;
     const tickAtOrAfter = (at: number) =>
       SIMULATION_START + Math.ceil((at - SIMULATION_START) / period) * period;
+    let day = 0;
     for (;;) {
+      if (onProgress && Date.now() >= SIMULATION_START + (day + 1) * DAY) {
+        day = Math.floor((Date.now() - SIMULATION_START) / DAY);
+        onProgress({
+          day,
+          arrived: nextArrival,
+          executionsStarted: accepted,
+          parked: shadow.size,
+          open,
+          ...(ownTable ? { items: ownTable.size, storedBytes: ownTable.storedBytes } : {}),
+          wallMs: performance.now() - wallStart,
+          cpuMs: cpuMsSince(cpuStart),
+        });
+      }
       const next = Math.min(
         events.peek()?.at ?? Number.POSITIVE_INFINITY,
         nextArrivalAt(),
@@ -866,7 +902,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
       scenario,
       simulatedMs: Date.now() - SIMULATION_START,
       wallMs: performance.now() - wallStart,
-      cpuMs: (({ user, system: kernel }) => (user + kernel) / 1_000)(process.cpuUsage(cpuStart)),
+      cpuMs: cpuMsSince(cpuStart),
       executionsStarted: accepted,
       startCalls: counters.calls,
       throttledCalls: counters.throttled,

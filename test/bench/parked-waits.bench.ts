@@ -9,9 +9,11 @@
  * 20 KB written an enrollment, replaced versions included), outside the heap. At 100,000 a run took 7.0 ms of CPU and
  * 16 KB of peak resident memory an enrollment (1.63 GB; 2.0 GB of file); a million would need about 7 GB of live heap
  * (`--max-old-space-size=16384`), 12 to 14 GB resident, 20 GB of file and some three hours.
+ * `PARKED_BENCH_PROGRESS=1` prints a line on stderr at each simulated day, to follow a long run.
  */
 import {
   formatParkedWaits,
+  type ParkedWaitsProgress,
   type ParkedWaitsResult,
   type ParkedWaitsScenario,
   simulateParkedWaits,
@@ -49,8 +51,25 @@ export const parkedWaitsScenario = (enrollments: number): ParkedWaitsScenario =>
   };
 };
 
+/** With `PARKED_BENCH_PROGRESS` set, a line on stderr at each simulated day: a long run can be followed. */
+const progress = (day: ParkedWaitsProgress): void => {
+  const rss = process.memoryUsage.rss();
+  process.stderr.write(
+    `day ${day.day}: ${day.arrived.toLocaleString('en')} arrived, ${day.executionsStarted.toLocaleString('en')} ` +
+      `executions started, ${day.parked.toLocaleString('en')} parked, ${day.open} open; ` +
+      (day.items === undefined
+        ? ''
+        : `${day.items.toLocaleString('en')} items (${(day.storedBytes! / 2 ** 30).toFixed(2)} GB stored); `) +
+      `${(day.wallMs / 1_000).toFixed(0)} s wall, ${(day.cpuMs / 1_000).toFixed(0)} s CPU, ` +
+      `${(rss / 2 ** 30).toFixed(2)} GB resident\n`,
+  );
+};
+
 export const runParkedWaitsBench = (): Promise<ParkedWaitsResult> =>
-  simulateParkedWaits(parkedWaitsScenario(SIZE));
+  simulateParkedWaits({
+    ...parkedWaitsScenario(SIZE),
+    ...(process.env.PARKED_BENCH_PROGRESS ? { onProgress: progress } : {}),
+  });
 
 export const printParkedWaitsBench = (result: ParkedWaitsResult): void => {
   console.log(

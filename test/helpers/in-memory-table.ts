@@ -407,6 +407,11 @@ export class InMemoryTable implements DocumentTable {
     return this.#items;
   }
 
+  /** Bytes of item bodies stored so far, replaced ones included (the temporary file's length). */
+  get storedBytes(): number {
+    return this.#bodies.storedBytes;
+  }
+
   /** The temporary directory of the item bodies (removed by `close()`). */
   get directory(): string {
     return this.#bodies.directory;

@@ -83,6 +83,11 @@ export class ItemBodies {
     return this.#directory;
   }
 
+  /** Bytes stored so far (the file's length once the pending writes are written). */
+  get storedBytes(): number {
+    return this.#pendingAt + this.#pendingLength;
+  }
+
   #file(): number {
     if (this.#fd < 0) throw new Error('the table is closed');
     return this.#fd;
