@@ -114,6 +114,57 @@ describe('the table in memory the parked-waits simulation runs on', () => {
     expect(fake.get({ TableName: 'crm-workflows', Key: { pk: 'd', sk: '-' } }).Item?.n).toBe(1);
   });
 
+  it('empties and fills partitions again and again, past the rebuilds of its partition maps, and loses none', () => {
+    // Prepare: a record moved in and out of one index partition (as records in and out of `UNPUBLISHED`) and
+    // partitions of their own created and emptied, 70,000 times: more removals than a rebuild waits for (65,536),
+    // in the table's partitions and in the index's.
+    const fake = table();
+    const rounds = 70_000;
+    // Kept: written before the first rebuilds and after them, in partitions of their own and in another index one.
+    const keep = [0, 100, 66_000, rounds - 1];
+    const query = (IndexName: string | undefined, pk: string) =>
+      fake.query({
+        TableName: 'crm-workflows',
+        ...(IndexName ? { IndexName } : {}),
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': IndexName ? 'gsi1pk' : 'pk' },
+        ExpressionAttributeValues: { ':pk': pk },
+      }).Items ?? [];
+
+    // Act
+    for (let i = 0; i < rounds; i++) {
+      const pk = `REC#${i}`;
+      const kept = keep.includes(i);
+      fake.put({
+        TableName: 'crm-workflows',
+        Item: { pk, sk: '-', gsi1pk: kept ? 'KEPT' : 'UNPUBLISHED', gsi1sk: pk },
+      });
+      fake.put({ TableName: 'crm-workflows', Item: { pk: `PARKED#${i}`, sk: '-', n: i } });
+      if (!kept) {
+        fake.delete({ TableName: 'crm-workflows', Key: { pk, sk: '-' } });
+        fake.delete({ TableName: 'crm-workflows', Key: { pk: `PARKED#${i}`, sk: '-' } });
+      }
+    }
+
+    // Assess: what is left are the kept items; an emptied partition answers nothing and takes items again.
+    expect(query('gsi1', 'KEPT').map((item) => item.pk)).toEqual(keep.map((i) => `REC#${i}`).sort());
+    expect(query('gsi1', 'UNPUBLISHED')).toEqual([]);
+    expect(fake.size).toBe(2 * keep.length);
+    for (const i of keep)
+      expect(query(undefined, `PARKED#${i}`)).toEqual([{ pk: `PARKED#${i}`, sk: '-', n: i }]);
+    for (const i of [1, 32_768, 65_535, rounds - 2]) {
+      expect(query(undefined, `PARKED#${i}`)).toEqual([]);
+      expect(query(undefined, `REC#${i}`)).toEqual([]);
+    }
+    fake.put({ TableName: 'crm-workflows', Item: { pk: 'PARKED#1', sk: '-', n: -1 } });
+    fake.put({
+      TableName: 'crm-workflows',
+      Item: { pk: 'REC#1', sk: '-', gsi1pk: 'UNPUBLISHED', gsi1sk: 'REC#1' },
+    });
+    expect(query(undefined, 'PARKED#1')).toEqual([{ pk: 'PARKED#1', sk: '-', n: -1 }]);
+    expect(query('gsi1', 'UNPUBLISHED').map((item) => item.pk)).toEqual(['REC#1']);
+  });
+
   it('keeps items as they were written, never shared with the caller, sets and binaries included, until closed', () => {
     // Prepare
     const fake = table();

@@ -98,12 +98,48 @@ const findIn = (partition: Partition | undefined, probe: Probe<Entry>): Entry | 
   return entry !== undefined && probe(entry) === 0 ? entry : undefined;
 };
 
+/** Removals from a `PartitionMap` between two rebuilds, at the least. */
+const REBUILD_AFTER = 1 << 16;
+
+/**
+ * The partitions of a table or of an index, by partition key: a `Map` whose emptied partitions are kept as
+ * `undefined` instead of deleted, and which is rebuilt without them once the removals since the last rebuild number
+ * half its keys or more (and 65,536 at least; amortized, a removal costs O(1)). V8's `Map` leaves a deleted entry in its bucket's chain
+ * until the next rehash, which only comes when the table fills up: a partition emptied and filled again and again
+ * (the records' `UNPUBLISHED` and `PENDING` index partitions, on every change) grew one chain by an entry each time,
+ * and every read of that key walked it (a millisecond a lookup after some hundred thousand changes).
+ */
+class PartitionMap {
+  #map = new Map<string, Partition | undefined>();
+  #removals = 0;
+
+  get(pk: string): Partition | undefined {
+    return this.#map.get(pk);
+  }
+
+  set(pk: string, partition: Partition): void {
+    this.#map.set(pk, partition);
+  }
+
+  /** Empties the partition `pk` (it has no entry left). */
+  delete(pk: string): void {
+    this.#map.set(pk, undefined);
+    this.#removals += 1;
+    if (this.#removals >= REBUILD_AFTER && 2 * this.#removals >= this.#map.size) {
+      const rebuilt = new Map<string, Partition | undefined>();
+      for (const [key, partition] of this.#map) if (partition !== undefined) rebuilt.set(key, partition);
+      this.#map = rebuilt;
+      this.#removals = 0;
+    }
+  }
+}
+
 /**
  * Puts `item` in the partition `pk` of `partitions` (ordered by `order`; now `partition`), in place of its equal; the
  * one replaced.
  */
 const addTo = (
-  partitions: Map<string, Partition>,
+  partitions: PartitionMap,
   pk: string,
   partition: Partition | undefined,
   item: Entry,
@@ -138,11 +174,7 @@ const addTo = (
 };
 
 /** Removes the item at the target of `probe` from the partition `pk` of `partitions`; the one removed. */
-const deleteFrom = (
-  partitions: Map<string, Partition>,
-  pk: string,
-  probe: Probe<Entry>,
-): Entry | undefined => {
+const deleteFrom = (partitions: PartitionMap, pk: string, probe: Probe<Entry>): Entry | undefined => {
   const partition = partitions.get(pk);
   if (partition === undefined) return undefined;
   if (partition instanceof SortedList) {
@@ -364,8 +396,8 @@ const RETURN_VALUES = new Set(['NONE', 'ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPD
  */
 export class InMemoryTable implements DocumentTable {
   readonly #schema: InMemoryTableSchema;
-  readonly #partitions = new Map<string, Partition>();
-  readonly #indexes = new Map<string, Map<string, Partition>>();
+  readonly #partitions = new PartitionMap();
+  readonly #indexes = new Map<string, PartitionMap>();
   readonly #bodies = new ItemBodies();
   /** Entries in a partition: by sort key. */
   readonly #order: (a: Entry, b: Entry) => number;
@@ -391,7 +423,7 @@ export class InMemoryTable implements DocumentTable {
       sk: this.#attributes.indexOf(index.sk),
     }));
     for (const index of schema.indexes) {
-      this.#indexes.set(index.name, new Map());
+      this.#indexes.set(index.name, new PartitionMap());
       this.#indexOrders.set(
         index.name,
         (a, b) =>
