@@ -198,7 +198,6 @@ describe('the table in memory the parked-waits simulation runs on', () => {
       ExpressionAttributeValues: { ':w': new Set(['w']) },
       ReturnValues: 'ALL_NEW',
     }).Attributes!;
-    const open = existsSync(fake.directory);
     fake.close();
 
     // Assess
@@ -216,34 +215,38 @@ describe('the table in memory the parked-waits simulation runs on', () => {
     expect(updated.data).toEqual(new Uint8Array([1, 2, 3]));
     expect(fake.size).toBe(2_001);
     expect(dirname(fake.directory)).toBe(tmpdir());
-    expect(open).toBe(true);
     expect(existsSync(fake.directory)).toBe(false);
     expect(() => fake.get({ TableName: 'crm-workflows', Key: { pk: 'A', sk: '-' } })).toThrow(/closed/);
   });
 
-  it('leaves no file behind when the process exits or is ended by a signal without closing it', () => {
-    // Prepare
+  it('leaves no file behind when the process exits, is interrupted or killed without closing it', () => {
+    // Prepare: a process that writes to a table and tells where its file was, then ends without closing it.
     const run = (end: string) => {
       const script = `
+        import { existsSync } from 'node:fs';
         import { InMemoryTable } from ${JSON.stringify(new URL('../helpers/in-memory-table.ts', import.meta.url).href)};
         const table = new InMemoryTable({ tableName: 't', pk: 'pk', sk: 'sk', indexes: [] });
-        table.put({ TableName: 't', Item: { pk: 'A', sk: '-' } });
-        console.log(table.directory);
+        table.put({ TableName: 't', Item: { pk: 'A', sk: '-', data: 'x'.repeat(5_000_000) } });
+        const item = table.get({ TableName: 't', Key: { pk: 'A', sk: '-' } }).Item;
+        console.log(JSON.stringify({ directory: table.directory, exists: existsSync(table.directory), read: item.data.length }));
         ${end};`;
       return spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
     };
 
     // Act
     const exited = run('process.exitCode = 3');
-    const ended = run("process.kill(process.pid, 'SIGTERM'); setTimeout(() => {}, 5000)");
+    const interrupted = run("process.kill(process.pid, 'SIGINT'); setTimeout(() => {}, 5000)");
+    const killed = run("process.kill(process.pid, 'SIGKILL'); setTimeout(() => {}, 5000)");
 
-    // Assess
+    // Assess: the item was read back from the file (larger than what waits in memory), whose name was gone already.
     expect(exited.status).toBe(3);
-    expect(ended.signal).toBe('SIGTERM');
-    for (const { stdout } of [exited, ended]) {
-      const directory = stdout.trim();
-      expect(dirname(directory)).toBe(tmpdir());
-      expect(existsSync(directory)).toBe(false);
+    expect(interrupted.signal).toBe('SIGINT');
+    expect(killed.signal).toBe('SIGKILL');
+    for (const { stdout } of [exited, interrupted, killed]) {
+      const told = JSON.parse(stdout) as { directory: string; exists: boolean; read: number };
+      expect(told).toMatchObject({ exists: false, read: 5_000_000 });
+      expect(dirname(told.directory)).toBe(tmpdir());
+      expect(existsSync(told.directory)).toBe(false);
     }
   });
 });

@@ -391,7 +391,7 @@ const RETURN_VALUES = new Set(['NONE', 'ALL_OLD', 'ALL_NEW', 'UPDATED_OLD', 'UPD
  * back on demand when a request needs it (a query walks the entries by key and reads only the bodies in range). What
  * goes in is serialized at once and what comes out is a fresh copy: neither is ever shared with the caller. A
  * partition of one item is that item's entry alone, a larger one (and each index partition) a sorted list of entries.
- * `close()` removes the file (it is also removed when the process exits).
+ * The file has no name once open: `close()` frees it, and so does the end of the process, however it ends.
  * Not modelled: capacity and throttling, the 1 MB page limit of a query, item sizes.
  */
 export class InMemoryTable implements DocumentTable {
@@ -444,12 +444,12 @@ export class InMemoryTable implements DocumentTable {
     return this.#bodies.storedBytes;
   }
 
-  /** The temporary directory of the item bodies (removed by `close()`). */
+  /** The temporary directory the item bodies' file was created in (removed at once where the system allows it). */
   get directory(): string {
     return this.#bodies.directory;
   }
 
-  /** Closes and removes the file of the item bodies: the table answers nothing afterwards. */
+  /** Closes (frees) the file of the item bodies: the table answers nothing afterwards. */
   close(): void {
     this.#bodies.close();
   }

@@ -18,31 +18,12 @@ class BodyDeserializer extends DefaultDeserializer {
   }
 }
 
-/** The directories of the stores not closed yet: removed when the process exits or is interrupted. */
+/** The directories of stores whose file could not be removed while open (not POSIX): removed when the process exits. */
 const open = new Set<string>();
 
 const removeOpen = (): void => {
   for (const directory of open) rmSync(directory, { recursive: true, force: true });
   open.clear();
-};
-
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
-
-/** Removes the directories left open, stops listening, and lets the signal end the process as it would have. */
-const onSignal = (signal: NodeJS.Signals): void => {
-  removeOpen();
-  unlisten();
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-};
-
-const listen = (): void => {
-  process.on('exit', removeOpen);
-  for (const signal of SIGNALS) process.on(signal, onSignal);
-};
-
-const unlisten = (): void => {
-  process.off('exit', removeOpen);
-  for (const signal of SIGNALS) process.off(signal, onSignal);
 };
 
 /** Bytes written at once: recent bodies are read back from memory until then. */
@@ -58,8 +39,11 @@ const ALIGNMENT = 8;
  * place: a body no longer wanted stays in the file. The most recent writes wait in a buffer of 4 MB, written at once
  * (and read from there meanwhile), the last 64 bodies read from the file are kept; the operating system's page cache
  * keeps the rest of the hot part in memory.
- * `close()` closes the file and removes the directory; the directory is also removed when the process exits or is
- * interrupted (SIGINT, SIGTERM) before.
+ * The file is removed as soon as it is open (POSIX keeps an open file until its last descriptor is closed): it has
+ * no name, and the operating system frees it when `close()` closes it or the process ends, however it ends (a
+ * signal, a crash, SIGKILL), with no handler that would wait for the event loop (a run that never yields to it
+ * could not be interrupted). Where an open file cannot be removed, its directory is removed at `close()` or when the
+ * process exits.
  */
 export class ItemBodies {
   readonly #directory: string;
@@ -73,12 +57,16 @@ export class ItemBodies {
 
   constructor() {
     this.#directory = mkdtempSync(join(tmpdir(), 'crm-table-'));
-    if (open.size === 0) listen();
-    open.add(this.#directory);
     this.#fd = openSync(join(this.#directory, 'bodies'), 'w+');
+    try {
+      rmSync(this.#directory, { recursive: true });
+    } catch {
+      if (open.size === 0) process.on('exit', removeOpen);
+      open.add(this.#directory);
+    }
   }
 
-  /** The temporary directory of the file. */
+  /** The temporary directory the file was created in (gone once the file is open, where the system allows it). */
   get directory(): string {
     return this.#directory;
   }
@@ -160,13 +148,13 @@ export class ItemBodies {
     return bytes;
   }
 
-  /** Closes the file and removes its directory; nothing can be read or stored afterwards. */
+  /** Closes the file (which frees it) and removes its directory if it is left; nothing can be read or stored afterwards. */
   close(): void {
     if (this.#fd < 0) return;
     closeSync(this.#fd);
     this.#fd = -1;
+    if (!open.delete(this.#directory)) return;
     rmSync(this.#directory, { recursive: true, force: true });
-    open.delete(this.#directory);
-    if (open.size === 0) unlisten();
+    if (open.size === 0) process.off('exit', removeOpen);
   }
 }
