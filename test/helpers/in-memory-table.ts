@@ -104,10 +104,11 @@ const REBUILD_AFTER = 1 << 16;
 /**
  * The partitions of a table or of an index, by partition key: a `Map` whose emptied partitions are kept as
  * `undefined` instead of deleted, and which is rebuilt without them once the removals since the last rebuild number
- * half its keys or more (and 65,536 at least; amortized, a removal costs O(1)). V8's `Map` leaves a deleted entry in its bucket's chain
- * until the next rehash, which only comes when the table fills up: a partition emptied and filled again and again
- * (the records' `UNPUBLISHED` and `PENDING` index partitions, on every change) grew one chain by an entry each time,
- * and every read of that key walked it (a millisecond a lookup after some hundred thousand changes).
+ * half its keys or more (and 65,536 at least; amortized, a removal costs O(1)). V8's `Map` leaves a deleted entry
+ * in its bucket's chain until the next rehash, which only comes when the table fills up: a partition emptied and
+ * filled again and again (the records' `UNPUBLISHED` and `PENDING` index partitions, on every change) grew one chain
+ * by an entry each time, and every read of that key walked it (a millisecond a lookup after some hundred thousand
+ * changes).
  */
 class PartitionMap {
   #map = new Map<string, Partition | undefined>();

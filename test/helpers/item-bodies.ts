@@ -30,7 +30,10 @@ const removeOpen = (): void => {
 const PENDING_BYTES = 4 << 20;
 /** Bodies read from the file kept for the next reads. */
 const RECENT = 64;
-/** Bodies start on multiples of 8 bytes, so that a position counted in 8-byte units stays a small integer up to 16 GB. */
+/**
+ * Bodies start on multiples of 8 bytes, so that a position counted in 8-byte units stays a small integer (a V8 Smi)
+ * up to 16 GB of file; beyond, it is a double, exact all the same.
+ */
 const ALIGNMENT = 8;
 
 /**
