@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { InMemoryTable } from '../helpers/in-memory-table.ts';
+import { InMemoryTable, PartitionMap } from '../helpers/in-memory-table.ts';
 
 const tables: InMemoryTable[] = [];
 afterEach(() => {
@@ -248,5 +248,34 @@ describe('the table in memory the parked-waits simulation runs on', () => {
       expect(dirname(told.directory)).toBe(tmpdir());
       expect(existsSync(told.directory)).toBe(false);
     }
+  });
+});
+
+describe('the partition map of the table in memory', () => {
+  it('keeps an emptied partition as a key to fill again, and drops emptied keys in a rebuild every 65,536 removals', () => {
+    // Prepare: 100 partitions that stay.
+    const map = new PartitionMap();
+    const partition = {} as Parameters<PartitionMap['set']>[1];
+    for (let i = 0; i < 100; i++) map.set(`LIVE#${i}`, partition);
+
+    // Act: one partition emptied and filled again 200,000 times (a Map entry deleted and added again each time would
+    // lengthen one bucket's chain); then 200,000 partitions of their own, each created and emptied.
+    for (let i = 0; i < 200_000; i++) {
+      map.set('UNPUBLISHED', partition);
+      map.delete('UNPUBLISHED');
+    }
+    const churned = { keys: map.keys, rebuilds: map.rebuilds, emptied: map.get('UNPUBLISHED') };
+    for (let i = 0; i < 200_000; i++) {
+      map.set(`PARKED#${i}`, partition);
+      map.delete(`PARKED#${i}`);
+    }
+
+    // Assess: the emptied key is kept (never deleted) until a rebuild; a rebuild every 65,536 removals (3 of the
+    // 200,000, 3 of the next 200,000 with the 3,392 removals left over), never more; the 100 live partitions kept.
+    expect(churned).toEqual({ keys: 101, rebuilds: 3, emptied: undefined });
+    expect(map.rebuilds).toBe(6);
+    expect(map.keys).toBe(100 + (200_000 - (65_536 - 3_392) - 2 * 65_536));
+    for (let i = 0; i < 100; i++) expect(map.get(`LIVE#${i}`)).toBe(partition);
+    expect(map.get('PARKED#199999')).toBeUndefined();
   });
 });

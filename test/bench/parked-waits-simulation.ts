@@ -152,7 +152,10 @@ export interface ParkedWaitsScenario {
    * `forwardedTo` in the test that checks the fake). Its name must be the deployment's `TABLE_NAME`.
    */
   readonly table?: DocumentTable;
-  /** Told at the first event of each simulated day after the first (a long run's progress); not a figure. */
+  /**
+   * Told once a simulated day is over, at the first step of the run's loop past its end (a day the loop steps over
+   * whole is told as the later one); a long run's progress, not a figure.
+   */
   readonly onProgress?: (progress: ParkedWaitsProgress) => void;
 }
 

@@ -51,7 +51,7 @@ export const parkedWaitsScenario = (enrollments: number): ParkedWaitsScenario =>
   };
 };
 
-/** With `PARKED_BENCH_PROGRESS` set, a line on stderr at each simulated day: a long run can be followed. */
+/** With `PARKED_BENCH_PROGRESS=1`, a line on stderr at each simulated day: a long run can be followed. */
 const progress = (day: ParkedWaitsProgress): void => {
   const rss = process.memoryUsage.rss();
   process.stderr.write(
@@ -68,7 +68,7 @@ const progress = (day: ParkedWaitsProgress): void => {
 export const runParkedWaitsBench = (): Promise<ParkedWaitsResult> =>
   simulateParkedWaits({
     ...parkedWaitsScenario(SIZE),
-    ...(process.env.PARKED_BENCH_PROGRESS ? { onProgress: progress } : {}),
+    ...(process.env.PARKED_BENCH_PROGRESS === '1' ? { onProgress: progress } : {}),
   });
 
 export const printParkedWaitsBench = (result: ParkedWaitsResult): void => {

@@ -110,9 +110,20 @@ const REBUILD_AFTER = 1 << 16;
  * by an entry each time, and every read of that key walked it (a millisecond a lookup after some hundred thousand
  * changes).
  */
-class PartitionMap {
+export class PartitionMap {
   #map = new Map<string, Partition | undefined>();
   #removals = 0;
+  #rebuilds = 0;
+
+  /** Keys held, emptied partitions included. */
+  get keys(): number {
+    return this.#map.size;
+  }
+
+  /** Times the map was rebuilt without its emptied partitions. */
+  get rebuilds(): number {
+    return this.#rebuilds;
+  }
 
   get(pk: string): Partition | undefined {
     return this.#map.get(pk);
@@ -131,6 +142,7 @@ class PartitionMap {
       for (const [key, partition] of this.#map) if (partition !== undefined) rebuilt.set(key, partition);
       this.#map = rebuilt;
       this.#removals = 0;
+      this.#rebuilds += 1;
     }
   }
 }
