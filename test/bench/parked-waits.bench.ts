@@ -8,8 +8,8 @@
  * their key attributes in the heap (about 5.8 KB an enrollment), their bodies serialized in a temporary file (about
  * 20 KB written an enrollment, replaced versions included), outside the heap. At 100,000 a run took 7.0 ms of CPU and
  * 16 KB of peak resident memory an enrollment (1.63 GB; 2.0 GB of file); a million (`--max-old-space-size=18432`)
- * holds 7 GB resident and 13 GB of file by its 16th simulated day, reached in 96 minutes: some two and a half hours
- * in all.
+ * holds 7.4 GB resident and 15.3 GB of file by its 19th simulated day, reached in 126 minutes: some two and a half
+ * hours in all.
  * `PARKED_BENCH_PROGRESS=1` prints a line on stderr at each simulated day, to follow a long run.
  */
 import {
