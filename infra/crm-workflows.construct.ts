@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -21,6 +21,10 @@ import { UNPUBLISHED_PARTITION } from '../shared/adapters/dynamodb/keys.ts';
 import { TABLE_KEYS, tableDefinition } from '../shared/adapters/dynamodb/table.ts';
 import { DEFAULT_EVENT_BUS_NAME } from '../shared/core/events/event-names.ts';
 import { EVENT_RULES, type EventTargetName } from '../shared/core/events/event-rules.ts';
+import {
+  DEFAULT_RESUME_RATE_PER_SECOND,
+  MAX_RESUME_RATE_PER_SECOND,
+} from '../shared/core/executions/paced-resume.ts';
 import { EventSchemaRegistry } from './event-schema-registry.ts';
 import { acknowledgeDeadLetterQueue, acknowledgeStatesRole } from './nag-acknowledgements.ts';
 import { type ApiThrottling, type CrmWorkflowsApiAuth, WorkflowApi } from './workflow-api.ts';
@@ -32,6 +36,7 @@ import {
   grantPublishNotifications,
   grantReadSecrets,
   grantSendEmail,
+  grantStartExecutions,
   grantTableData,
   stateMachineArns,
 } from './workflow-permissions.ts';
@@ -82,7 +87,10 @@ export interface CrmWorkflowsProps {
   readonly secretNamePrefix?: string;
   /** Waits longer than this are parked in the table, not held by an open execution: 24 hours unless told. */
   readonly parkAfter?: Duration;
-  /** Parked executions the resumer starts a second: 100 unless told (StartExecution's refill is 150–300/s). */
+  /**
+   * Parked executions the resumer starts a second: 100 unless told (StartExecution's refill is 150–300/s); a whole
+   * number from 1 to 5,000.
+   */
   readonly resumeRatePerSecond?: number;
   /** The functions' log level: INFO unless told. */
   readonly logLevel?: FunctionLogLevel;
@@ -116,6 +124,20 @@ const INDEX_NAMES = (tableDefinition('crm-workflows').GlobalSecondaryIndexes ?? 
 const SINGLETONS: readonly (keyof CrmWorkflowsFunctions)[] = ['changePublisher', 'activation', 'resumer'];
 
 const DEFAULT_API_THROTTLING: ApiThrottling = { rateLimit: 50, burstLimit: 100 };
+
+/** `resumeRatePerSecond`, checked at synthesis as the resumer checks it at its cold start. */
+const resumeRatePerSecondOf = (props: CrmWorkflowsProps): number => {
+  const rate = props.resumeRatePerSecond ?? DEFAULT_RESUME_RATE_PER_SECOND;
+  if (
+    !Token.isUnresolved(rate) &&
+    !(Number.isInteger(rate) && rate >= 1 && rate <= MAX_RESUME_RATE_PER_SECOND)
+  ) {
+    throw new Error(
+      `crm-workflows: resumeRatePerSecond must be a whole number from 1 to ${MAX_RESUME_RATE_PER_SECOND} (got ${rate})`,
+    );
+  }
+  return rate;
+};
 
 /**
  * crm-workflows in a stack of your own: the table (and its stream to the change publisher), the event bus (or
@@ -286,7 +308,8 @@ export class CrmWorkflows extends Construct {
       activation: new WorkflowFunction(this, 'Activation', {
         handler: 'activation',
         invocation: 'asynchronous',
-        description: 'crm-workflows activation: continues enrollExisting in the background',
+        description:
+          'crm-workflows background: completes changes a stopped writer left pending, continues enrollExisting',
         memorySize: 1024,
         timeout: FUNCTION_TIMEOUTS.scheduled,
         environment: system,
@@ -301,7 +324,7 @@ export class CrmWorkflows extends Construct {
         description: 'crm-workflows resumer: starts the parked executions that are due',
         memorySize: 512,
         timeout: FUNCTION_TIMEOUTS.scheduled,
-        environment: { ...system, RESUME_RATE_PER_SECOND: String(props.resumeRatePerSecond ?? 100) },
+        environment: { ...system, RESUME_RATE_PER_SECOND: String(resumeRatePerSecondOf(props)) },
         defaults,
         // One at a time: its pace is the StartExecution rate it is given.
         reservedConcurrentExecutions: 1,
@@ -446,9 +469,13 @@ export class CrmWorkflows extends Construct {
     const { api, enrollment, ingest, executor, changePublisher, activation, resumer } = this.functions;
     for (const fn of [api, enrollment, ingest, executor, changePublisher, activation, resumer]) {
       grantTableData(this.table, INDEX_NAMES, fn.role);
+    }
+    // The resumer puts no event (it starts executions, and forgets their timers).
+    for (const fn of [api, enrollment, ingest, executor, changePublisher, activation]) {
       this.bus.grantPutEventsTo(fn.role);
     }
-    for (const fn of [api, enrollment, ingest, executor, activation, resumer]) grantExecutions(this, fn.role);
+    for (const fn of [api, enrollment, ingest, executor, activation]) grantExecutions(this, fn.role);
+    grantStartExecutions(this, resumer.role);
     grantPublishing(this, api.role, this.statesRole);
     this.deadLetterQueues.ingest.grantSendMessages(ingest.role);
 

@@ -19,10 +19,11 @@ import { Construct } from 'constructs';
 import { STATE_MACHINE_PREFIX } from './workflow-permissions.ts';
 
 /**
- * The custom metrics the dashboard shows, in CloudWatch's embedded metric format under this namespace with the
- * dimension `service` = `crm-workflows` (Powertools Metrics' default dimension). The functions are to emit them:
- * the enrollment service on each enrollment, the executor on each completed or failed action and on each webhook
- * answered 5xx/429 or refused. Until they do, the dashboard's Lambda and Step Functions graphs stand for them.
+ * The custom metrics the dashboard and the failed actions' alarm read, in CloudWatch's embedded metric format under
+ * this namespace with the dimension `service` = `crm-workflows` (Powertools Metrics' default dimension). The
+ * functions emit them (`functions/commons/observability.ts`): each enrollment started as its event goes on the bus,
+ * the executor each action completed, each `Action Failed`, and each of those coded `Webhook.*` (a webhook answered
+ * 5xx or 429, did not answer, or refused).
  */
 export const CRM_WORKFLOWS_METRICS = {
   namespace: 'CrmWorkflows',
@@ -57,6 +58,9 @@ export interface WorkflowObservabilityProps {
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+
+/** The failed actions' alarm: their share (percent) of the actions run, over at least this many in 5 minutes. */
+export const ACTIONS_FAILING = { percent: 25, minimum: 20 } as const;
 
 const custom = (name: string, label: string) =>
   new Metric({
@@ -170,6 +174,26 @@ export class WorkflowObservability extends Construct {
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    // Failed actions are business outcomes (a webhook refused, a record an action cannot take), so a share of them
+    // alarms, not one: more than a quarter of at least 20 actions in each of three 5-minute periods.
+    watch(
+      new MathExpression({
+        expression: `IF(completed + failed >= ${ACTIONS_FAILING.minimum}, 100 * failed / (completed + failed), 0)`,
+        usingMetrics: {
+          completed: custom(CRM_WORKFLOWS_METRICS.names.actionsCompleted, 'actions completed'),
+          failed: custom(CRM_WORKFLOWS_METRICS.names.actionsFailed, 'actions failed'),
+        },
+        period: FIVE_MINUTES,
+        label: 'actions failed (%)',
+      }).createAlarm(this, 'ActionsFailing', {
+        alarmDescription: `crm-workflows: more than ${ACTIONS_FAILING.percent} % of the actions failed for 15 minutes`,
+        threshold: ACTIONS_FAILING.percent,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       }),
     );

@@ -24,10 +24,13 @@ export const TABLE_DATA_ACTIONS = [
   'dynamodb:BatchWriteItem',
 ] as const;
 
-/** What enrollments, the executor and the resumer do with executions. */
+/**
+ * What the functions that enroll, unenroll and run actions do with executions (`createSfnExecutions`): start them,
+ * answer their task tokens, stop them. The resumer only starts them.
+ */
 export const EXECUTION_ACTIONS = {
   onStateMachines: ['states:StartExecution', 'states:SendTaskSuccess'],
-  onExecutions: ['states:StopExecution', 'states:DescribeExecution'],
+  onExecutions: ['states:StopExecution'],
 } as const;
 
 /** What activation (the API) does with the revisions' state machines. */
@@ -76,7 +79,18 @@ export const grantTableData = (table: ITable, indexNames: readonly string[], gra
   }
 };
 
-/** Starts, stops and describes executions of the deployment's state machines, and answers their task tokens. */
+/** Starts executions of the deployment's state machines, and nothing else (the resumer). */
+export const grantStartExecutions = (scope: Construct, grantee: IRole): void => {
+  grantee.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['states:StartExecution'],
+      resources: [stateMachineArns(scope).stateMachines],
+    }),
+  );
+  acknowledgeStateMachines(grantee, STATE_MACHINE_PREFIX);
+};
+
+/** Starts and stops executions of the deployment's state machines, and answers their task tokens. */
 export const grantExecutions = (scope: Construct, grantee: IRole): void => {
   const arns = stateMachineArns(scope);
   grantee.addToPrincipalPolicy(

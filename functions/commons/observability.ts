@@ -40,8 +40,10 @@ export const countWorkflowEvents = (events: readonly OutboundEvent[]): void => {
         break;
       case 'Action Failed': {
         metrics.addMetric(METRIC_NAMES.actionsFailed, MetricUnit.Count, 1);
-        const error = (event.detail as { error?: unknown } | undefined)?.error;
-        if (typeof error === 'string' && error.startsWith('Webhook.')) {
+        // events.md: `error` is `{ code?, message }`; a webhook's failures are coded `Webhook.Retryable` (5xx, 429,
+        // no answer) and `Webhook.Rejected` (refused).
+        const code = (event.detail as { error?: { code?: unknown } } | undefined)?.error?.code;
+        if (typeof code === 'string' && code.startsWith('Webhook.')) {
           metrics.addMetric(METRIC_NAMES.webhookFailures, MetricUnit.Count, 1);
         }
         break;

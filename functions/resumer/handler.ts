@@ -4,14 +4,22 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { createDynamoDBParkedResumer } from '../../shared/adapters/dynamodb/parked-resumer.dynamodb.ts';
 import { createSfnExecutions } from '../../shared/adapters/stepfunctions/executions.sfn.ts';
-import { RESUME_SAFETY_MS, resumeParkedPaced } from '../../shared/core/executions/paced-resume.ts';
+import {
+  DEFAULT_RESUME_RATE_PER_SECOND,
+  MAX_RESUME_RATE_PER_SECOND,
+  RESUME_SAFETY_MS,
+  resumeParkedPaced,
+} from '../../shared/core/executions/paced-resume.ts';
 import { readEnvironment } from '../commons/environment.ts';
 import { instrumented } from '../commons/observability.ts';
 import { readSystemEnvironment, STEP_FUNCTIONS_CLIENT } from '../commons/system-environment.aws.ts';
 
 const env = readEnvironment({
   /** StartExecution calls a second at most (under the account's refill rate, shared with enrollments). */
-  RESUME_RATE_PER_SECOND: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(5_000)), 200),
+  RESUME_RATE_PER_SECOND: z._default(
+    z.coerce.number().check(z.int(), z.minimum(1), z.maximum(MAX_RESUME_RATE_PER_SECOND)),
+    DEFAULT_RESUME_RATE_PER_SECOND,
+  ),
 });
 const system = readSystemEnvironment(process.env);
 // The execution control's resumeParked alone: no services, no executor, no bus in this function.

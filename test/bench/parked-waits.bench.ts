@@ -4,7 +4,7 @@
  * executor) over mocked SDK clients, Step Functions simulated and a faked clock (see `parked-waits-simulation.ts`),
  * their table in memory: dynalite here takes about 300 writes a second, so the tens of millions of requests of the
  * run would take days. `PARKED_BENCH_SIZE` sets the number of enrollments, `PARKED_BENCH_RATE` the resumer's rate at
- * a million (the handler's default, 200). The table keeps every item the functions write (some 22 an enrollment):
+ * a million (200 unless told: twice the construct's default, under us-east-1's refill of 300 a second). The table keeps every item the functions write (some 22 an enrollment):
  * their key attributes in the heap (about 5.8 KB an enrollment), their bodies serialized in a temporary file (about
  * 20 KB written an enrollment, replaced versions included), outside the heap. At 100,000 a run took 7.0 ms of CPU and
  * 16 KB of peak resident memory an enrollment (1.63 GB; 2.0 GB of file); a million (`--max-old-space-size=18432`)
@@ -26,7 +26,7 @@ import { US_EAST_1_START_EXECUTION } from './simulated-step-functions.ts';
  * needs a larger heap limit (see above) and some two and a half hours.
  */
 const SIZE = Number(process.env.PARKED_BENCH_SIZE ?? 100_000);
-/** The resumer's rate at a million (the handler's default), scaled down with smaller runs. */
+/** The resumer's rate at a million (200 unless told), scaled down with smaller runs. */
 const RATE_AT_A_MILLION = Number(process.env.PARKED_BENCH_RATE ?? 200);
 
 /**

@@ -8,12 +8,13 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC_NAMES, METRICS_NAMESPACE } from '../../functions/commons/observability.ts';
 import { SYSTEM_ENVIRONMENT } from '../../functions/commons/system-environment.aws.ts';
 import { CrmWorkflows } from '../../infra/crm-workflows.construct.ts';
 import { CrmWorkflowsStack } from '../../infra/crm-workflows-stack.ts';
 import { toDraft4 } from '../../infra/event-schema-registry.ts';
 import { publicRoutes } from '../../infra/workflow-api.ts';
-import { CRM_WORKFLOWS_METRICS } from '../../infra/workflow-observability.ts';
+import { ACTIONS_FAILING, CRM_WORKFLOWS_METRICS } from '../../infra/workflow-observability.ts';
 import { TABLE_DATA_ACTIONS } from '../../infra/workflow-permissions.ts';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table.ts';
 import { EVENT_RULES } from '../../shared/core/events/event-rules.ts';
@@ -370,6 +371,17 @@ describe('functions', () => {
     ).toBeUndefined();
   });
 
+  it('gives the resumer the rate a team asks for, and refuses at synthesis one its cold start would refuse', () => {
+    const stack = new Stack(templateApp(), 'Paced');
+    const workflows = new CrmWorkflows(stack, 'Workflows', { resumeRatePerSecond: 250 });
+    expect(environmentOf(Template.fromStack(stack), workflows, 'resumer').RESUME_RATE_PER_SECOND).toBe('250');
+    for (const rate of [0, 2.5, 5_001, Number.NaN]) {
+      expect(
+        () => new CrmWorkflows(new Stack(templateApp(), 'Wrong'), 'Workflows', { resumeRatePerSecond: rate }),
+      ).toThrow(`resumeRatePerSecond must be a whole number from 1 to 5000 (got ${rate})`);
+    }
+  });
+
   it('gives each function its own log group with the retention asked for', () => {
     const { template, workflows } = defaults;
     for (const name of FUNCTION_NAMES) {
@@ -442,11 +454,17 @@ describe('least privilege', () => {
     }
   });
 
-  it('puts events on the deployment bus only', () => {
+  it('puts events on the deployment bus only, from every function but the resumer', () => {
     const bus = { 'Fn::GetAtt': [logicalIdOf(defaults.workflows.bus as EventBus), 'Arn'] };
     const puts = withAction(allStatements(defaults.template), 'events:PutEvents');
-    expect(puts).toHaveLength(FUNCTION_NAMES.length);
+    expect(puts).toHaveLength(FUNCTION_NAMES.length - 1);
     for (const statement of puts) expect(resourcesOf(statement)).toEqual([bus]);
+    for (const name of FUNCTION_NAMES) {
+      expect([name, withAction(statementsOf(name), 'events:PutEvents').length]).toEqual([
+        name,
+        name === 'resumer' ? 0 : 1,
+      ]);
+    }
   });
 
   it('scopes every Step Functions action to the crm-wf-* state machines and their executions', () => {
@@ -469,16 +487,15 @@ describe('least privilege', () => {
       if (name === 'api')
         expect(actions).toEqual(expect.arrayContaining([...publishing, 'states:TagResource']));
       else for (const action of publishing) expect(actions).not.toContain(action);
-      if (name === 'changePublisher') expect(actions.filter((a) => a.startsWith('states:'))).toEqual([]);
+      const executions = actions.filter((a) => a.startsWith('states:') && !publishing.includes(a)).sort();
+      if (name === 'changePublisher') expect(executions).toEqual([]);
+      else if (name === 'resumer') expect(executions).toEqual(['states:StartExecution']);
       else {
-        expect(actions).toEqual(
-          expect.arrayContaining([
-            'states:StartExecution',
-            'states:StopExecution',
-            'states:SendTaskSuccess',
-            'states:DescribeExecution',
-          ]),
-        );
+        expect(executions.filter((a) => a !== 'states:TagResource')).toEqual([
+          'states:SendTaskSuccess',
+          'states:StartExecution',
+          'states:StopExecution',
+        ]);
       }
     }
   });
@@ -694,6 +711,43 @@ describe('operations', () => {
       MetricName: 'IteratorAge',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(workflows, 'changePublisher') } }],
       Threshold: 300_000,
+    });
+  });
+
+  it('alarms when more than a quarter of the actions fail for 15 minutes, from the metrics the functions emit', () => {
+    const failing = alarms().filter((alarm) =>
+      text(alarm.Properties.AlarmDescription).includes('actions failed'),
+    );
+    expect(failing).toHaveLength(1);
+    const { Properties } = failing[0]!;
+    expect(Properties).toMatchObject({
+      Threshold: ACTIONS_FAILING.percent,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 3,
+      TreatMissingData: 'notBreaching',
+    });
+    const metrics = Properties.Metrics as {
+      Id: string;
+      Expression?: string;
+      MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown } };
+    }[];
+    expect(metrics.find((metric) => metric.Expression)?.Expression).toBe(
+      'IF(completed + failed >= 20, 100 * failed / (completed + failed), 0)',
+    );
+    const read = Object.fromEntries(
+      metrics.filter((metric) => metric.MetricStat).map((metric) => [metric.Id, metric.MetricStat!.Metric]),
+    );
+    expect(read).toEqual({
+      completed: {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: METRIC_NAMES.actionsCompleted,
+        Dimensions: [{ Name: 'service', Value: 'crm-workflows' }],
+      },
+      failed: {
+        Namespace: METRICS_NAMESPACE,
+        MetricName: METRIC_NAMES.actionsFailed,
+        Dimensions: [{ Name: 'service', Value: 'crm-workflows' }],
+      },
     });
   });
 

@@ -4,6 +4,15 @@ import type { ResumedBatch } from './resume-parked.ts';
 /** The resumer takes no new batch this long before its deadline (Lambda's timeout). */
 export const RESUME_SAFETY_MS = 10_000;
 
+/**
+ * The resumer's StartExecution calls a second unless told (the construct's `resumeRatePerSecond`): a third of the
+ * largest regions' refill rate (300/s), two thirds of the others' (150/s), the rest left to enrollments.
+ */
+export const DEFAULT_RESUME_RATE_PER_SECOND = 100;
+
+/** The most StartExecution calls a second the resumer may be given (a raised quota's order of magnitude). */
+export const MAX_RESUME_RATE_PER_SECOND = 5_000;
+
 export interface PacedResumeOptions {
   /** One batch: the execution control's `resumeParked`. */
   readonly resumeParked: (limit: number) => Promise<ResumedBatch>;
