@@ -182,7 +182,8 @@ export class WorkflowObservability extends Construct {
     // alarms, not one: more than a quarter of at least 20 actions in each of three 5-minute periods.
     watch(
       new MathExpression({
-        expression: `IF(completed + failed >= ${ACTIONS_FAILING.minimum}, 100 * failed / (completed + failed), 0)`,
+        // A period with failures only has no ActionsCompleted datapoint: FILL counts it as 0, not as missing.
+        expression: `IF(FILL(completed, 0) + FILL(failed, 0) >= ${ACTIONS_FAILING.minimum}, 100 * FILL(failed, 0) / (FILL(completed, 0) + FILL(failed, 0)), 0)`,
         usingMetrics: {
           completed: custom(CRM_WORKFLOWS_METRICS.names.actionsCompleted, 'actions completed'),
           failed: custom(CRM_WORKFLOWS_METRICS.names.actionsFailed, 'actions failed'),

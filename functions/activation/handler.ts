@@ -9,12 +9,16 @@ const system = workflowSystemFromEnvironment(process.env, {}, { onEvents: countW
 const SAFETY_MS = 30_000;
 
 /**
- * The background function on AWS (a schedule, every minute): completes the changes a stopped writer left pending,
- * then continues `enrollExisting`: one step (a record budget) of every unfinished activation, again while some
- * remain and time is left (`runBackground`). Each step saves its checkpoint, so an invocation cut short loses
- * nothing; the next one resumes there.
+ * The background function on AWS (a schedule, every minute): completes the changes a stopped writer left pending
+ * and the list deletions a request left unfinished, within half its time, then continues `enrollExisting`: one step
+ * (a record budget) of every unfinished activation, again while some remain and time is left (`runBackground`).
+ * Each step saves its checkpoint, so an invocation cut short loses nothing; the next one resumes there.
  */
 export const handler = instrumented(
   async (_event: unknown, context: Context): Promise<BackgroundRun> =>
-    runBackground(system, () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY, SAFETY_MS),
+    runBackground(system, {
+      timeLeft: () => context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY,
+      safetyMs: SAFETY_MS,
+      now: () => new Date(),
+    }),
 );

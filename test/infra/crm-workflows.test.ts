@@ -732,7 +732,8 @@ describe('operations', () => {
       MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: unknown } };
     }[];
     expect(metrics.find((metric) => metric.Expression)?.Expression).toBe(
-      'IF(completed + failed >= 20, 100 * failed / (completed + failed), 0)',
+      // Missing datapoints (a period with failures only has no ActionsCompleted) count as 0.
+      'IF(FILL(completed, 0) + FILL(failed, 0) >= 20, 100 * FILL(failed, 0) / (FILL(completed, 0) + FILL(failed, 0)), 0)',
     );
     const read = Object.fromEntries(
       metrics.filter((metric) => metric.MetricStat).map((metric) => [metric.Id, metric.MetricStat!.Metric]),

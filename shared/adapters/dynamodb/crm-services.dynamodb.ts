@@ -14,6 +14,7 @@ import {
 import { createRecordServices } from '../../core/services/create-record-services.ts';
 import type { CrmServices } from '../../core/services/crm-services.ts';
 import { recordContextReader } from '../../core/services/record-context.ts';
+import type { RecoveryOptions } from '../../core/services/recovery.ts';
 import { createWorkflowInsights } from '../../core/services/workflow-insights.ts';
 import { createWorkflowService } from '../../core/services/workflow-service.ts';
 import { createTemplateCatalog } from '../../core/templates/template-catalog.ts';
@@ -59,8 +60,11 @@ export interface DynamoDBCrmServicesOptions {
 
 export interface DynamoDBCrmServices {
   readonly services: CrmServices;
-  /** Completes the record changes a crash left pending (at start, or on a schedule); returns how many. */
-  readonly completePendingChanges: () => Promise<number>;
+  /**
+   * Completes the record changes and list deletions a crash left pending (at start, or on a schedule, within its
+   * options); returns how many.
+   */
+  readonly completePendingChanges: (options?: RecoveryOptions) => Promise<number>;
   /** Every committed change, and the feed of those not yet published. */
   readonly changeLog: ChangeLog;
   /** The enrollment engine over the same stores: the `enrollment` target and the `Workflow Enroll` port use it. */

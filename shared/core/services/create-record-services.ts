@@ -4,6 +4,7 @@ import { CrmPropertyService } from './property-service.ts';
 import { RecordChanges } from './record-changes.ts';
 import { CrmRecordService } from './record-service.ts';
 import type { RecordStores } from './record-stores.ts';
+import { RecoveryError, type RecoveryOptions } from './recovery.ts';
 
 export interface RecordServicesOptions {
   readonly stores: RecordStores;
@@ -19,10 +20,11 @@ export interface RecordServices {
   readonly records: CrmRecordService;
   readonly lists: CrmListService;
   /**
-   * Completes every pending change, then every list deletion cut short (call at start, or on a schedule); returns
-   * how many it completed.
+   * Completes the pending changes, then the list deletions cut short (call at start, or on a schedule, with its
+   * options); returns how many it completed. Both run whatever the other met; their failures are thrown together
+   * at the end (`RecoveryError`).
    */
-  readonly completePendingChanges: () => Promise<number>;
+  readonly completePendingChanges: (options?: RecoveryOptions) => Promise<number>;
 }
 
 /**
@@ -42,7 +44,24 @@ export const createRecordServices = (options: RecordServicesOptions): RecordServ
   });
   const lists = new CrmListService({ stores, records, clock, ids });
   // Pending record changes first, then the list deletions a crash cut short (their cleanup makes changes).
-  const completePendingChanges = async () =>
-    (await changes.completePendingChanges()) + (await lists.completeDeletions());
+  const completePendingChanges = async (recovery: RecoveryOptions = {}) => {
+    let completed = 0;
+    const errors: unknown[] = [];
+    for (const sweep of [
+      () => changes.completePendingChanges(recovery),
+      () => lists.completeDeletions(recovery),
+    ]) {
+      try {
+        completed += await sweep();
+      } catch (error) {
+        if (error instanceof RecoveryError) {
+          completed += error.completed;
+          errors.push(...error.errors);
+        } else errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw new RecoveryError(errors, completed, 'pending changes and list deletions');
+    return completed;
+  };
   return { properties, records, lists, completePendingChanges };
 };

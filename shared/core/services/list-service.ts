@@ -8,6 +8,7 @@ import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts
 import type { ListService, StaticList, WriteOptions } from './crm-services.ts';
 import type { CrmRecordService } from './record-service.ts';
 import type { RecordStores } from './record-stores.ts';
+import { type RecoveryOptions, Sweep } from './recovery.ts';
 
 /** The longest list name. */
 export const MAX_LIST_NAME_LENGTH = 200;
@@ -71,22 +72,30 @@ export class CrmListService implements ListService {
     await this.#lists.remove(id);
   }
 
-  /** Finishes the deletions a crash or a timeout cut short (the recovery at start); returns how many. */
-  async completeDeletions(): Promise<number> {
-    let completed = 0;
+  /**
+   * Finishes the deletions a crash or a timeout cut short (the recovery at start, the background function on AWS)
+   * and returns how many. With `continueWhile`, a long one stops between pages of members once it answers false
+   * (the list stays a tombstone; the next sweep goes on). Each on its own, as `completePendingChanges`.
+   */
+  async completeDeletions(options: RecoveryOptions = {}): Promise<number> {
+    const sweep = new Sweep(options);
     let cursor: string | undefined;
     do {
       const page = await this.#lists.deleting({ limit: 100, ...(cursor ? { cursor } : {}) });
       for (const found of page.results) {
-        // The index is eventually consistent: only a list that is still a tombstone is finished.
-        const list = await this.#lists.get(found.id);
-        if (!list?.deleted) continue;
-        await this.delete(list.id);
-        completed += 1;
+        if (!sweep.going) return sweep.end('list deletions');
+        await sweep.item(async () => {
+          // The index is eventually consistent: only a list that is still a tombstone is finished.
+          const list = await this.#lists.get(found.id);
+          if (!list?.deleted) return false;
+          if (!(await this.#removeMemberships(list, () => sweep.going))) return false;
+          await this.#lists.remove(list.id);
+          return true;
+        });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    return completed;
+    return sweep.end('list deletions');
   }
 
   async addMember(id: string, recordId: string, options: WriteOptions = {}): Promise<void> {
@@ -118,9 +127,11 @@ export class CrmListService implements ListService {
    * (its effect removes the items, the list being deleted), then both items removed in any case (a soft-deleted
    * membership, a member deleted meanwhile). Repeatable: a member already unlisted is not a member any more.
    */
-  async #removeMemberships(list: ListItem): Promise<void> {
+  /** Removes the list's memberships page by page; false when `going` stopped it before the last page. */
+  async #removeMemberships(list: ListItem, going: () => boolean = () => true): Promise<boolean> {
     let cursor: string | undefined;
     do {
+      if (!going()) return false;
       const page = await this.#lists.memberItems(list.id, { limit: 100, ...(cursor ? { cursor } : {}) });
       for (const member of page.results) {
         if (member.present) await this.#unlist(list, member.id);
@@ -128,6 +139,7 @@ export class CrmListService implements ListService {
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
+    return true;
   }
 
   async #unlist(list: ListItem, recordId: string): Promise<void> {

@@ -7,6 +7,7 @@ import type { RecordChange } from '../records/record-change.ts';
 import type { RecordWrite, StoredRecord } from '../records/record-repository.ts';
 import { uniqueKey } from '../records/unique-claims.ts';
 import type { RecordStores } from './record-stores.ts';
+import { type RecoveryOptions, Sweep } from './recovery.ts';
 
 /** Names of the unique properties of a type (`email` of contacts, `domain` of companies). */
 export const uniquePropertyNames = (objectType: ObjectType): string[] =>
@@ -73,22 +74,32 @@ export class RecordChanges {
     return stored;
   }
 
-  /** Completes every pending change the table holds (the embedded runtime calls it at start); returns how many. */
-  async completePendingChanges(): Promise<number> {
-    let completed = 0;
+  /**
+   * Completes the pending changes the table holds (the embedded runtime calls it at start, the background function
+   * on AWS every minute) and returns how many: those committed before `committedBefore` when given, until
+   * `continueWhile` answers false. Each on its own: one that fails is passed by, and the failures are thrown
+   * together at the end (`RecoveryError`).
+   */
+  async completePendingChanges(options: RecoveryOptions = {}): Promise<number> {
+    const sweep = new Sweep(options);
     let cursor: string | undefined;
     do {
       const page = await this.#stores.records.pending({ limit: 100, ...(cursor ? { cursor } : {}) });
       for (const found of page.results) {
-        // The index is eventually consistent: read the item itself, and complete only what it still holds.
-        const stored = await this.#stores.records.get(found.record.objectType, found.record.id);
-        if (!stored?.pending) continue;
-        await this.complete(stored.pending, stored.deleted === true);
-        completed += 1;
+        if (!sweep.going) return sweep.end('pending changes');
+        await sweep.item(async () => {
+          // The index is eventually consistent: read the item itself, and complete only what it still holds.
+          const stored = await this.#stores.records.get(found.record.objectType, found.record.id);
+          if (!stored?.pending) return false;
+          if (options.committedBefore !== undefined && stored.pending.at >= options.committedBefore)
+            return false;
+          await this.complete(stored.pending, stored.deleted === true);
+          return true;
+        });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
-    return completed;
+    return sweep.end('pending changes');
   }
 
   async #applyEffects(change: RecordChange): Promise<void> {
