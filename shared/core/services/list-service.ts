@@ -126,8 +126,8 @@ export class CrmListService implements ListService {
    * Every membership of a tombstoned list, 100 at a time: a present one through the member's `unlisted` change
    * (its effect removes the items, the list being deleted), then both items removed in any case (a soft-deleted
    * membership, a member deleted meanwhile). Repeatable: a member already unlisted is not a member any more.
+   * Page by page; false when `going` stopped it before the last page.
    */
-  /** Removes the list's memberships page by page; false when `going` stopped it before the last page. */
   async #removeMemberships(list: ListItem, going: () => boolean = () => true): Promise<boolean> {
     let cursor: string | undefined;
     do {
