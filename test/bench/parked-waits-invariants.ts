@@ -12,7 +12,7 @@ const OPEN_EXECUTIONS_QUOTA = 1_000_000;
  */
 export const expectParkedWaitsInvariants = (result: ParkedWaitsResult): void => {
   const { scenario, violations } = result;
-  const stages = 2 * scenario.enrollments;
+  const stages = scenario.stages * scenario.enrollments;
   // Open executions: none holds a parked wait; at most the resumer's batches in their Wait or first Task.
   expect(violations.heldBeyondThreshold).toBe(0);
   expect(result.maxOpen).toBeGreaterThan(0);

@@ -18,7 +18,7 @@
  * `test/helpers/stub-answers.ts`); a raw `DynamoDBClient` send fails, and any other client would reach
  * only 127.0.0.1 (`AWS_ENDPOINT_URL`). `@sinonjs/fake-timers` fakes `Date`, `setTimeout` and `clearTimeout`, so the
  * handlers' `new Date()` and the resumer's sleeps follow the simulation's clock; the ids the functions draw
- * (`randomUUID`) come in order, so that a run repeats exactly.
+ * (`randomUUID`) come in order, so that a process's runs repeat exactly.
  *
  * An execution is open from its start until its first Task, `taskLatencyMs` after its Wait ends (at its `runAt`,
  * or at once when it started late); that Task ends it (the workflow's last action) or hands over to a parked
@@ -71,7 +71,11 @@ const FIRST_ACTION = 'tag';
 /** The lifecycle stage each workflow enrolls (a contact is created in one or the other). */
 const STAGE_OF = { windowed: 'lead', plain: 'subscriber' } as const;
 
-const nurture = (windowed: boolean): WorkflowDefinitionInput => ({
+/**
+ * The workflow of a cohort: a 7-day delay, an action, and with two stages a second 7-day delay (the first execution
+ * continues as new, parked) and a last action.
+ */
+const nurture = (windowed: boolean, stages: Stages): WorkflowDefinitionInput => ({
   name: windowed ? 'Nurture (Mondays 09:00–17:00, Paris)' : 'Nurture',
   objectType: 'contacts',
   enrollment: {
@@ -92,17 +96,42 @@ const nurture = (windowed: boolean): WorkflowDefinitionInput => ({
   startActionId: 'first-wait',
   actions: [
     { id: 'first-wait', type: 'delay', duration: 'P7D', next: FIRST_ACTION },
-    { id: FIRST_ACTION, type: 'setProperty', property: 'leadstatus', value: 'open', next: 'second-wait' },
-    { id: 'second-wait', type: 'delay', duration: 'P7D', next: 'done' },
-    { id: 'done', type: 'setProperty', property: 'leadstatus', value: 'connected', next: null },
+    ...(stages === 1
+      ? [
+          {
+            id: FIRST_ACTION,
+            type: 'setProperty' as const,
+            property: 'leadstatus',
+            value: 'open',
+            next: null,
+          },
+        ]
+      : [
+          {
+            id: FIRST_ACTION,
+            type: 'setProperty' as const,
+            property: 'leadstatus',
+            value: 'open',
+            next: 'second-wait',
+          },
+          { id: 'second-wait', type: 'delay' as const, duration: 'P7D', next: 'done' },
+          {
+            id: 'done',
+            type: 'setProperty' as const,
+            property: 'leadstatus',
+            value: 'connected',
+            next: null,
+          },
+        ]),
   ],
 });
 
-/** The workflows' actions, by index in the per-enrollment counters, and the lead status each sets. */
-const ACTIONS = [FIRST_ACTION, 'done'] as const;
+/**
+ * Executions per enrollment: the first (parked at enrollment), and with two its successor (parked by
+ * continue-as-new). The enrollment's n-th action sets the n-th lead status.
+ */
+export type Stages = 1 | 2;
 const LEAD_STATUS_SET_BY = ['open', 'connected'] as const;
-/** Executions per enrollment: the first (parked at enrollment), and its successor (parked by continue-as-new). */
-const STAGES = 2;
 
 /** The share of each cohort of enrollments (they sum to 1). */
 export interface Cohorts {
@@ -123,6 +152,8 @@ export interface OtherLoad {
 
 export interface ParkedWaitsScenario {
   readonly enrollments: number;
+  /** Parked stages per enrollment (two unless told): one 7-day delay, or two with a continue-as-new between. */
+  readonly stages?: Stages;
   readonly cohorts?: Cohorts;
   /** How long the import's enrollments take to arrive. */
   readonly importMs?: number;
@@ -302,19 +333,19 @@ class Ledger {
   readonly dueAt: Float64Array[];
   readonly startedAt: Float64Array[];
   readonly starts: Uint8Array[];
-  /** Per action of `ACTIONS`: how many times it was carried out (the contact written with its lead status). */
+  /** Per action (one a stage): how many times it was carried out (the contact written with its lead status). */
   readonly applied: Uint8Array[];
   /** 0 active, 1 completed, 2 ended otherwise (the `Enrollment Ended` events the functions put on the bus). */
   readonly status: Uint8Array;
   /** The contacts' ids, to their index. */
   readonly indexOfRecord = new Map<string, number>();
 
-  constructor(count: number) {
+  constructor(count: number, stages: Stages) {
     this.count = count;
-    this.dueAt = Array.from({ length: STAGES }, () => new Float64Array(count).fill(Number.NaN));
-    this.startedAt = Array.from({ length: STAGES }, () => new Float64Array(count).fill(Number.NaN));
-    this.starts = Array.from({ length: STAGES }, () => new Uint8Array(count));
-    this.applied = Array.from({ length: ACTIONS.length }, () => new Uint8Array(count));
+    this.dueAt = Array.from({ length: stages }, () => new Float64Array(count).fill(Number.NaN));
+    this.startedAt = Array.from({ length: stages }, () => new Float64Array(count).fill(Number.NaN));
+    this.starts = Array.from({ length: stages }, () => new Uint8Array(count));
+    this.applied = Array.from({ length: stages }, () => new Uint8Array(count));
     this.status = new Uint8Array(count);
   }
 
@@ -501,6 +532,11 @@ const loadFunctions = async (environment: Record<string, string>): Promise<Funct
  * replaced once, before they load), the real one otherwise.
  */
 let orderedIds: (() => string) | undefined;
+/**
+ * The ids drawn so far in this process: a run goes on from the last one's count, never over its ids, since the
+ * functions (loaded once) keep what they cached by id (the workflows' revisions) from one run to the next.
+ */
+let idCount = 0;
 const orderIds = (() => {
   let installed = false;
   return (): void => {
@@ -544,6 +580,7 @@ const EMPTY_METRICS_WARNING = 'No application metrics to publish';
 export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<ParkedWaitsResult> => {
   const { table: givenTable, onProgress, ...rest } = input;
   const scenario: ParkedWaitsResult['scenario'] = {
+    stages: 2,
     cohorts: { windowed: 0.5, steady: 0.3, imported: 0.2 },
     importMs: 10 * MINUTE,
     otherLoad: [],
@@ -603,10 +640,9 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     };
   })();
 
-  let idCount = 0;
   orderIds();
   orderedIds = () => `00000000-0000-4000-8000-${(++idCount).toString(16).padStart(12, '0')}`;
-  const ledger = new Ledger(count);
+  const ledger = new Ledger(count, scenario.stages);
   const shadow = new InMemoryParkedExecutions();
   /** The table of this run, when it is not given: closed at the end. */
   const ownTable =
@@ -767,7 +803,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     const { system } = functions;
     const workflowOf = new Map<boolean, string>();
     for (const windowed of [true, false]) {
-      const workflow = await system.services.workflows.create(nurture(windowed));
+      const workflow = await system.services.workflows.create(nurture(windowed, scenario.stages));
       await system.activation.activate(workflow.id, { enrollExisting: false });
       workflowOf.set(windowed, workflow.id);
     }
@@ -991,7 +1027,7 @@ const figuresOf = (
   const backlogMoves: number[] = [];
   for (let index = 0; index < ledger.count; index++) {
     if (ledger.status[index] !== 1) violations.notCompleted += 1;
-    for (let stage = 0; stage < STAGES; stage++) {
+    for (let stage = 0; stage < scenario.stages; stage++) {
       const starts = ledger.starts[stage]![index]!;
       if (starts === 0) {
         violations.neverStarted += 1;
@@ -1055,7 +1091,8 @@ export const formatParkedWaits = (result: ParkedWaitsResult): string => {
   const { scenario, violations } = result;
   const broken = Object.entries(violations).filter(([, n]) => n > 0);
   const lines = [
-    `${scenario.enrollments.toLocaleString('en')} enrollments in 7-day delays (two parked stages each; ` +
+    `${scenario.enrollments.toLocaleString('en')} enrollments in 7-day delays (` +
+      `${scenario.stages === 1 ? 'one parked stage' : 'two parked stages'} each; ` +
       `${Math.round(scenario.cohorts.windowed * 100)} % windowed Mondays 09:00–17:00 ${ZONE}, ` +
       `${Math.round(scenario.cohorts.steady * 100)} % enrolled evenly, ${Math.round(scenario.cohorts.imported * 100)} % ` +
       `by an import within ${minutes(scenario.importMs)}); resumer ${scenario.ratePerSecond}/s, one run a minute ` +

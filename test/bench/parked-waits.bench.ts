@@ -17,6 +17,7 @@ import {
   type ParkedWaitsProgress,
   type ParkedWaitsResult,
   type ParkedWaitsScenario,
+  type Stages,
   simulateParkedWaits,
 } from './parked-waits-simulation.ts';
 import { US_EAST_1_START_EXECUTION } from './simulated-step-functions.ts';
@@ -26,6 +27,15 @@ import { US_EAST_1_START_EXECUTION } from './simulated-step-functions.ts';
  * needs a larger heap limit (see above) and more than two and three quarter hours.
  */
 const SIZE = Number(process.env.PARKED_BENCH_SIZE ?? 100_000);
+/**
+ * Parked stages per enrollment (`PARKED_BENCH_STAGES`, two unless told): 1 is a single 7-day delay, which halves the
+ * run (one Monday burst, no continue-as-new).
+ */
+const STAGES = ((): Stages => {
+  const stages = process.env.PARKED_BENCH_STAGES ?? '2';
+  if (stages !== '1' && stages !== '2') throw new Error(`PARKED_BENCH_STAGES must be 1 or 2, not ${stages}`);
+  return stages === '1' ? 1 : 2;
+})();
 /** The resumer's rate at a million (200 unless told), scaled down with smaller runs. */
 const RATE_AT_A_MILLION = Number(process.env.PARKED_BENCH_RATE ?? 200);
 
@@ -40,6 +50,7 @@ export const parkedWaitsScenario = (enrollments: number): ParkedWaitsScenario =>
   const scale = enrollments / 1_000_000;
   return {
     enrollments,
+    stages: STAGES,
     ratePerSecond: Math.max(1, Math.round(RATE_AT_A_MILLION * scale)),
     quota: {
       bucket: US_EAST_1_START_EXECUTION.bucket * scale,
