@@ -31,6 +31,7 @@ import { type ApiThrottling, type CrmWorkflowsApiAuth, WorkflowApi } from './wor
 import { FUNCTION_TIMEOUTS, type FunctionLogLevel, WorkflowFunction } from './workflow-function.ts';
 import { WorkflowObservability } from './workflow-observability.ts';
 import {
+  CHANGE_PUBLISHER_TABLE_ACCESS,
   grantExecutions,
   grantPublishing,
   grantPublishNotifications,
@@ -38,6 +39,7 @@ import {
   grantSendEmail,
   grantStartExecutions,
   grantTableData,
+  RESUMER_TABLE_ACCESS,
   stateMachineArns,
 } from './workflow-permissions.ts';
 
@@ -467,9 +469,11 @@ export class CrmWorkflows extends Construct {
   /** Each function gets what its code calls, on the deployment's resources only. */
   private grantFunctions(props: CrmWorkflowsProps, executorArn: string): void {
     const { api, enrollment, ingest, executor, changePublisher, activation, resumer } = this.functions;
-    for (const fn of [api, enrollment, ingest, executor, changePublisher, activation, resumer]) {
+    for (const fn of [api, enrollment, ingest, executor, activation]) {
       grantTableData(this.table, INDEX_NAMES, fn.role);
     }
+    grantTableData(this.table, INDEX_NAMES, changePublisher.role, CHANGE_PUBLISHER_TABLE_ACCESS);
+    grantTableData(this.table, INDEX_NAMES, resumer.role, RESUMER_TABLE_ACCESS);
     // The resumer puts no event (it starts executions, and forgets their timers).
     for (const fn of [api, enrollment, ingest, executor, changePublisher, activation]) {
       this.bus.grantPutEventsTo(fn.role);

@@ -3,6 +3,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { TABLE_KEYS } from '../shared/adapters/dynamodb/table.ts';
 import {
   acknowledgeExecutions,
   acknowledgeSecrets,
@@ -12,17 +13,45 @@ import {
 /** Every state machine of the deployment is named `crm-wf-<workflowId>-r<revision>` (stateMachineName). */
 export const STATE_MACHINE_PREFIX = 'crm-wf-';
 
-/** The items the stores read and write: no Scan, no table administration. */
+/**
+ * The item commands the stores send (`GetCommand`, `QueryCommand`, `PutCommand`, `UpdateCommand`, `DeleteCommand`,
+ * `BatchWriteCommand`): no Scan, no transaction, no table administration. The functions that compose the whole
+ * system (API, enrollment, ingest, executor, activation) reach every store, so every one of these.
+ */
 export const TABLE_DATA_ACTIONS = [
   'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
   'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ] as const;
+
+export type TableDataAction = (typeof TABLE_DATA_ACTIONS)[number];
+
+/** What a function composed of some stores only sends to the table, and which of its indexes it queries. */
+export interface TableAccess {
+  readonly actions: readonly TableDataAction[];
+  readonly indexNames: readonly string[];
+}
+
+/**
+ * The change publisher reads the change log's unpublished index (gsi2) and marks each change published: it writes no
+ * record, deletes nothing.
+ */
+export const CHANGE_PUBLISHER_TABLE_ACCESS: TableAccess = {
+  actions: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  indexNames: [TABLE_KEYS.gsi2.name],
+};
+
+/**
+ * The resumer queries the parked executions' due index (gsi1), reads each one's enrollment, and forgets the timers
+ * it started: it writes nothing else.
+ */
+export const RESUMER_TABLE_ACCESS: TableAccess = {
+  actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:DeleteItem'],
+  indexNames: [TABLE_KEYS.gsi1.name],
+};
 
 /**
  * What the functions that enroll, unenroll and run actions do with executions (`createSfnExecutions`): start them,
@@ -60,12 +89,22 @@ export const stateMachineArns = (scope: Construct) => {
   };
 };
 
-/** Reads and writes the table's items and its indexes' (the key's CMK too, when there is one). */
-export const grantTableData = (table: ITable, indexNames: readonly string[], grantee: IRole): void => {
+/**
+ * Reads and writes the table's items and its indexes' (the key's CMK too, when there is one): every data action on
+ * the table and every index unless `access` narrows them.
+ */
+export const grantTableData = (
+  table: ITable,
+  indexNames: readonly string[],
+  grantee: IRole,
+  access: TableAccess = { actions: TABLE_DATA_ACTIONS, indexNames },
+): void => {
+  const unknown = access.indexNames.filter((name) => !indexNames.includes(name));
+  if (unknown.length > 0) throw new Error(`the table has no index ${unknown.join(', ')}`);
   grantee.addToPrincipalPolicy(
     new PolicyStatement({
-      actions: [...TABLE_DATA_ACTIONS],
-      resources: [table.tableArn, ...indexNames.map((name) => `${table.tableArn}/index/${name}`)],
+      actions: [...access.actions],
+      resources: [table.tableArn, ...access.indexNames.map((name) => `${table.tableArn}/index/${name}`)],
     }),
   );
   if (table.encryptionKey) {

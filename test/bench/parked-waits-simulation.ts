@@ -46,6 +46,7 @@ import { ERRORS } from '../../shared/core/contract/task-contract.ts';
 import { RESUME_SAFETY_MS } from '../../shared/core/executions/paced-resume.ts';
 import type { ParkedExecution } from '../../shared/core/executions/parked-executions.ts';
 import type { WorkflowDefinitionInput } from '../../shared/core/workflow/workflow.schema.ts';
+import { deliveredEvent } from '../helpers/bus-delivery.ts';
 import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { InMemoryParkedExecutions } from '../helpers/in-memory-parked-executions.ts';
 import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
@@ -724,17 +725,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
       while (deliveries.length > 0) {
         const entry = deliveries.shift()!;
         await functions!.enrollment(
-          {
-            version: '0',
-            id: `delivery-${++requests}`,
-            'detail-type': entry.DetailType,
-            source: entry.Source,
-            account: '123456789012',
-            time: new Date().toISOString(),
-            region: 'eu-west-1',
-            resources: [],
-            detail: JSON.parse(entry.Detail!),
-          },
+          deliveredEvent(entry, `delivery-${++requests}`),
           context('crm-enrollment'),
         );
       }

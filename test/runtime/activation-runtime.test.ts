@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+import { leadsAfterDelay } from '../fixtures/leads-after-delay.ts';
 import { runtimeClient } from '../helpers/runtime-client.ts';
 
 const TOKEN = 'activation-runtime-token-0123456789';
@@ -32,20 +33,8 @@ describe('activation through the embedded runtime', () => {
       });
       expect(created.status).toBe(201);
     }
-    const workflow = await call('POST', '/workflows', {
-      name: 'Leads',
-      objectType: 'contacts',
-      enrollment: {
-        trigger: 'criteria',
-        criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
-      },
-      // A long delay first: the enrollments stay active, each execution waiting on its timer.
-      startActionId: 'wait',
-      actions: [
-        { id: 'wait', type: 'delay', duration: 'P30D', next: 'tag' },
-        { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: null },
-      ],
-    });
+    // A long delay first: the enrollments stay active, each execution waiting on its timer.
+    const workflow = await call('POST', '/workflows', leadsAfterDelay('P30D'));
     const id = workflow.json.id as string;
     await runtime.changes.drain();
     await runtime.bus.settle();

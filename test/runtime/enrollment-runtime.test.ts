@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningRuntime, startRuntime } from '../../shared/runtime/start-runtime.ts';
+import { leadsAfterDelay } from '../fixtures/leads-after-delay.ts';
 import { runtimeClient } from '../helpers/runtime-client.ts';
 
 const TOKEN = 'enrollment-runtime-token-0123456789';
@@ -31,19 +32,7 @@ const settle = () => runtime.quiescence.settle();
 
 /** An active workflow enrolling leads, whose enrollments wait 30 days before their first action. */
 const activeLeadsWorkflow = async () => {
-  const created = await call('POST', '/workflows', {
-    name: 'Leads',
-    objectType: 'contacts',
-    enrollment: {
-      trigger: 'criteria',
-      criteria: [{ filters: [{ property: 'lifecyclestage', operator: 'eq', value: 'lead' }] }],
-    },
-    startActionId: 'wait',
-    actions: [
-      { id: 'wait', type: 'delay', duration: 'P30D', next: 'tag' },
-      { id: 'tag', type: 'setProperty', property: 'leadstatus', value: 'open', next: null },
-    ],
-  });
+  const created = await call('POST', '/workflows', leadsAfterDelay('P30D'));
   expect(created.status).toBe(201);
   expect(
     (await call('POST', `/workflows/${created.json.id}/activate`, { enrollExisting: false })).status,
