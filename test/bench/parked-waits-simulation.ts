@@ -18,7 +18,7 @@
  * `test/helpers/stub-answers.ts`); a raw `DynamoDBClient` send fails, and any other client would reach
  * only 127.0.0.1 (`AWS_ENDPOINT_URL`). `@sinonjs/fake-timers` fakes `Date`, `setTimeout` and `clearTimeout`, so the
  * handlers' `new Date()` and the resumer's sleeps follow the simulation's clock; the ids the functions draw
- * (`randomUUID`) come in order, so that a process's runs repeat exactly.
+ * (`randomUUID`) come in order, so that a run repeats exactly.
  *
  * An execution is open from its start until its first Task, `taskLatencyMs` after its Wait ends (at its `runAt`,
  * or at once when it started late); that Task ends it (the workflow's last action) or hands over to a parked
@@ -28,7 +28,7 @@
  * (arrivals, Tasks, other callers' draws) and in the resumer's sleeps, so the figures are what the pacing allows, not
  * what a batch's own round trips would add. A resumer run is skipped when nothing is due by its look-ahead (it would
  * find nothing); that changes no outcome. The handler modules are loaded once per process: every run of a process
- * must share one environment (its rate and parking threshold).
+ * must share one environment (its rate and parking threshold) and one number of stages.
  */
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -501,11 +501,18 @@ interface Functions {
 }
 let loaded: Functions | undefined;
 
-const loadFunctions = async (environment: Record<string, string>): Promise<Functions> => {
-  const key = JSON.stringify(environment);
+/**
+ * The functions, loaded at the first run. Every run draws the same ids, so its workflows have the ids of the first
+ * run's, and the functions keep what they cached by id (the workflows' revisions): the runs of a process must share
+ * their workflows (their `stages`) as well as the environment.
+ */
+const loadFunctions = async (environment: Record<string, string>, stages: Stages): Promise<Functions> => {
+  const key = JSON.stringify({ environment, stages });
   if (loaded) {
     if (loaded.environment !== key)
-      throw new Error('the functions are loaded once per process: every run must share one environment');
+      throw new Error(
+        'the functions are loaded once per process: every run must share one environment and one number of stages',
+      );
     return loaded;
   }
   Object.assign(process.env, environment);
@@ -533,11 +540,6 @@ const loadFunctions = async (environment: Record<string, string>): Promise<Funct
  * replaced once, before they load), the real one otherwise.
  */
 let orderedIds: (() => string) | undefined;
-/**
- * The ids drawn so far in this process: a run goes on from the last one's count, never over its ids, since the
- * functions (loaded once) keep what they cached by id (the workflows' revisions) from one run to the next.
- */
-let idCount = 0;
 const orderIds = (() => {
   let installed = false;
   return (): void => {
@@ -642,6 +644,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
   })();
 
   orderIds();
+  let idCount = 0;
   orderedIds = () => `00000000-0000-4000-8000-${(++idCount).toString(16).padStart(12, '0')}`;
   const ledger = new Ledger(count, scenario.stages);
   const shadow = new InMemoryParkedExecutions();
@@ -790,7 +793,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
     }
 
     // The deployment: its functions loaded, the two workflows created and activated (their state machines created).
-    functions = await loadFunctions(environment);
+    functions = await loadFunctions(environment, scenario.stages);
     const { system } = functions;
     const workflowOf = new Map<boolean, string>();
     for (const windowed of [true, false]) {
