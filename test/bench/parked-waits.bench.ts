@@ -7,9 +7,10 @@
  * a million (200 unless told: twice the construct's default, under us-east-1's refill of 300 a second). The table keeps every item the functions write (some 22 an enrollment):
  * their key attributes in the heap (about 5.8 KB an enrollment), their bodies serialized in a temporary file (about
  * 20 KB written an enrollment, replaced versions included), outside the heap. At 100,000 a run took 7.0 ms of CPU and
- * 16 KB of peak resident memory an enrollment (1.63 GB; 2.0 GB of file); a million (`--max-old-space-size=18432`)
- * holds 7.2 GB resident and 15.8 GB of file by its 21st simulated day, reached in 120 minutes, and was still in the
- * second Monday's burst at 166 minutes: more than two and three quarter hours in all.
+ * 16 KB of peak resident memory an enrollment (1.63 GB; 2.0 GB of file). A million (`--max-old-space-size=18432`) with
+ * one stage (`PARKED_BENCH_STAGES=1`) ran to its end in 65 minutes (6.46 GB peak resident); with two, it holds 7.2 GB
+ * resident and 15.8 GB of file by its 21st simulated day, reached in 120 minutes, and was still in the second
+ * Monday's burst at 166 minutes: more than two and three quarter hours in all.
  * `PARKED_BENCH_PROGRESS=1` prints a line on stderr at each simulated day, to follow a long run.
  */
 import {
@@ -24,7 +25,7 @@ import { US_EAST_1_START_EXECUTION } from './simulated-step-functions.ts';
 
 /**
  * 100,000 by default (1.63 GB resident, about 11 minutes on a 2-core, 23 GB machine); a million (`PARKED_BENCH_SIZE`)
- * needs a larger heap limit (see above) and more than two and three quarter hours.
+ * needs a larger heap limit (see above), and 65 minutes with one stage, more than two and three quarter hours with two.
  */
 const SIZE = Number(process.env.PARKED_BENCH_SIZE ?? 100_000);
 /**
