@@ -4,8 +4,8 @@
  * change publisher function (`functions/change-publisher/handler.ts`) puts on the bus and the enrollment function
  * (`functions/enrollment/handler.ts`) takes, parking the enrollment's first execution; the resumer function
  * (`functions/resumer/handler.ts`) invoked on its schedule (every minute, its Lambda timeout the remaining time), and
- * the executor function (`functions/executor/handler.ts`) invoked for each Task, which continues as new (parks a
- * successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
+ * the executor function (`functions/executor/handler.ts`) invoked for each Task, which, with two stages, continues as
+ * new (parks a successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
  * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`), tracing off: Powertools' documented
  * `POWERTOOLS_TRACE_ENABLED=false`, and the X-Ray SDK in manual mode (`AWS_XRAY_MANUAL_MODE`), whose context would
  * otherwise hook every promise; traces are observability, not behaviour, so no outcome depends on them.
@@ -174,7 +174,7 @@ export interface ParkedWaitsScenario {
   readonly aheadMs?: number;
   /**
    * Every n-th accepted start runs its first Task at once, before the resumer forgets the timer (the worst
-   * interleaving of a Task that continues as new and the resumer's delete).
+   * interleaving of a Task that continues as new, with two stages, or ends the enrollment, and the resumer's delete).
    */
   readonly taskBeforeForgetEvery?: number;
   /** Every n-th time the resumer forgets a started execution, the store fails once (the invocation fails). */
@@ -361,21 +361,31 @@ class Ledger {
     return name === enrollmentId ? 0 : Number(name.slice(enrollmentId.length + 2));
   }
 
+  /** The stage of an execution, one of the workflow's. */
+  #stage(name: string, enrollmentId: string): number {
+    const stage = Ledger.stageOf(name, enrollmentId);
+    if (!(stage < this.starts.length))
+      throw new Error(`execution ${name} beyond the workflow's ${this.starts.length} stages`);
+    return stage;
+  }
+
   parked(parked: ParkedExecution): void {
     const { enrollment } = parked.input;
-    this.dueAt[Ledger.stageOf(parked.name, enrollment.enrollmentId)]![this.#index(enrollment.recordId)] =
+    this.dueAt[this.#stage(parked.name, enrollment.enrollmentId)]![this.#index(enrollment.recordId)] =
       Date.parse(parked.dueAt);
   }
 
   started(name: string, state: ExecutionState, at: number): void {
     const index = this.#index(state.enrollment.recordId);
-    const stage = Ledger.stageOf(name, state.enrollment.enrollmentId);
+    const stage = this.#stage(name, state.enrollment.enrollmentId);
     this.startedAt[stage]![index] = at;
     this.starts[stage]![index] = Math.min(255, this.starts[stage]![index]! + 1);
   }
 
   carriedOut(recordId: string, action: number): void {
-    const counters = this.applied[action]!;
+    const counters = this.applied[action];
+    if (!counters)
+      throw new Error(`action ${action + 1} carried out, beyond the workflow's ${this.applied.length}`);
     const index = this.#index(recordId);
     counters[index] = Math.min(255, counters[index]! + 1);
   }
@@ -492,6 +502,7 @@ type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 /** The deployment's functions, loaded once per process with the environment of the first run. */
 interface Functions {
   readonly environment: string;
+  readonly stages: Stages;
   readonly changePublisher: Handler<unknown, unknown>;
   readonly enrollment: Handler<unknown, void>;
   readonly resumer: Handler<unknown, { started: number }>;
@@ -507,11 +518,13 @@ let loaded: Functions | undefined;
  * their workflows (their `stages`) as well as the environment.
  */
 const loadFunctions = async (environment: Record<string, string>, stages: Stages): Promise<Functions> => {
-  const key = JSON.stringify({ environment, stages });
+  const key = JSON.stringify(environment);
   if (loaded) {
     if (loaded.environment !== key)
+      throw new Error('the functions are loaded once per process: every run must share one environment');
+    if (loaded.stages !== stages)
       throw new Error(
-        'the functions are loaded once per process: every run must share one environment and one number of stages',
+        `the functions are loaded once per process: every run must share one number of stages (${loaded.stages})`,
       );
     return loaded;
   }
@@ -526,6 +539,7 @@ const loadFunctions = async (environment: Record<string, string>, stages: Stages
     ]);
   loaded = {
     environment: key,
+    stages,
     changePublisher: changePublisher.handler as Handler<unknown, unknown>,
     enrollment: enrollment.handler as Handler<unknown, void>,
     resumer: resumer.handler as Handler<unknown, { started: number }>,
