@@ -38,10 +38,12 @@ describe('parked waits on AWS, simulated through the functions (change publisher
   }, 90_000);
 
   it("refuses a run with another number of stages in the same process (the functions cached the first run's workflows by id)", async () => {
-    // Act and assess: the 3,000 enrollments above ran with two stages.
-    // The same environment as that run (the rate rounds to the same, the threshold is the default), one stage.
+    // Prepare: after the 3,000 enrollments above (two stages), the same environment (the rate rounds to the same,
+    // the threshold is the default) with one stage.
     const scenario = { ...parkedWaitsScenario(10), stages: 1 as const };
     expect(scenario.ratePerSecond).toBe(parkedWaitsScenario(3_000).ratePerSecond);
+
+    // Act and assess
     await expect(simulateParkedWaits(scenario)).rejects.toThrow(
       'every run must share one number of stages (2)',
     );
