@@ -5,8 +5,8 @@
  * (`functions/enrollment/handler.ts`) takes, parking the enrollment's first execution; the resumer function
  * (`functions/resumer/handler.ts`) invoked on its schedule (every minute, its Lambda timeout the remaining time), and
  * the executor function (`functions/executor/handler.ts`) invoked for each Task, which, with two stages, continues as
- * new (parks a successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's environment
- * (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`), tracing off: Powertools' documented
+ * new (parks a successor) at the second delay. Each module is imported as Lambda loads it, with a deployment's
+ * environment (`DEPLOYMENT_ENVIRONMENT`, `PARK_AFTER_SECONDS`, `RESUME_RATE_PER_SECOND`), tracing off: Powertools' documented
  * `POWERTOOLS_TRACE_ENABLED=false`, and the X-Ray SDK in manual mode (`AWS_XRAY_MANUAL_MODE`), whose context would
  * otherwise hook every promise; traces are observability, not behaviour, so no outcome depends on them.
  *
@@ -97,24 +97,16 @@ const nurture = (windowed: boolean, stages: Stages): WorkflowDefinitionInput => 
   startActionId: 'first-wait',
   actions: [
     { id: 'first-wait', type: 'delay', duration: 'P7D', next: FIRST_ACTION },
+    {
+      id: FIRST_ACTION,
+      type: 'setProperty',
+      property: 'leadstatus',
+      value: 'open',
+      next: stages === 1 ? null : 'second-wait',
+    },
     ...(stages === 1
-      ? [
-          {
-            id: FIRST_ACTION,
-            type: 'setProperty' as const,
-            property: 'leadstatus',
-            value: 'open',
-            next: null,
-          },
-        ]
+      ? []
       : [
-          {
-            id: FIRST_ACTION,
-            type: 'setProperty' as const,
-            property: 'leadstatus',
-            value: 'open',
-            next: 'second-wait',
-          },
           { id: 'second-wait', type: 'delay' as const, duration: 'P7D', next: 'done' },
           {
             id: 'done',
