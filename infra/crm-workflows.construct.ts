@@ -178,12 +178,14 @@ export class CrmWorkflows extends Construct {
 
     this.bus =
       props.eventBus ?? new EventBus(this, 'Bus', { eventBusName: props.busName ?? DEFAULT_EVENT_BUS_NAME });
-    this.bus.archive('Archive', {
-      description: 'Every event of the crm-workflows bus, for replay',
-      // Matches every event: an archive needs a pattern, and every source has a prefix ''.
-      eventPattern: { source: [{ prefix: '' }] as unknown as string[] },
-      retention: props.archiveRetention ?? Duration.days(90),
-    });
+    this.bus
+      .archive('Archive', {
+        description: 'Every event of the crm-workflows bus, for replay',
+        // Matches every event: an archive needs a pattern, and every source has a prefix ''.
+        eventPattern: { source: [{ prefix: '' }] as unknown as string[] },
+        retention: props.archiveRetention ?? Duration.days(90),
+      })
+      .applyRemovalPolicy(removalPolicy);
 
     this.table = this.createTable(props.tableEncryptionKey, removalPolicy);
 

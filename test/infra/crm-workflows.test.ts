@@ -1,10 +1,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool } from 'aws-cdk-lib/aws-cognito';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,13 +158,14 @@ describe('events: the bus, its rules and its schemas', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::Events::EventBus', { Name: 'sales-crm' });
   });
 
-  it('archives every event of the bus for 90 days', () => {
+  it('archives every event of the bus for 90 days, and retains the archive with the stack', () => {
     const { template, workflows } = defaults;
     template.hasResourceProperties('AWS::Events::Archive', {
       SourceArn: { 'Fn::GetAtt': [logicalIdOf(workflows.bus as EventBus), 'Arn'] },
       EventPattern: { source: [{ prefix: '' }] },
       RetentionDays: 90,
     });
+    template.hasResource('AWS::Events::Archive', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
   });
 
   it('builds one rule per EVENT_RULES entry: its pattern, its target, a retry policy and an encrypted DLQ', () => {
@@ -811,6 +813,91 @@ describe('operations', () => {
     expect(outputs.TableName?.Value).toEqual({ Ref: logicalIdOf(workflows.table) });
     expect(text(outputs.ApiUrl?.Value)).toContain('.execute-api.');
     expect(text(outputs.ApiUrl?.Value)).toContain(logicalIdOf(workflows.api.api));
+  });
+});
+
+describe('every option a team sets', () => {
+  const WEB_ACL = 'arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/crm/0f1e2d3c';
+  let workflows: CrmWorkflows;
+  let template: Template;
+  beforeAll(() => {
+    const stack = new Stack(templateApp(), 'Options');
+    workflows = new CrmWorkflows(stack, 'Workflows', {
+      removalPolicy: RemovalPolicy.DESTROY,
+      logRetention: RetentionDays.ONE_WEEK,
+      logLevel: 'DEBUG',
+      parkAfter: Duration.hours(6),
+      apiThrottling: { rateLimit: 200, burstLimit: 400 },
+      apiStageName: 'prod',
+      webAclArn: WEB_ACL,
+      archiveRetention: Duration.days(30),
+      schemaRegistryName: 'sales-events',
+      secretNamePrefix: 'sales/webhooks/',
+    });
+    template = Template.fromStack(stack);
+  });
+
+  it('parks the waits longer than parkAfter, in every function that runs executions', () => {
+    for (const name of FUNCTION_NAMES.filter((name) => name !== 'changePublisher')) {
+      expect(environmentOf(template, workflows, name).PARK_AFTER_SECONDS).toBe('21600');
+    }
+  });
+
+  it('keeps every log group for logRetention, and logs at logLevel', () => {
+    const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    // The seven functions', the API's access logs and the state machines'.
+    expect(logGroups).toHaveLength(9);
+    for (const logGroup of logGroups) expect(logGroup.Properties.RetentionInDays).toBe(7);
+    for (const name of FUNCTION_NAMES) {
+      const fn = functionResource(template, workflows, name).Properties;
+      expect(fn.LoggingConfig.ApplicationLogLevel).toBe('DEBUG');
+      expect(fn.Environment.Variables.POWERTOOLS_LOG_LEVEL).toBe('DEBUG');
+    }
+  });
+
+  it('deletes the logs, the queues, the archive, the registry and its schemas with the stack under DESTROY', () => {
+    for (const type of [
+      'AWS::DynamoDB::Table',
+      'AWS::Logs::LogGroup',
+      'AWS::SQS::Queue',
+      'AWS::Events::Archive',
+      'AWS::EventSchemas::Registry',
+      'AWS::EventSchemas::Schema',
+    ]) {
+      const resources = Object.values(template.findResources(type));
+      expect(resources.length, type).toBeGreaterThan(0);
+      for (const resource of resources) expect(resource.DeletionPolicy, type).toBe('Delete');
+    }
+  });
+
+  it('names and throttles the API stage, and puts the web ACL in front of it', () => {
+    const [stageId, stage] = Object.entries(template.findResources('AWS::ApiGateway::Stage'))[0]!;
+    expect(stage.Properties.StageName).toBe('prod');
+    expect(stage.Properties.MethodSettings).toEqual([
+      expect.objectContaining({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 }),
+    ]);
+    const associations = Object.values(template.findResources('AWS::WAFv2::WebACLAssociation'));
+    expect(associations).toHaveLength(1);
+    expect(associations[0]!.Properties.WebACLArn).toBe(WEB_ACL);
+    expect(text(associations[0]!.Properties.ResourceArn)).toContain(stageId);
+  });
+
+  it('archives for archiveRetention and publishes the schemas in the registry named schemaRegistryName', () => {
+    template.hasResourceProperties('AWS::Events::Archive', { RetentionDays: 30 });
+    const registries = Object.entries(template.findResources('AWS::EventSchemas::Registry'));
+    expect(registries.map(([, registry]) => registry.Properties.RegistryName)).toEqual(['sales-events']);
+    for (const schema of Object.values(template.findResources('AWS::EventSchemas::Schema'))) {
+      expect(text(schema.Properties.RegistryName)).toContain(registries[0]![0]);
+    }
+  });
+
+  it('lets the executor read only the secrets under secretNamePrefix', () => {
+    const reads = allStatements(template).filter((statement) =>
+      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(reads).toHaveLength(1);
+    expect(statementsOfRole(template, roleId(workflows, 'executor'))).toContainEqual(reads[0]);
+    expect(text(reads[0]!.Resource)).toMatch(/:secret:sales\/webhooks\/\*"/);
   });
 });
 
