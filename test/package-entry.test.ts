@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -107,5 +107,46 @@ describe("the main entry's import graph", () => {
 
   it('keeps aws-local-stepfunctions to the runtime entry', () => {
     expect(bareImportsOf(join(ROOT, 'shared/runtime/index.ts'))).toContain('aws-local-stepfunctions');
+  });
+});
+
+describe('the packed package (what a team installs from a tarball or from git)', () => {
+  const ROOT = new URL('..', import.meta.url).pathname;
+  const packed = () => {
+    const result = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+    });
+    expect(result.status, result.stderr).toBe(0);
+    const [pack] = JSON.parse(result.stdout) as [{ files: { path: string }[] }];
+    return new Set(pack.files.map((file) => file.path));
+  };
+
+  it('holds every export and the command, built, and what the construct bundles and publishes', () => {
+    // Arrange
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    const targets = Object.values(pkg.exports as Record<string, Record<string, string>>)
+      .flatMap((conditions) => Object.values(conditions))
+      .map((target) => target.replace('*', 'dynamodb'));
+    const handlers = readdirSync(join(ROOT, 'functions'))
+      .filter((name) => name !== 'commons')
+      .map((name) => `functions/${name}/handler.ts`);
+    const schemas = readdirSync(join(ROOT, 'events', 'schemas')).map((file) => `events/schemas/${file}`);
+
+    // Act
+    const files = packed();
+
+    // Assess
+    expect(handlers).toHaveLength(7);
+    for (const file of [...targets, pkg.bin['crm-workflows'], ...handlers, ...schemas]) {
+      expect(files, file).toContain(file.replace(/^\.\//, ''));
+    }
+    expect(files).toContain('functions/commons/builtins/http.cjs');
+    expect(files).toContain('infra/crm-workflows.construct.ts');
+  });
+
+  it('leaves out the tests, the CI and local data', () => {
+    const files = [...packed()];
+    expect(files.filter((file) => /^(test|\.ci|\.data|cdk\.out|node_modules)\//.test(file))).toEqual([]);
   });
 });
