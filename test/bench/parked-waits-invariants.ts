@@ -31,6 +31,12 @@ export const expectParkedWaitsInvariants = (result: ParkedWaitsResult): void => 
   // Within the window, never early, late by no more than the pacing allows.
   expect(violations.early).toBe(0);
   expect(violations.outsideWindow).toBe(0);
+  // The windowed delays that ended outside the window open it spread over its first 15 minutes, each minute used.
+  expect(violations.notSpread).toBe(0);
+  expect(result.spread.moved).toBeGreaterThan(100);
+  expect(result.spread.minutes).toBe(15);
+  // Every execution resumed at the instant it was parked for.
+  expect(violations.startedOffDue).toBe(0);
   expect(result.lateness.max).toBeLessThanOrEqual(result.latenessBound);
   // Paced: never more StartExecution calls in a second than the rate; runs never overlap.
   expect(violations.secondsOverRate).toBe(0);

@@ -65,6 +65,7 @@ const ZONE = 'Europe/Paris';
 const SIMULATION_START = DateTime.fromISO('2027-01-04T00:00:00', { zone: ZONE }).toMillis();
 /** The execution window of the windowed workflow: Mondays 09:00–17:00 in Paris. */
 const WINDOW = { days: ['mon' as const], start: '09:00', end: '17:00' };
+const WINDOW_START_HOUR = 9;
 const WINDOW_END_HOUR = 17;
 /** The action the first execution's first Task runs (after the start delay). */
 const FIRST_ACTION = 'tag';
@@ -213,6 +214,13 @@ export interface Violations {
   readonly early: number;
   /** A windowed execution whose Wait ended after its window closed. */
   readonly outsideWindow: number;
+  /**
+   * A windowed enrollment whose first delay ended outside the window and was not moved into the first 15 minutes
+   * of the next window (or ended inside it and was moved).
+   */
+  readonly notSpread: number;
+  /** An execution started with another `runAt` than the due instant it was parked for, or never parked. */
+  readonly startedOffDue: number;
   /** Enrollments not completed at the end, executions left parked, executions left open. */
   readonly notCompleted: number;
   readonly leftParked: number;
@@ -258,6 +266,11 @@ export interface ParkedWaitsResult {
   /** Lateness of the Wait's end past the due instant, ms: all executions, and the windowed ones. */
   readonly lateness: { readonly max: number; readonly p99: number; readonly p50: number };
   readonly windowedLateness: { readonly max: number; readonly p99: number; readonly p50: number };
+  /**
+   * The windowed first delays that ended outside the window, moved to the next window's opening, and the distinct
+   * minutes of its first 15 their due instants fall in.
+   */
+  readonly spread: { readonly moved: number; readonly minutes: number };
   /** The bound lateness must stay under, from the peak backlog, the pacing and the throttled batches. */
   readonly latenessBound: number;
   readonly violations: Violations;
@@ -367,9 +380,13 @@ class Ledger {
       Date.parse(parked.dueAt);
   }
 
+  /** Executions started with another `runAt` than the due instant they were parked for (or never parked). */
+  startedOffDue = 0;
+
   started(name: string, state: ExecutionState, at: number): void {
     const index = this.#index(state.enrollment.recordId);
     const stage = this.#stage(name, state.enrollment.enrollmentId);
+    if (Date.parse(state.runAt) !== this.dueAt[stage]![index]) this.startedOffDue += 1;
     this.startedAt[stage]![index] = at;
     this.starts[stage]![index] = Math.min(255, this.starts[stage]![index]! + 1);
   }
@@ -967,6 +984,7 @@ export const simulateParkedWaits = async (input: ParkedWaitsScenario): Promise<P
       violations: {
         ...figures.violations,
         heldBeyondThreshold,
+        startedOffDue: ledger.startedOffDue,
         leftParked: Math.max(shadow.size, left.length),
         leftOpen: open,
         taskErrors,
@@ -1017,12 +1035,33 @@ const figuresOf = (
     neverApplied: 0,
     early: 0,
     outsideWindow: 0,
+    notSpread: 0,
     notCompleted: 0,
     secondsOverRate: 0,
     throttledNotRetried: 0,
   };
   const lateness: number[] = [];
   const windowedLateness: number[] = [];
+  const spreadMinutes = new Set<number>();
+  let moved = 0;
+  /**
+   * A windowed enrollment's first delay (7 days from its arrival, January has no clock change in Paris) ends at that
+   * instant inside the Monday 09:00–17:00 window; outside it, in the first 15 minutes of the next window.
+   */
+  const checkSpread = (index: number, due: number) => {
+    const end = DateTime.fromMillis(arrivals.at[index]! + 7 * DAY, { zone: ZONE });
+    const opening = end.set({ hour: WINDOW_START_HOUR, minute: 0, second: 0, millisecond: 0 });
+    const closing = opening.set({ hour: WINDOW_END_HOUR });
+    if (end.weekday === 1 && end >= opening && end < closing) {
+      if (due !== end.toMillis()) violations.notSpread += 1;
+      return;
+    }
+    const daysToOpening = end.weekday === 1 ? (end < opening ? 0 : 7) : 8 - end.weekday;
+    const offset = due - opening.plus({ days: daysToOpening }).toMillis();
+    moved += 1;
+    if (offset >= 0 && offset < 15 * MINUTE) spreadMinutes.add(Math.floor(offset / MINUTE));
+    else violations.notSpread += 1;
+  };
   /** +1 at each due instant (odd), −1 at each release (even): a release at the due instant sorts first. */
   const backlogMoves: number[] = [];
   for (let index = 0; index < ledger.count; index++) {
@@ -1044,6 +1083,7 @@ const figuresOf = (
       if (arrivals.windowed[index]) {
         windowedLateness.push(released - due);
         if (released >= windowEndOf(due)) violations.outsideWindow += 1;
+        if (stage === 0) checkSpread(index, due);
       }
     }
     for (const counters of ledger.applied) {
@@ -1079,6 +1119,7 @@ const figuresOf = (
       throttledBatches: batches.filter((entry) => entry.throttled).length,
       lateness: spreadOf(lateness),
       windowedLateness: spreadOf(windowedLateness),
+      spread: { moved, minutes: spreadMinutes.size },
     },
     violations,
   };
@@ -1111,6 +1152,8 @@ export const formatParkedWaits = (result: ParkedWaitsResult): string => {
     `lateness past the due instant: max ${minutes(result.lateness.max)}, p99 ${minutes(result.lateness.p99)}, ` +
       `p50 ${minutes(result.lateness.p50)}; windowed max ${minutes(result.windowedLateness.max)}, p99 ` +
       `${minutes(result.windowedLateness.p99)} (bound ${minutes(result.latenessBound)})`,
+    `windowed first delays ending outside the window: ${result.spread.moved.toLocaleString('en')}, moved to the ` +
+      `next opening, over ${result.spread.minutes} of its first 15 minutes`,
     broken.length === 0
       ? 'invariants: all held'
       : `invariants NOT held: ${broken.map(([name, n]) => `${name} ${n}`).join(', ')}`,
