@@ -1,6 +1,5 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { Context } from 'aws-lambda';
+import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -12,6 +11,12 @@ import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
 import type { WorkflowSystem } from '../../shared/adapters/workflow-system.ts';
 import { leadsAfterDelay } from '../fixtures/leads-after-delay.ts';
 import { deliveredEvent } from '../helpers/bus-delivery.ts';
+import {
+  executionArnIn,
+  type Handler,
+  loadDeployedFunctions,
+  MINUTE_CONTEXT,
+} from '../helpers/deployed-functions.ts';
 import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
 import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
 
@@ -58,13 +63,12 @@ const bus = mockClient(EventBridgeClient);
 const published: PutEventsRequestEntry[] = [];
 let refuseEvents = false;
 
-const context = { getRemainingTimeInMillis: () => 60_000 } as Context;
-type Handler = (event: unknown, context: Context) => Promise<unknown>;
+const context = MINUTE_CONTEXT;
 let changePublisher: Handler;
 let enrollment: Handler;
 let resumer: Handler;
 let system: WorkflowSystem;
-const saved = { ...process.env };
+let restore: () => void;
 
 /** Runs `invoke` as `as`: every table command it sends is noted under that role. */
 const as = async <T>(who: Role, invoke: () => Promise<T>): Promise<T> => {
@@ -85,52 +89,21 @@ const deliver = async (): Promise<void> => {
 };
 
 beforeAll(async () => {
-  Object.assign(process.env, DEPLOYMENT_ENVIRONMENT, {
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    AWS_XRAY_MANUAL_MODE: 'true',
-    AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-  });
-  sfn.on(CreateStateMachineCommand).callsFake((input: { name: string }) => ({
-    stateMachineArn: `arn:aws:states:eu-west-1:123456789012:stateMachine:${input.name}`,
-  }));
   sfn.on(StartExecutionCommand).callsFake((input: { stateMachineArn: string; name: string }) => ({
-    executionArn: `${input.stateMachineArn.replace(':stateMachine:', ':execution:')}:${input.name}`,
+    executionArn: executionArnIn(input.stateMachineArn, input.name),
     startDate: new Date(),
   }));
-  bus.on(PutEventsCommand).callsFake((input: { Entries: PutEventsRequestEntry[] }) => {
-    if (refuseEvents) {
-      return {
-        FailedEntryCount: input.Entries.length,
-        Entries: input.Entries.map(() => ({ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' })),
-      };
-    }
-    published.push(...input.Entries);
-    return { FailedEntryCount: 0, Entries: input.Entries.map((_, i) => ({ EventId: `event-${i}` })) };
-  });
-  const [publisherModule, enrollmentModule, resumerModule, { workflowSystemFromEnvironment }] =
-    await Promise.all([
-      import('../../functions/change-publisher/handler.ts'),
-      import('../../functions/enrollment/handler.ts'),
-      import('../../functions/resumer/handler.ts'),
-      import('../../functions/commons/workflow-system.aws.ts'),
-    ]);
-  changePublisher = publisherModule.handler as Handler;
-  enrollment = enrollmentModule.handler as Handler;
-  resumer = resumerModule.handler as Handler;
-  system = workflowSystemFromEnvironment(process.env);
+  ({ changePublisher, enrollment, resumer, system, restore } = await loadDeployedFunctions({
+    sfn,
+    bus,
+    published,
+    refuse: () => refuseEvents,
+    documents,
+    table,
+  }));
 });
 
-afterAll(() => {
-  vi.useRealTimers();
-  documents.restore();
-  sfn.restore();
-  bus.restore();
-  table.close();
-  for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
-  Object.assign(process.env, saved);
-});
+afterAll(() => restore());
 
 describe('the table actions of the narrowed roles, as their handlers send them', () => {
   it('the change publisher queries the unpublished index and marks changes published; the resumer queries the due index, reads the enrollment and forgets the timer: nothing more', async () => {

@@ -1,4 +1,5 @@
 import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts';
+import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import { withinHorizon } from '../executor/advance-to-next-state.ts';
@@ -75,16 +76,32 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   const stateMachineArnOf = (workflowId: string, revision: number): Promise<string> =>
     options.stateMachines.arnOf(workflowId, revision);
 
-  /** Starts the execution, or parks it when its first step is far enough away; notes it on the enrollment. */
+  /**
+   * Starts the execution, or parks it when its first step is far enough away; notes it on the enrollment. A start
+   * Step Functions refuses for now (throttled, the open executions quota reached, a fault) is parked as due at its
+   * first step: the resumer starts it at its paced rate, so a burst of enrollments (an import, `enrollExisting`)
+   * queues in the table instead of failing. Parking is keyed by the execution's name, and a start that did go
+   * through is found again by that name (`alreadyStarted`): nothing runs twice.
+   */
   const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<void> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
-    if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
-      await parking.executions.park({ name, stateMachineArn, input, dueAt: input.runAt });
+    const park = async (parkings: ParkedExecutions) => {
+      await parkings.park({ name, stateMachineArn, input, dueAt: input.runAt });
       await options.enrollments.setExecution(endRef(ref), executionArnOf(stateMachineArn, name));
+    };
+    if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
+      await park(parking.executions);
       return;
     }
-    const { executionArn } = await executions.start({ stateMachineArn, name, input });
+    let executionArn: string;
+    try {
+      ({ executionArn } = await executions.start({ stateMachineArn, name, input }));
+    } catch (error) {
+      if (!(parking && error instanceof ActionTransient)) throw error;
+      await park(parking.executions);
+      return;
+    }
     await options.enrollments.setExecution(endRef(ref), executionArn);
   };
 

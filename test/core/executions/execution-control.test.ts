@@ -170,6 +170,49 @@ describe('execution control', () => {
     expect(w.parked.size).toBe(0);
   });
 
+  it('parks a first start Step Functions refuses for now, due at its first step, and the resumer starts it once', async () => {
+    // Prepare: a threshold beyond the 7-day delay, so the execution is started, and a throttled start.
+    const w = world({ parkAfterMs: 30 * DAY });
+    w.hooks.beforeStart = async () => {
+      w.hooks.beforeStart = undefined;
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+
+    // Act
+    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+
+    // Assess: parked under the execution's own name, noted on the enrollment, started when due and only then.
+    expect(w.started).toEqual([]);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1', dueAt: '2027-01-11T09:00:00.000Z' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
+    expect(await w.control.resumeParked(100)).toEqual({ due: 0, started: 0, throttled: false });
+    w.advance(7 * DAY);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 1, throttled: false });
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
+    expect(w.parked.size).toBe(0);
+  });
+
+  it('fails a first start refused for good, or refused for now without parking, and parks nothing', async () => {
+    const refusedForGood = world({ parkAfterMs: 30 * DAY });
+    refusedForGood.hooks.beforeStart = async () => {
+      throw new Error('StateMachineDoesNotExist');
+    };
+    await expect(
+      refusedForGood.control.ports.startExecution?.(refusedForGood.enrollment, {} as never),
+    ).rejects.toThrow('StateMachineDoesNotExist');
+    expect(refusedForGood.parked.size).toBe(0);
+    expect(refusedForGood.state.current.executionArn).toBeUndefined();
+
+    const withoutParking = world();
+    withoutParking.hooks.beforeStart = async () => {
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+    await expect(
+      withoutParking.control.ports.startExecution?.(withoutParking.enrollment, {} as never),
+    ).rejects.toThrow(ActionTransient);
+    expect(withoutParking.state.current.executionArn).toBeUndefined();
+  });
+
   it('keeps the successor a resumed execution parked before its own timer was forgotten', async () => {
     // Prepare: the started execution's first Task continues as new before the start returns.
     const w = world({ parkAfterMs: DAY });
