@@ -367,6 +367,7 @@ export class CrmWorkflows extends Construct {
       deadLetterQueues: deadLetters,
       changePublisher: this.functions.changePublisher.function,
       api: this.api.api,
+      statesLogGroup: this.statesLogGroup,
     });
 
     this.outputs = {

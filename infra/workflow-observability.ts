@@ -13,9 +13,11 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ERRORS } from '../shared/core/contract/task-contract.ts';
 import { STATE_MACHINE_PREFIX } from './workflow-permissions.ts';
 
 /**
@@ -34,6 +36,24 @@ export const CRM_WORKFLOWS_METRICS = {
     actionsFailed: 'ActionsFailed',
     webhookFailures: 'WebhookFailures',
   },
+} as const;
+
+/**
+ * Executions that failed other than on purpose, counted from the state machines' log group (level ALL): an
+ * `ExecutionFailed` whose error is not `Workflow.Stopped` (the Fail state an action whose `onError` is `stop` leads
+ * to, a business outcome the failed actions' alarm weighs), or an `ExecutionTimedOut`. A metric of its own, with no
+ * dimension: a metric filter sets none here.
+ */
+export const UNEXPECTED_EXECUTION_FAILURES = {
+  namespace: CRM_WORKFLOWS_METRICS.namespace,
+  metricName: 'ExecutionsFailedUnexpectedly',
+  filterPattern: FilterPattern.any(
+    FilterPattern.all(
+      FilterPattern.stringValue('$.type', '=', 'ExecutionFailed'),
+      FilterPattern.stringValue('$.details.error', '!=', ERRORS.stopped),
+    ),
+    FilterPattern.stringValue('$.type', '=', 'ExecutionTimedOut'),
+  ),
 } as const;
 
 /** How a function's errors and throttles are watched. */
@@ -55,6 +75,8 @@ export interface WorkflowObservabilityProps {
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly changePublisher: IFunction;
   readonly api: RestApi;
+  /** The log group every state machine of the deployment logs to (level ALL). */
+  readonly statesLogGroup: ILogGroup;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -199,6 +221,26 @@ export class WorkflowObservability extends Construct {
       }),
     );
 
+    // Step Functions' own execution metrics are per state machine, and the state machines are created at run time:
+    // an alarm cannot take the search that sums them, so the one log group they share is counted instead.
+    const unexpectedFailures = new MetricFilter(this, 'UnexpectedExecutionFailures', {
+      logGroup: props.statesLogGroup,
+      metricNamespace: UNEXPECTED_EXECUTION_FAILURES.namespace,
+      metricName: UNEXPECTED_EXECUTION_FAILURES.metricName,
+      filterPattern: UNEXPECTED_EXECUTION_FAILURES.filterPattern,
+      metricValue: '1',
+    }).metric({ period: FIVE_MINUTES, statistic: 'Sum' });
+    watch(
+      unexpectedFailures.createAlarm(this, 'ExecutionsFailedUnexpectedly', {
+        alarmDescription:
+          "crm-workflows: an execution failed other than by an action stopping it (a defect, a timeout): see the state machines' log group",
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
     const executor = props.functions.find((watched) => watched.errors === 'rate')?.function;
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.hours(24) });
     this.dashboard.addWidgets(
@@ -247,6 +289,7 @@ export class WorkflowObservability extends Construct {
         width: 8,
         left: [
           executions('ExecutionsFailed', 'failed'),
+          unexpectedFailures.with({ label: 'failed unexpectedly (from the logs)' }),
           executions('ExecutionsTimedOut', 'timed out'),
           executions('ExecutionsAborted', 'aborted (stopped)'),
           executions('ExecutionThrottled', 'throttled'),

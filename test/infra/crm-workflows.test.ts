@@ -734,6 +734,34 @@ describe('operations', () => {
     });
   });
 
+  it("alarms on an execution failing other than by an action stopping it, counted from the state machines' log group", () => {
+    const { template, workflows } = defaults;
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter'));
+    expect(filters).toHaveLength(1);
+    expect(filters[0]!.Properties).toEqual({
+      LogGroupName: { Ref: logicalIdOf(workflows.statesLogGroup) },
+      FilterPattern:
+        '{ (($.type = "ExecutionFailed") && ($.details.error != "Workflow.Stopped")) || ($.type = "ExecutionTimedOut") }',
+      MetricTransformations: [
+        { MetricNamespace: 'CrmWorkflows', MetricName: 'ExecutionsFailedUnexpectedly', MetricValue: '1' },
+      ],
+    });
+    const alarm = alarms().filter(
+      (candidate) => candidate.Properties.MetricName === 'ExecutionsFailedUnexpectedly',
+    );
+    expect(alarm).toHaveLength(1);
+    expect(alarm[0]!.Properties).toMatchObject({
+      Namespace: 'CrmWorkflows',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalIdOf(workflows.alarmTopic as Topic) }],
+    });
+    expect(alarm[0]!.Properties.Dimensions).toBeUndefined();
+  });
+
   it('alarms when more than a quarter of the actions fail for 15 minutes, from the metrics the functions emit', () => {
     const failing = alarms().filter((alarm) =>
       text(alarm.Properties.AlarmDescription).includes('actions failed'),
