@@ -45,7 +45,12 @@ export interface EnrollmentTarget {
  * the enrollment id refuses a second start.
  */
 export interface ExecutionPorts {
-  readonly startExecution?: (enrollment: Enrollment, workflow: EnrollingWorkflow) => Promise<void>;
+  /** `replayed`: the enrollment was started by an earlier call with the same trigger (a redelivery, a retry). */
+  readonly startExecution?: (
+    enrollment: Enrollment,
+    workflow: EnrollingWorkflow,
+    replayed: boolean,
+  ) => Promise<void>;
   readonly stopExecution?: (enrollment: EnrollmentTarget, reason: string) => Promise<void>;
   readonly answerEventWait?: (wait: EnrollmentTarget & { readonly actionId: string }) => Promise<void>;
   /**
@@ -122,7 +127,11 @@ export interface EndInput {
  */
 export const enrollmentEffects = (ports: EffectPorts) => {
   /** After a start (or its replay): the `enrolled` line; the event and the execution while it is active. */
-  const started = async (enrollment: Enrollment, workflow: EnrollingWorkflow): Promise<void> => {
+  const started = async (
+    enrollment: Enrollment,
+    workflow: EnrollingWorkflow,
+    replayed: boolean,
+  ): Promise<void> => {
     const target = targetOf(enrollment);
     await ports.history.append({
       at: enrollment.enrolledAt,
@@ -136,7 +145,7 @@ export const enrollmentEffects = (ports: EffectPorts) => {
     });
     if (enrollment.status !== 'active') return;
     await ports.publish([workflowEvent('Enrollment Started', target)]);
-    await ports.executions.startExecution?.(enrollment, workflow);
+    await ports.executions.startExecution?.(enrollment, workflow, replayed);
   };
 
   /** `enrollment.skipped`, once per workflow, record, reason and trigger (a redelivered change keeps one line). */
@@ -166,7 +175,7 @@ export const enrollmentEffects = (ports: EffectPorts) => {
       trigger: input.trigger,
       ...(input.depth ? { depth: input.depth } : {}),
     });
-    if (result.started) await started(result.enrollment, input.workflow);
+    if (result.started) await started(result.enrollment, input.workflow, result.replayed);
     return result;
   };
 

@@ -475,7 +475,7 @@ export const createEnrollmentService = (options: EnrollmentServiceOptions): Enro
       const mine = current[workflowId];
       if (manual.trigger !== undefined && mine?.trigger === manual.trigger) {
         // The same request again (a redelivered event): what it started, its effects repeated (each once).
-        await effects.started(mine.latest, workflow);
+        await effects.started(mine.latest, workflow, true);
         return toEnrollmentView(mine.latest);
       }
       const needs = surroundingsNeeds([workflow]);

@@ -77,11 +77,14 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     options.stateMachines.arnOf(workflowId, revision);
 
   /**
-   * Starts the execution, or parks it when its first step is far enough away; notes it on the enrollment. A start
-   * Step Functions refuses for now (throttled, the open executions quota reached, a fault) is parked as due at its
-   * first step: the resumer starts it at its paced rate, so a burst of enrollments (an import, `enrollExisting`)
-   * queues in the table instead of failing. Parking is keyed by the execution's name, and a start that did go
-   * through is found again by that name (`alreadyStarted`): nothing runs twice.
+   * Starts the execution (an enrollment's first, or a continue-as-new), or parks it when its first step is far
+   * enough away; notes it on the enrollment. A start Step Functions refuses for now (throttled, the open executions
+   * quota reached, a fault) is parked as due at its first step (`runAt`): the resumer starts it at its paced rate, so
+   * a burst of enrollments (an import, `enrollExisting`) queues in the table instead of failing, and a continuing
+   * Task ends instead of retrying against the quota. The park comes before the note: a note that fails leaves the
+   * trigger to be delivered again, and its replay launches again (see `start`). A start that did go through is found
+   * again by its name (`alreadyStarted`): nothing runs twice. Without parking (`PARK_AFTER_SECONDS` 0) the refusal
+   * is thrown, as before.
    */
   const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<void> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
@@ -122,10 +125,19 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         ...fields,
       });
 
-  /** Starts the enrollment's first execution, at its start action's instant (or ends it when nothing is to run). */
-  const start = async (enrollment: Enrollment): Promise<void> => {
+  /**
+   * Starts the enrollment's first execution, at its start action's instant (or ends it when nothing is to run). A
+   * replay (the same trigger delivered again) whose enrollment already notes one of its executions does nothing:
+   * that execution was started or parked, and may have moved on to a later one since, which a second launch of the
+   * first would replace.
+   */
+  const start = async (enrollment: Enrollment, replayed: boolean): Promise<void> => {
     const ports = options.executor();
     const ref = refOf(enrollment);
+    if (replayed) {
+      const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
+      if (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) !== undefined) return;
+    }
     const properties = await ports.record(ref.objectType, ref.recordId);
     if (properties === undefined) return; // deleted since: its deletion unenrolls it
     const workflow = await ports.workflow(ref.workflowId, ref.revision);
@@ -236,7 +248,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   };
 
   const ports: ExecutionPorts = {
-    startExecution: (enrollment) => start(enrollment),
+    startExecution: (enrollment, _workflow, replayed) => start(enrollment, replayed),
     stopExecution: stop,
     answerEventWait: answer,
     retryExecution: retry,

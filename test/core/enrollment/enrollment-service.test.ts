@@ -336,10 +336,29 @@ describe('the enrollment service on a record change', () => {
     expect(startExecution).toHaveBeenCalledWith(
       expect.objectContaining({ id: enrollmentId('wf_a', 'c1', 1), status: 'active' }),
       expect.objectContaining({ id: 'wf_a', revision: 1 }),
+      false,
     );
     expect(stopExecution).toHaveBeenCalledWith(
       expect.objectContaining({ enrollmentId: enrollmentId('wf_a', 'c1', 1), recordId: 'c1' }),
       'unenrollment_criteria',
+    );
+  });
+
+  it('tells the execution port a start is replayed when the same change is delivered again', async () => {
+    // Prepare
+    const startExecution = vi.fn(async () => undefined);
+    const world = await startWorld({ startExecution });
+    await world.activate('wf_a');
+    const change = of('c1', created(LEAD));
+    // Act
+    await world.enrollment.onRecordChanged(change);
+    await world.enrollment.onRecordChanged(change);
+    // Assess: one enrollment, started, then its start replayed.
+    expect(startExecution.mock.calls.map((call) => [(call as unknown[])[0], (call as unknown[])[2]])).toEqual(
+      [
+        [expect.objectContaining({ id: enrollmentId('wf_a', 'c1', 1) }), false],
+        [expect.objectContaining({ id: enrollmentId('wf_a', 'c1', 1) }), true],
+      ],
     );
   });
 });

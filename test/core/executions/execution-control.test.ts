@@ -124,7 +124,7 @@ const world = (options: { parkAfterMs?: number } = {}) => {
 describe('execution control', () => {
   it('starts the first execution named by the enrollment, at the first action instant', async () => {
     const w = world();
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     expect(w.started).toHaveLength(1);
     expect(w.started[0]).toMatchObject({ stateMachineArn: SM, name: 'enr_1' });
     expect(w.started[0]?.input.runAt).toBe('2027-01-11T09:00:00.000Z');
@@ -134,7 +134,7 @@ describe('execution control', () => {
 
   it('parks an execution whose first step is beyond the threshold, and starts it once when due', async () => {
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     expect(w.started).toEqual([]);
     expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1', dueAt: '2027-01-11T09:00:00.000Z' });
 
@@ -151,7 +151,7 @@ describe('execution control', () => {
   it('leaves a parked execution parked when Step Functions refuses its start for now, and starts it on the next try', async () => {
     // Prepare
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     w.advance(7 * DAY);
     w.hooks.beforeStart = async () => {
       w.hooks.beforeStart = undefined;
@@ -179,7 +179,7 @@ describe('execution control', () => {
     };
 
     // Act
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
 
     // Assess: parked under the execution's own name, noted on the enrollment, started when due and only then.
     expect(w.started).toEqual([]);
@@ -198,7 +198,7 @@ describe('execution control', () => {
       throw new Error('StateMachineDoesNotExist');
     };
     await expect(
-      refusedForGood.control.ports.startExecution?.(refusedForGood.enrollment, {} as never),
+      refusedForGood.control.ports.startExecution?.(refusedForGood.enrollment, {} as never, false),
     ).rejects.toThrow('StateMachineDoesNotExist');
     expect(refusedForGood.parked.size).toBe(0);
     expect(refusedForGood.state.current.executionArn).toBeUndefined();
@@ -208,15 +208,47 @@ describe('execution control', () => {
       throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
     };
     await expect(
-      withoutParking.control.ports.startExecution?.(withoutParking.enrollment, {} as never),
+      withoutParking.control.ports.startExecution?.(withoutParking.enrollment, {} as never, false),
     ).rejects.toThrow(ActionTransient);
     expect(withoutParking.state.current.executionArn).toBeUndefined();
+  });
+
+  it('launches a replayed start whose enrollment notes no execution yet (the first call stopped before it)', async () => {
+    const w = world();
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, true);
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
+  });
+
+  it('does nothing on a replayed start once the enrollment notes one of its executions, even a later one', async () => {
+    // Prepare: the first execution parked, resumed a week later, continued as new into a parked successor; then
+    // Step Functions refusing starts.
+    const w = world({ parkAfterMs: DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
+    w.advance(7 * DAY);
+    await w.control.resumeParked(100);
+    await w.control.continueAsNew(
+      { ...w.started[0]!.input, runAt: '2027-01-25T09:00:00.000Z', resumeAt: 'tag' },
+      { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-11T09:00:00.000Z' },
+    );
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1' });
+    w.hooks.beforeStart = async () => {
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+
+    // Act: the enrollment's trigger delivered again.
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, true);
+
+    // Assess: the successor stays parked and noted; nothing was started or parked for the first execution.
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1', dueAt: '2027-01-25T09:00:00.000Z' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1']);
   });
 
   it('keeps the successor a resumed execution parked before its own timer was forgotten', async () => {
     // Prepare: the started execution's first Task continues as new before the start returns.
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     w.advance(7 * DAY);
     w.hooks.beforeStart = async (request) => {
       const runAt = '2027-01-18T09:00:00.000Z';
@@ -234,9 +266,32 @@ describe('execution control', () => {
     expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1', dueAt: '2027-01-18T09:00:00.000Z' });
   });
 
+  it('parks a continue-as-new Step Functions refuses for now, due at its next step, instead of failing the Task', async () => {
+    // Prepare: a threshold beyond the delays, the first execution started, then refused starts.
+    const w = world({ parkAfterMs: 30 * DAY });
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
+    w.hooks.beforeStart = async () => {
+      throw new ActionTransient('StartExecution refused for now: ExecutionLimitExceeded: open executions');
+    };
+
+    // Act: the first execution's Task continues as new.
+    await w.control.continueAsNew(
+      { ...w.started[0]!.input, runAt: '2027-01-12T09:00:00.000Z', resumeAt: 'tag' },
+      { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' },
+    );
+
+    // Assess: the successor parked under its own name and noted; the resumer starts it when due.
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1', dueAt: '2027-01-12T09:00:00.000Z' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+    w.hooks.beforeStart = undefined;
+    w.advance(8 * DAY);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 1, throttled: false });
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1', 'enr_1-c1']);
+  });
+
   it('starts what falls due within the look-ahead: its own Wait ends on time', async () => {
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     w.advance(7 * DAY - 30_000);
     expect(await w.control.resumeParked(100)).toMatchObject({ due: 0 });
     expect(await w.control.resumeParked(100, 60_000)).toEqual({ due: 1, started: 1, throttled: false });
@@ -245,7 +300,7 @@ describe('execution control', () => {
 
   it('forgets a parked execution when the enrollment is stopped, and never starts it', async () => {
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     await w.control.ports.stopExecution?.(
       { workflowId: 'wf_1', revision: 1, enrollmentId: 'enr_1', objectType: 'contacts', recordId: 'c_1' },
       'goal_met',
@@ -258,7 +313,7 @@ describe('execution control', () => {
 
   it('drops a due parked execution whose enrollment has ended meanwhile', async () => {
     const w = world({ parkAfterMs: DAY });
-    await w.control.ports.startExecution?.(w.enrollment, {} as never);
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, false);
     w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
     w.advance(8 * DAY);
     expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 0, throttled: false });
