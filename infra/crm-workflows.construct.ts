@@ -75,7 +75,8 @@ export interface CrmWorkflowsProps {
   /** Retention of every log group (functions, API access logs, state machines): one month unless told. */
   readonly logRetention?: RetentionDays;
   /**
-   * What happens to the table, the logs, the queues and the archive when they leave the stack: RETAIN unless told.
+   * What happens to the table, the logs, the queues, the archive, the schema registry and the alarm topic's key
+   * when they leave the stack: RETAIN unless told.
    * The table keeps deletion protection unless this is DESTROY.
    */
   readonly removalPolicy?: RemovalPolicy;
@@ -355,7 +356,7 @@ export class CrmWorkflows extends Construct {
       removalPolicy,
     });
 
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic();
+    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(removalPolicy);
     this.observability = new WorkflowObservability(this, 'Operations', {
       alarmTopic: this.alarmTopic,
       functions: Object.entries(this.functions).map(([name, fn]) => ({
@@ -562,11 +563,12 @@ export class CrmWorkflows extends Construct {
     }
   }
 
-  /** A topic for the alarms, encrypted with a key CloudWatch may use. */
-  private createAlarmTopic(): Topic {
+  /** A topic for the alarms, encrypted with a key CloudWatch may use (kept or scheduled for deletion with the rest). */
+  private createAlarmTopic(removalPolicy: RemovalPolicy): Topic {
     const key = new Key(this, 'AlarmsKey', {
       description: 'crm-workflows alarm topic',
       enableKeyRotation: true,
+      removalPolicy,
     });
     key.addToResourcePolicy(
       new PolicyStatement({

@@ -883,7 +883,7 @@ describe('every option a team sets', () => {
     }
   });
 
-  it('deletes the logs, the queues, the archive, the registry and its schemas with the stack under DESTROY', () => {
+  it('deletes the logs, the queues, the archive, the registry, its schemas and every key with the stack under DESTROY', () => {
     for (const type of [
       'AWS::DynamoDB::Table',
       'AWS::Logs::LogGroup',
@@ -891,11 +891,21 @@ describe('every option a team sets', () => {
       'AWS::Events::Archive',
       'AWS::EventSchemas::Registry',
       'AWS::EventSchemas::Schema',
+      'AWS::KMS::Key',
     ]) {
       const resources = Object.values(template.findResources(type));
       expect(resources.length, type).toBeGreaterThan(0);
       for (const resource of resources) expect(resource.DeletionPolicy, type).toBe('Delete');
     }
+    const retained = Object.entries(
+      template.toJSON().Resources as Record<string, { DeletionPolicy?: string }>,
+    )
+      .filter(
+        ([, resource]) => resource.DeletionPolicy === 'Retain' || resource.DeletionPolicy === 'Snapshot',
+      )
+      .map(([id]) => id);
+    expect(retained).toEqual([]);
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
   });
 
   it('names and throttles the API stage, and puts the web ACL in front of it', () => {
