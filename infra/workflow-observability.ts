@@ -42,7 +42,8 @@ export const CRM_WORKFLOWS_METRICS = {
  * Executions that failed other than on purpose, counted from the state machines' log group (level ALL): an
  * `ExecutionFailed` whose error is not `Workflow.Stopped` (the Fail state an action whose `onError` is `stop` leads
  * to, a business outcome the failed actions' alarm weighs), or an `ExecutionTimedOut`. A metric of its own, with no
- * dimension: a metric filter sets none here.
+ * dimension: a metric filter sets none here. The error is in the log event because the state machines log with
+ * execution data (`includeExecutionData`, set where they are created and checked by the system environment's test).
  */
 export const UNEXPECTED_EXECUTION_FAILURES = {
   namespace: CRM_WORKFLOWS_METRICS.namespace,
