@@ -89,8 +89,8 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<void> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
-    const park = async (parkings: ParkedExecutions) => {
-      await parkings.park({ name, stateMachineArn, input, dueAt: input.runAt });
+    const park = async (store: ParkedExecutions) => {
+      await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
       await options.enrollments.setExecution(endRef(ref), executionArnOf(stateMachineArn, name));
     };
     if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
