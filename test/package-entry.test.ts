@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -125,9 +125,18 @@ describe('the packed package (what a team installs from a tarball or from git)',
   it('holds every export and the command, built, and what the construct bundles and publishes', () => {
     // Arrange
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    // Each adapter with an index is an `./adapters/*` export.
+    const adapters = readdirSync(join(ROOT, 'shared', 'adapters'), { withFileTypes: true })
+      .filter(
+        (entry) =>
+          entry.isDirectory() && existsSync(join(ROOT, 'shared', 'adapters', entry.name, 'index.ts')),
+      )
+      .map((entry) => entry.name);
     const targets = Object.values(pkg.exports as Record<string, Record<string, string>>)
       .flatMap((conditions) => Object.values(conditions))
-      .map((target) => target.replace('*', 'dynamodb'));
+      .flatMap((target) =>
+        target.includes('*') ? adapters.map((name) => target.replace('*', name)) : [target],
+      );
     const handlers = readdirSync(join(ROOT, 'functions'))
       .filter((name) => name !== 'commons')
       .map((name) => `functions/${name}/handler.ts`);
@@ -138,6 +147,7 @@ describe('the packed package (what a team installs from a tarball or from git)',
 
     // Assess
     expect(handlers).toHaveLength(7);
+    expect(adapters.length).toBeGreaterThanOrEqual(7);
     for (const file of [...targets, pkg.bin['crm-workflows'], ...handlers, ...schemas]) {
       expect(files, file).toContain(file.replace(/^\.\//, ''));
     }
