@@ -1,27 +1,40 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+const HOST_LOOKUPS = join(ROOT, 'test', 'helpers', 'host-lookups.cjs');
 
 describe('npm run synth (the README command, through the CDK CLI)', () => {
-  it('synthesizes the stack with no AWS credentials, no AWS configuration and no network', () => {
-    // Prepare: an environment with nothing of AWS in it, a home without ~/.aws, and every proxy a closed port.
-    const home = mkdtempSync(join(tmpdir(), 'crm-synth-home-'));
-    const output = mkdtempSync(join(tmpdir(), 'crm-synth-out-'));
+  it('synthesizes the stack with no AWS credentials or configuration, and looks up no host', async () => {
+    // Prepare: nothing of AWS in the environment, a home without ~/.aws, npm's own update check off, and every Node
+    // process of the command noting the hosts it looks up (no proxy: a request through one would look up none).
+    const scratch = mkdtempSync(join(tmpdir(), 'crm-synth-'));
+    const [home, output, temporary] = ['home', 'out', 'tmp'].map((name) => join(scratch, name));
+    const lookups = join(scratch, 'lookups.log');
     try {
-      const closed = 'http://127.0.0.1:9';
       // Act
+      for (const directory of [home, temporary]) mkdirSync(directory);
       const result = spawnSync('npm', ['run', 'synth', '--', '--output', output], {
         cwd: ROOT,
         encoding: 'utf8',
-        env: { PATH: process.env.PATH, HOME: home, HTTPS_PROXY: closed, HTTP_PROXY: closed, CI: 'true' },
+        env: {
+          PATH: process.env.PATH,
+          HOME: home,
+          TMPDIR: temporary,
+          npm_config_update_notifier: 'false',
+          NODE_OPTIONS: `--require ${HOST_LOOKUPS}`,
+          NO_NETWORK_LOG: lookups,
+        },
         timeout: 170_000,
       });
+      // The CLI sends its telemetry from a detached process after it exits: give one the time to show itself.
+      await sleep(3_000);
 
-      // Assess: it ends well, and the template holds the deployment.
+      // Assess: it ends well, the template holds the deployment, no host was looked up, no telemetry was written.
       expect(result.status, result.stderr).toBe(0);
       const template = JSON.parse(readFileSync(join(output, 'CrmWorkflows.template.json'), 'utf8'));
       const types = Object.values(template.Resources as Record<string, { Type: string }>).map((r) => r.Type);
@@ -29,13 +42,14 @@ describe('npm run synth (the README command, through the CDK CLI)', () => {
       expect(types).toEqual(
         expect.arrayContaining(['AWS::DynamoDB::Table', 'AWS::Events::EventBus', 'AWS::ApiGateway::RestApi']),
       );
+      expect(existsSync(lookups) ? readFileSync(lookups, 'utf8') : '').toBe('');
+      expect(readdirSync(temporary).filter((name) => name.startsWith('cdk-telemetry'))).toEqual([]);
     } finally {
-      rmSync(home, { recursive: true, force: true });
-      rmSync(output, { recursive: true, force: true });
+      rmSync(scratch, { recursive: true, force: true });
     }
   }, 180_000);
 
-  it("asks the network for nothing: the CLI's notices and telemetry are off in cdk.json", () => {
+  it("turns the CLI's notices and telemetry off in cdk.json", () => {
     const cdk = JSON.parse(readFileSync(join(ROOT, 'cdk.json'), 'utf8'));
     expect(cdk.notices).toBe(false);
     expect(cdk.context['cli-telemetry']).toBe(false);
