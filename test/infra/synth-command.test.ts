@@ -13,7 +13,9 @@ describe('npm run synth (the README command, through the CDK CLI)', () => {
     // Prepare: nothing of AWS in the environment, a home without ~/.aws, npm's own update check off, and every Node
     // process of the command noting the hosts it looks up (no proxy: a request through one would look up none).
     const scratch = mkdtempSync(join(tmpdir(), 'crm-synth-'));
-    const [home, output, temporary] = ['home', 'out', 'tmp'].map((name) => join(scratch, name));
+    const home = join(scratch, 'home');
+    const output = join(scratch, 'out');
+    const temporary = join(scratch, 'tmp');
     const lookups = join(scratch, 'lookups.log');
     try {
       // Act
