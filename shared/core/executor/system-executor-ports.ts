@@ -154,6 +154,6 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
       await deps.succeedEventWait(taskToken, state);
       await waits.forgetToken(state.enrollment, taskToken);
     },
-    continueAsNew: (input) => deps.continueAsNew(input),
+    continueAsNew: (input, from) => deps.continueAsNew(input, from),
   };
 };

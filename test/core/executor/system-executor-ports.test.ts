@@ -613,6 +613,25 @@ describe('the system executor ports: history, ends, waits and attempts', () => {
     expect(system.waits.size).toBe(0);
   });
 
+  it('hands the calling execution on with a continue-as-new, so that a retried Task asks for the same successor', async () => {
+    // Prepare
+    const system = new InMemorySystem();
+    const handed: unknown[] = [];
+    const ports = createSystemExecutorPorts({
+      ...system.deps(),
+      continueAsNew: async (input, from) => void handed.push({ input, from }),
+    });
+    const input = { enrollment: ENROLLMENT, runAt: '2027-12-01T00:00:00.000Z', resumeAt: 'later' };
+    const from = {
+      executionId: 'arn:aws:states:eu-west-1:1:execution:wf-1-r1:enr-1-c2',
+      startedAt: '2026-11-01T00:00:00.000Z',
+    };
+    // Act
+    await ports.continueAsNew(input, from);
+    // Assess
+    expect(handed).toEqual([{ input, from }]);
+  });
+
   it('counts attempts per execution and action', async () => {
     // Prepare
     const { ports } = systemWithContact();
