@@ -7,18 +7,17 @@ import {
   RESUMER_TABLE_ACCESS,
   type TableDataAction,
 } from '../../infra/workflow-permissions.ts';
-import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
 import type { WorkflowSystem } from '../../shared/adapters/workflow-system.ts';
 import { leadsAfterDelay } from '../fixtures/leads-after-delay.ts';
 import { deliveredEvent } from '../helpers/bus-delivery.ts';
 import {
+  deploymentTable,
   executionArnIn,
   type Handler,
   loadDeployedFunctions,
   MINUTE_CONTEXT,
 } from '../helpers/deployed-functions.ts';
-import { DEPLOYMENT_ENVIRONMENT } from '../helpers/deployment-environment.ts';
-import { type DocumentTable, InMemoryTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
+import { type DocumentTable, routeDocumentClient } from '../helpers/in-memory-table.ts';
 
 /**
  * The change publisher's and the resumer's roles are narrowed to the table actions (and indexes) their code sends:
@@ -37,12 +36,7 @@ const note = (action: TableDataAction, index?: string): void => {
   if (index !== undefined) queried.set(role, (queried.get(role) ?? new Set()).add(index));
 };
 
-const table = new InMemoryTable({
-  tableName: DEPLOYMENT_ENVIRONMENT.TABLE_NAME,
-  pk: TABLE_KEYS.pk,
-  sk: TABLE_KEYS.sk,
-  indexes: [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2],
-});
+const table = deploymentTable();
 /** `answer`, once the command is noted under the role running. */
 const noting = <T>(action: TableDataAction, answer: () => T, index?: string): T => {
   note(action, index);

@@ -4,8 +4,10 @@ import { CreateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
+import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
 import type { WorkflowSystem } from '../../shared/adapters/workflow-system.ts';
 import { DEPLOYMENT_ENVIRONMENT } from './deployment-environment.ts';
+import { InMemoryTable } from './in-memory-table.ts';
 
 /** A Lambda handler as the tests call it. */
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -20,6 +22,15 @@ export interface DeployedFunctions {
   readonly resumer: Handler;
   readonly system: WorkflowSystem;
 }
+
+/** The deployment's table (its name, keys and indexes), in memory. */
+export const deploymentTable = (): InMemoryTable =>
+  new InMemoryTable({
+    tableName: DEPLOYMENT_ENVIRONMENT.TABLE_NAME,
+    pk: TABLE_KEYS.pk,
+    sk: TABLE_KEYS.sk,
+    indexes: [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2],
+  });
 
 /** The execution ARN Step Functions answers for `name` in `stateMachineArn`. */
 export const executionArnIn = (stateMachineArn: string, name: string): string =>

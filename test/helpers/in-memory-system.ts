@@ -154,6 +154,14 @@ export class InMemorySystem {
       get: async (enrollmentId, actionId) => this.waits.get(key(enrollmentId, actionId)),
       ofEnrollment: async (enrollmentId) =>
         [...this.waits.values()].filter((wait) => wait.enrollmentId === enrollmentId),
+      claim: async (enrollmentId, actionId, outcome) => {
+        const wait = this.waits.get(key(enrollmentId, actionId));
+        if (!wait) return 'gone';
+        if (wait.taskToken !== undefined || (wait.claimedBy !== undefined && wait.claimedBy !== outcome))
+          return 'lost';
+        this.waits.set(key(enrollmentId, actionId), { ...wait, claimedBy: outcome });
+        return 'won';
+      },
       delete: async (enrollmentId, actionId) => void this.waits.delete(key(enrollmentId, actionId)),
     };
   }
@@ -286,7 +294,10 @@ export class InMemorySystem {
       intents: this.#intentStore(),
       counters: this.#counterStore(),
       eventWaits: this.#waitStore(),
-      continueAsNew: async (input) => void this.continued.push(input),
+      continueAsNew: async (input) => {
+        this.continued.push(input);
+        return `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continued.length}`;
+      },
       succeedEventWait: async (taskToken, state) => void this.answered.push({ taskToken, state }),
     };
   }

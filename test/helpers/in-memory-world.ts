@@ -45,6 +45,15 @@ export class InMemoryWorld {
   readonly historyFaults = new Map<string, { name: string; times: number }>();
   /** Inputs of the executions that took over (continue-as-new), in order. */
   readonly continuations: ExecutionState[] = [];
+  /** The execution each continuation took over from (`from`), in the same order. */
+  readonly continuedFrom: (string | undefined)[] = [];
+  /** Parked event waits by `<enrollmentId>#<actionId>`: the timer execution, the timeout, the outcome that took it. */
+  readonly parkedWaits = new Map<
+    string,
+    { timer: string; timesOutAt: string; claimedBy?: 'met' | 'timedOut'; noted: boolean }
+  >();
+  /** When set, waits longer than this (ms) are parked (the ports' `parkLongerThanMs`). */
+  parkLongerThanMs: number | undefined;
   readonly #applied = new Set<string>();
   readonly #attempts = new Map<string, number>();
   readonly #rotation = new Map<string, number>();
@@ -173,6 +182,7 @@ export class InMemoryWorld {
   ports(): ExecutorPorts {
     return {
       now: () => this.now,
+      ...(this.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: this.parkLongerThanMs }),
       workflow: async (workflowId, revision) => {
         const workflow = this.workflows.get(`${workflowId}:${revision}`);
         if (!workflow) throw new Error(`no workflow ${workflowId} revision ${revision}`);
@@ -215,8 +225,34 @@ export class InMemoryWorld {
         this.eventWaits.delete(taskToken);
         this.tokenAnswers.set(taskToken, state);
       },
-      continueAsNew: async (input) => {
+      continueAsNew: async (input, from) => {
         this.continuations.push(input);
+        this.continuedFrom.push(from?.executionId);
+        return `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continuations.length}`;
+      },
+      parkEventWait: async (enrollment, actionId, timer, timesOutAt) => {
+        this.parkedWaits.set(`${enrollment.enrollmentId}#${actionId}`, {
+          timer: timer.executionId,
+          timesOutAt,
+          noted: true,
+        });
+      },
+      claimEventWait: async (enrollment, actionId, outcome) => {
+        const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
+        if (!wait) return 'gone';
+        if (wait.claimedBy !== undefined && wait.claimedBy !== outcome) return 'lost';
+        wait.claimedBy = outcome;
+        return 'won';
+      },
+      settleEventWait: async (enrollment, actionId) => {
+        const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
+        if (wait) wait.noted = false;
+      },
+      parkedEventWait: async (enrollment, actionId) => {
+        const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
+        if (!wait) return undefined;
+        const timer = { executionId: wait.timer, startedAt: this.now.toISOString() };
+        return wait.claimedBy === undefined ? { timer } : { timer, claimedBy: wait.claimedBy };
       },
       countAttempt: async (executionId, actionId) => {
         const key = `${executionId}:${actionId}`;

@@ -5,11 +5,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventWait, EventWaitStore } from '../../core/executor/event-wait-store.ts';
 import { eventWaitKey, eventWaitsPk } from './executor-keys.ts';
 import { toDocumentClient } from './index.ts';
-import { pickDefined } from './store-options.ts';
+import { conditionally, pickDefined } from './store-options.ts';
 import { DEFAULT_TABLE_NAME, TABLE_KEYS } from './table.ts';
 
 const FIELDS = [
@@ -22,11 +23,13 @@ const FIELDS = [
   'registeredAt',
   'executionId',
   'startedAt',
+  'timesOutAt',
+  'claimedBy',
 ] as const;
 
 /**
- * Event-wait tokens in the table: `WAIT#<enrollmentId>` / `ACTION#<actionId>`, a put replacing the earlier one; an
- * enrollment's waits are one partition.
+ * Event waits in the table: `WAIT#<enrollmentId>` / `ACTION#<actionId>`, a put replacing the earlier one; an
+ * enrollment's waits are one partition. A parked wait's claim is a conditional update of its `claimedBy`.
  * @example createDynamoDBEventWaits(client, { tableName })
  */
 export const createDynamoDBEventWaits = (
@@ -61,6 +64,29 @@ export const createDynamoDBEventWaits = (
         }),
       );
       return Items.map((item) => pickDefined<EventWait>(item, FIELDS));
+    },
+    async claim(enrollmentId, actionId, outcome) {
+      const Key = eventWaitKey(enrollmentId, actionId);
+      const claimed = await conditionally(() =>
+        client.send(
+          new UpdateCommand({
+            TableName,
+            Key,
+            UpdateExpression: 'SET #claimedBy = :outcome',
+            ConditionExpression:
+              'attribute_exists(#pk) AND attribute_not_exists(#taskToken) AND (attribute_not_exists(#claimedBy) OR #claimedBy = :outcome)',
+            ExpressionAttributeNames: {
+              '#pk': TABLE_KEYS.pk,
+              '#taskToken': 'taskToken',
+              '#claimedBy': 'claimedBy',
+            },
+            ExpressionAttributeValues: { ':outcome': outcome },
+          }),
+        ),
+      );
+      if (claimed) return 'won';
+      const { Item } = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
+      return Item ? 'lost' : 'gone';
     },
     async delete(enrollmentId, actionId) {
       await client.send(new DeleteCommand({ TableName, Key: eventWaitKey(enrollmentId, actionId) }));

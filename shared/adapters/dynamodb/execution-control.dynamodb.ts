@@ -59,7 +59,8 @@ export const createDynamoDBExecutionControl = (
       find: async (enrollmentId, actionId) => {
         const wait = await options.executor().eventWaits.eventWait(enrollmentId, actionId);
         if (!wait?.executionId || !wait.startedAt) return undefined;
-        return { taskToken: wait.taskToken, executionId: wait.executionId, startedAt: wait.startedAt };
+        const { taskToken, executionId, startedAt } = wait;
+        return { ...(taskToken === undefined ? {} : { taskToken }), executionId, startedAt };
       },
       forget: (enrollment, actionId) => options.executor().eventWaits.forget(enrollment, actionId),
     },

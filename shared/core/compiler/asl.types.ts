@@ -45,6 +45,7 @@ interface ChoiceCondition {
   NumericEquals?: number;
   IsPresent?: boolean;
   Not?: ChoiceCondition;
+  And?: ChoiceCondition[];
 }
 
 interface ChoiceRule extends ChoiceCondition {

@@ -138,10 +138,19 @@ export const compileWorkflow = (input: unknown, options: CompileOptions): StateM
   graph.add(stateNames.resume, {
     Type: 'Choice',
     Comment:
-      'Starts at the first action, or at $.resumeAt (migration to a new revision, retry, durable waits)',
+      'Starts at the first action, or at $.resumeAt (migration to a new revision, retry, durable waits); with $.eventTimedOut, at the timeout path of the event wait $.resumeAt names (a parked wait)',
     Choices: [
       // Not(IsPresent: true) rather than IsPresent: false, which aws-local-stepfunctions never matches.
       { Not: { Variable: '$.resumeAt', IsPresent: true }, Next: entry },
+      ...workflow.actions
+        .filter((action) => action.type === 'delayUntilEvent')
+        .map((action) => ({
+          And: [
+            { Variable: '$.resumeAt', StringEquals: action.id },
+            { Variable: '$.eventTimedOut', IsPresent: true },
+          ],
+          Next: stateNames.timedOut(action.id),
+        })),
       ...workflow.actions.map((action) => ({
         Variable: '$.resumeAt',
         StringEquals: action.id,

@@ -90,6 +90,11 @@ export interface ExecutionState {
   readonly runAt: string;
   /** Input only: start at this action instead of the start action (migration, retry, durable waits). */
   readonly resumeAt?: string;
+  /**
+   * Input only, with `resumeAt` naming a `delayUntilEvent`: the execution parked until that wait's timeout. It starts
+   * at the wait's timeout path, which goes on only if the record has not met the criteria first.
+   */
+  readonly eventTimedOut?: boolean;
   /** Set by a `branch` task: index of the chosen successor. */
   readonly branch?: number;
   /** Set while skipping forward to the next `delayUntilAnchor` (its instant passed). */

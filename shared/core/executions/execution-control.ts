@@ -3,7 +3,7 @@ import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentTarget, ExecutionPorts } from '../enrollment/enrollment-effects.ts';
 import type { Enrollment, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import { withinHorizon } from '../executor/advance-to-next-state.ts';
-import { eventMet } from '../executor/execute-task.ts';
+import { answerParkedWait, eventMet } from '../executor/execute-task.ts';
 import type { HistoryEvent } from '../executor/history-event.ts';
 import type { ExecutionRef, ExecutorPorts } from '../executor/ports.ts';
 import { startExecution } from '../executor/start-execution.ts';
@@ -15,9 +15,12 @@ import { type Executions, executionArnOf, executionName, generationIn } from './
 import type { ParkedExecutions } from './parked-executions.ts';
 import { createParkedResumer } from './resume-parked.ts';
 
-/** A registered event wait: the token to answer and the execution it belongs to. */
+/**
+ * A registered event wait: the token to answer and the execution it belongs to; a parked wait has no token, and its
+ * execution is the one parked until its timeout.
+ */
 export interface RegisteredEventWait {
-  readonly taskToken: string;
+  readonly taskToken?: string;
   readonly executionId: string;
   readonly startedAt: string;
 }
@@ -86,26 +89,27 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * again by its name (`alreadyStarted`): nothing runs twice. Without parking (`PARK_AFTER_SECONDS` 0) the refusal
    * is thrown, as before.
    */
-  const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<void> => {
+  const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<string> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
     const park = async (store: ParkedExecutions) => {
       await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
-      await options.enrollments.setExecution(endRef(ref), executionArnOf(stateMachineArn, name));
+      const executionArn = executionArnOf(stateMachineArn, name);
+      await options.enrollments.setExecution(endRef(ref), executionArn);
+      return executionArn;
     };
     if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
-      await park(parking.executions);
-      return;
+      return park(parking.executions);
     }
     let executionArn: string;
     try {
       ({ executionArn } = await executions.start({ stateMachineArn, name, input }));
     } catch (error) {
       if (!(parking && error instanceof ActionTransient)) throw error;
-      await park(parking.executions);
-      return;
+      return park(parking.executions);
     }
     await options.enrollments.setExecution(endRef(ref), executionArn);
+    return executionArn;
   };
 
   const historyWriter =
@@ -178,13 +182,21 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     await executions.stop(executionArn, reason);
   };
 
-  /** The record now meets the criteria the enrollment waits for at `actionId`: its token answered with the next state. */
+  /**
+   * The record now meets the criteria the enrollment waits for at `actionId`: its token answered with the next state,
+   * or, for a parked wait (no token), a new execution started where the record goes next (`answerParkedWait`).
+   */
   const answer = async (wait: EnrollmentTarget & { readonly actionId: string }): Promise<void> => {
     const registered = await options.eventWaits.find(wait.enrollmentId, wait.actionId);
     if (!registered) return;
     const current = await options.enrollments.current(wait.workflowId, wait.objectType, wait.recordId);
     if (current?.latest.id !== wait.enrollmentId || current.latest.status !== 'active') return;
     const ref = refOf(current.latest);
+    if (registered.taskToken === undefined) {
+      const timer = { executionId: registered.executionId, startedAt: registered.startedAt };
+      await answerParkedWait(ref, wait.actionId, timer, options.executor());
+      return;
+    }
     const state: ExecutionState = { enrollment: ref, runAt: clock.now().toISOString() };
     const next = await eventMet(
       state,
@@ -200,13 +212,13 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * A new execution of the enrollment's revision takes over with `input` (past the one-year horizon): the one after
    * `from` (named `<enrollmentId>-c<n+1>`), so that a retried Task starts it once.
    */
-  const continueAsNew = async (input: ExecutionState, from?: ExecutionRef): Promise<void> => {
+  const continueAsNew = async (input: ExecutionState, from?: ExecutionRef): Promise<string> => {
     const ref = input.enrollment;
     const caller =
       from?.executionId ??
       (await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId))?.executionArn;
     const generation = (generationIn(caller, ref.enrollmentId, ref.retry) ?? 0) + 1;
-    await launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
+    return launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
   };
 
   /** Starts the parked executions that are due (`createParkedResumer`). */

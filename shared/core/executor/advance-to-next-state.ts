@@ -4,13 +4,24 @@ import { WorkflowExit } from '../contract/task-errors.ts';
 import { historyOf, type RecordView, type Run } from './task-run.ts';
 import { travelEdge } from './travel-edge.ts';
 
-/** Travels the edge from `nextId` and returns the next state, recording what the history needs. */
-export const advanceAlong = async (
+/** Where and when the record goes next: the action (or last delay) a new execution would resume at. */
+export interface Destination {
+  readonly runAt: Date;
+  /** Null when the record reached the end of the workflow (its completion is recorded). */
+  readonly resumeAt: string | null;
+  readonly skipping: boolean;
+}
+
+/**
+ * Travels the edge from `nextId`, recording what the history needs (skipped delays, the next action scheduled, or
+ * completion), and returns where the record goes; throws {@link WorkflowExit} when it leaves on the way.
+ */
+export const travelAlong = async (
   run: Run,
   nextId: string | null,
   view: RecordView,
   skipping: boolean,
-): Promise<TaskResponse> => {
+): Promise<Destination> => {
   const history = historyOf(run);
   const { enrollment } = run.state;
   const result = travelEdge({
@@ -42,14 +53,28 @@ export const advanceAlong = async (
       details: { runAt: result.runAt.toISOString() },
     });
   }
-  const resumeAt = result.target?.id ?? result.lastDelayId;
+  return {
+    runAt: result.runAt,
+    resumeAt: result.target?.id ?? result.lastDelayId,
+    skipping: result.skipping,
+  };
+};
+
+/** Travels the edge from `nextId` and returns the next state, recording what the history needs. */
+export const advanceAlong = async (
+  run: Run,
+  nextId: string | null,
+  view: RecordView,
+  skipping: boolean,
+): Promise<TaskResponse> => {
+  const to = await travelAlong(run, nextId, view, skipping);
   const { parkLongerThanMs } = run.ports;
   return withinHorizon(
-    enrollment,
-    result.runAt,
-    resumeAt,
+    run.state.enrollment,
+    to.runAt,
+    to.resumeAt,
     new Date(run.request.startedAt),
-    result.skipping,
+    to.skipping,
     parkLongerThanMs === undefined ? undefined : { now: run.now, afterMs: parkLongerThanMs },
   );
 };

@@ -1,13 +1,19 @@
 import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
-import type { ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
-import { WorkflowContinued } from '../contract/task-errors.ts';
-import { type Action, type DelayAction, isBranching, successorsOf } from '../workflow/action.schema.ts';
+import type { EnrollmentRef, ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
+import { WorkflowContinued, WorkflowExit } from '../contract/task-errors.ts';
+import {
+  type Action,
+  type ActionOf,
+  type DelayAction,
+  isBranching,
+  successorsOf,
+} from '../workflow/action.schema.ts';
 import { indexActions, resolveEdge } from '../workflow/action-edges.ts';
-import { advanceAlong, withinHorizon } from './advance-to-next-state.ts';
+import { advanceAlong, travelAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
 import { effectKey } from './effect-key.ts';
-import type { ExecutorPorts } from './ports.ts';
+import type { ExecutionRef, ExecutorPorts } from './ports.ts';
 import { ensureStillEnrolled } from './stay-enrolled.ts';
 import { historyOf, loadRecord, matches, type RecordView, type Run } from './task-run.ts';
 
@@ -108,6 +114,9 @@ const waitForEvent = async (run: Run): Promise<undefined> => {
     return undefined;
   }
   const timeout = timeoutSeconds(action.timeout);
+  if (ports.parkLongerThanMs !== undefined && timeout * 1000 > ports.parkLongerThanMs) {
+    return parkEventWait(run, action, request.taskToken, view, timeout);
+  }
   if (outlivesExecution(new Date(request.startedAt), run.now, timeout)) {
     return continueAsNew(run, action.id, run.now);
   }
@@ -130,6 +139,123 @@ const waitForEvent = async (run: Run): Promise<undefined> => {
     details: { runAt: timesOutAt, waitingFor: 'criteria', timeout: action.timeout },
   });
   return undefined;
+};
+
+/**
+ * An event wait longer than the parking threshold is not held by an execution: met already, it goes on at once;
+ * otherwise the execution parks its timeout as a new execution (`eventTimedOut`, due when the wait times out), keeps
+ * the wait without a token, and ends (`Continued`). Whichever comes first takes the wait (`claimEventWait`): the
+ * record meeting the criteria starts the execution that goes on along `next` (`answerParkedWait`), the timeout goes
+ * on along `timeoutNext` in the parked execution. The timer is parked before the wait is kept, so that an answer
+ * always finds the execution it takes over from noted; the record is read again once the wait is kept, so that a
+ * change landing before is not missed. A retried Task finds the wait it kept: taken already, it ends without parking
+ * the timer again (which would replace the execution the answer parked); not yet, it checks the record again.
+ */
+const parkEventWait = async (
+  run: Run,
+  action: ActionOf<'delayUntilEvent'>,
+  taskToken: string,
+  view: RecordView,
+  timeout: number,
+): Promise<undefined> => {
+  const { request, ports, state } = run;
+  const history = historyOf(run);
+  let kept = await ports.parkedEventWait(state.enrollment, action.id);
+  if (kept?.claimedBy !== undefined) throw new WorkflowContinued(action.id);
+  if (!kept && matches(run, action.criteria, view)) {
+    await history('action.completed', {
+      actionId: action.id,
+      details: { type: action.type, outcome: 'met' },
+    });
+    await ports.succeedEventWait(taskToken, await advanceAlong(run, action.next, view, false));
+    return undefined;
+  }
+  if (!kept) {
+    const timesOutAt = new Date(run.now.getTime() + timeout * 1000).toISOString();
+    const timerArn = await ports.continueAsNew(
+      { enrollment: state.enrollment, runAt: timesOutAt, resumeAt: action.id, eventTimedOut: true },
+      { executionId: request.executionId, startedAt: request.startedAt },
+    );
+    kept = { timer: { executionId: timerArn, startedAt: run.now.toISOString() } };
+    await ports.parkEventWait(state.enrollment, action.id, kept.timer, timesOutAt);
+    await history('action.scheduled', {
+      actionId: action.id,
+      details: { runAt: timesOutAt, waitingFor: 'criteria', timeout: action.timeout, parked: true },
+    });
+  }
+  const { objectType, recordId } = state.enrollment;
+  const properties = await ports.record(objectType, recordId);
+  if (properties !== undefined && matches(run, action.criteria, { ...view, properties })) {
+    await answerParkedWait(state.enrollment, action.id, kept.timer, ports);
+  }
+  throw new WorkflowContinued(action.id);
+};
+
+/**
+ * The record met the criteria of a parked event wait (see `parkEventWait`): if the wait is still to be taken and
+ * this answer takes it, the wait is recorded met and a new execution goes on where the record goes next along
+ * `next`, taking over from `timer` (the parked timeout, which then finds the wait taken and ends); then the
+ * enrollment's note that it waits is taken off, so that no later change answers it. Safe to repeat: a repeat that
+ * finds the wait taken by this answer asks for the same execution (its name is derived from `timer`).
+ */
+export const answerParkedWait = async (
+  enrollment: EnrollmentRef,
+  actionId: string,
+  timer: ExecutionRef,
+  ports: ExecutorPorts,
+): Promise<void> => {
+  if ((await ports.claimEventWait(enrollment, actionId, 'met')) !== 'won') return;
+  const workflow = await ports.workflow(enrollment.workflowId, enrollment.revision);
+  const now = ports.now();
+  const state: ExecutionState = { enrollment, runAt: now.toISOString() };
+  const request: TaskRequest = {
+    kind: 'waitForEvent',
+    actionId,
+    state,
+    executionId: timer.executionId,
+    startedAt: now.toISOString(),
+  };
+  const run: Run = { request, ports, workflow, actions: indexActions(workflow), now, state };
+  const action = actionOf(run);
+  if (action.type !== 'delayUntilEvent') throw new Error(`action "${actionId}" does not wait for an event`);
+  const view = await loadRecord(run, action);
+  await historyOf(run)('action.completed', { actionId, details: { type: action.type, outcome: 'met' } });
+  try {
+    const to = await travelAlong(run, action.next, view, false);
+    if (to.resumeAt !== null) {
+      const input = {
+        ...withinHorizon(enrollment, to.runAt, to.resumeAt, now, to.skipping),
+        resumeAt: to.resumeAt,
+      };
+      await ports.continueAsNew(input, timer);
+    }
+  } catch (error) {
+    if (!(error instanceof WorkflowExit)) throw error; // the record left on the way: recorded, nothing to start
+  }
+  await ports.settleEventWait(enrollment, actionId);
+};
+
+/**
+ * The wait timed out: recorded, and the record goes on along `timeoutNext`. For the execution parked until a parked
+ * wait's timeout (`eventTimedOut`), only if the timeout takes the wait: when the record met the criteria first, that
+ * answer's execution took over, and this one ends.
+ */
+const eventTimedOut = async (run: Run): Promise<TaskResponse> => {
+  const { ports, state } = run;
+  const action = actionOf(run);
+  if (action.type !== 'delayUntilEvent') throw new Error(`action "${action.id}" does not wait for an event`);
+  const parked = state.eventTimedOut === true;
+  if (parked && (await ports.claimEventWait(state.enrollment, action.id, 'timedOut')) !== 'won') {
+    throw new WorkflowContinued(action.id);
+  }
+  const view = await loadRecord(run, action);
+  await historyOf(run)('action.completed', {
+    actionId: action.id,
+    details: { type: action.type, outcome: 'timedOut' },
+  });
+  const next = await advanceAlong(run, action.timeoutNext, view, state.skipping ?? false);
+  if (parked) await ports.settleEventWait(state.enrollment, action.id);
+  return next;
 };
 
 const recordFailure = async (run: Run): Promise<TaskResponse> => {
@@ -182,17 +308,8 @@ export const executeTask = async (
       return runBranch(run);
     case 'waitForEvent':
       return waitForEvent(run);
-    case 'eventTimeout': {
-      const action = actionOf(run);
-      if (action.type !== 'delayUntilEvent')
-        throw new Error(`action "${action.id}" does not wait for an event`);
-      const view = await loadRecord(run, action);
-      await historyOf(run)('action.completed', {
-        actionId: action.id,
-        details: { type: action.type, outcome: 'timedOut' },
-      });
-      return advanceAlong(run, action.timeoutNext, view, state.skipping ?? false);
-    }
+    case 'eventTimeout':
+      return eventTimedOut(run);
     case 'actionFailed':
       return recordFailure(run);
   }

@@ -3,6 +3,7 @@ import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts
 import type { FilterGroups } from '../filters/filter.schema.ts';
 import type { Properties } from '../records/record.schema.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
+import type { EventWaitClaim, EventWaitOutcome } from './event-wait-store.ts';
 import type { HistoryEvent } from './history-event.ts';
 
 /** The execution a Task runs in. */
@@ -70,6 +71,35 @@ export interface ExecutorPorts {
     /** The execution that waits: whoever answers later advances from its horizon. */
     execution?: ExecutionRef,
   ) => Promise<void>;
+  /**
+   * Keeps a parked event wait: no execution holds it (no token); `timer` is the execution parked until `timesOutAt`,
+   * the wait's timeout, and the answer's continuation takes over from it. Then notes the wait on the enrollment.
+   */
+  readonly parkEventWait: (
+    enrollment: EnrollmentRef,
+    actionId: string,
+    timer: ExecutionRef,
+    timesOutAt: string,
+  ) => Promise<void>;
+  /**
+   * Takes a parked wait's outcome, once: `won` when this outcome took it (now, or on an earlier try of the same
+   * answer), `lost` when the other did, `gone` when no parked wait is kept (answered and forgotten).
+   */
+  readonly claimEventWait: (
+    enrollment: EnrollmentRef,
+    actionId: string,
+    outcome: EventWaitOutcome,
+  ) => Promise<EventWaitClaim>;
+  /**
+   * The parked wait's outcome went on: the enrollment's note that it waits is taken off (no later change answers it),
+   * and the wait is kept with its claim, so that a retried Task or a repeated answer finds it taken.
+   */
+  readonly settleEventWait: (enrollment: EnrollmentRef, actionId: string) => Promise<void>;
+  /** The parked wait the enrollment keeps at the action, undefined when none (a wait with a token is not parked). */
+  readonly parkedEventWait: (
+    enrollment: EnrollmentRef,
+    actionId: string,
+  ) => Promise<{ readonly timer: ExecutionRef; readonly claimedBy?: EventWaitOutcome } | undefined>;
   /** Counts one more attempt of the action in this execution and returns the count. */
   readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
   /** How many attempts the action has had in this execution. */
@@ -78,7 +108,8 @@ export interface ExecutorPorts {
   readonly succeedEventWait: (taskToken: string, state: ExecutionState) => Promise<void>;
   /**
    * Starts a new execution of the enrollment's revision with this input (continue-as-new), taking over from the
-   * execution `from` (a retried Task asks again for the same successor).
+   * execution `from` (a retried Task asks again for the same successor). Resolves with the new execution's ARN
+   * (started or parked).
    */
-  readonly continueAsNew: (input: ExecutionState, from?: ExecutionRef) => Promise<void>;
+  readonly continueAsNew: (input: ExecutionState, from?: ExecutionRef) => Promise<string>;
 }

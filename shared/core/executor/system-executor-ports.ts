@@ -148,6 +148,11 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
     },
     registerEventWait: (enrollment, actionId, taskToken, _criteria, execution) =>
       waits.register(enrollment, actionId, taskToken, execution),
+    parkEventWait: (enrollment, actionId, timer, timesOutAt) =>
+      waits.park(enrollment, actionId, timer, timesOutAt),
+    claimEventWait: (enrollment, actionId, outcome) => waits.claim(enrollment, actionId, outcome),
+    settleEventWait: (enrollment, actionId) => waits.unnote(enrollment, actionId),
+    parkedEventWait: (enrollment, actionId) => waits.parked(enrollment.enrollmentId, actionId),
     countAttempt: (executionId, actionId) => deps.counters.add(attemptsOf(executionId, actionId), 1),
     attempts: (executionId, actionId) => deps.counters.get(attemptsOf(executionId, actionId)),
     async succeedEventWait(taskToken, state) {

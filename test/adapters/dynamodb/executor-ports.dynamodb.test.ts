@@ -122,7 +122,7 @@ const startWorld = async (executorClient: DynamoDBClient | DynamoDBDocumentClien
       notifier: { send: async () => undefined },
       webhooks: { send: async () => undefined },
     },
-    continueAsNew: async () => undefined,
+    continueAsNew: async () => 'arn:aws:states:eu-west-1:123456789012:execution:wf-1-r1:enr-1-c1',
     succeedEventWait: async () => undefined,
   });
   const contact = await services.records.create('contacts', {
@@ -276,6 +276,42 @@ describe('createDynamoDBExecutorPorts running a workflow over the real services'
     // Assess
     expect(token).toBe('token-2');
     expect(await world.eventWaits.eventWaitToken(world.ref.enrollmentId, 'listen')).toBeUndefined();
+  });
+
+  it('lets one outcome take a parked wait: again for the same outcome, never for the other; a token wait never', async () => {
+    // Prepare
+    const world = await startWorld();
+    const timer = {
+      executionId: 'arn:aws:states:eu-west-1:1:execution:wf:enr-c1',
+      startedAt: '2026-11-30T08:00:00.000Z',
+    };
+    const criteria = [{ filters: [{ property: 'leadstatus', operator: 'eq' as const, value: 'connected' }] }];
+    await world.ports.registerEventWait(world.ref, 'other', 'token-1', criteria);
+    const before = await world.ports.parkedEventWait(world.ref, 'listen');
+    await world.ports.parkEventWait(world.ref, 'listen', timer, '2026-12-07T08:00:00.000Z');
+    const parked = await world.ports.parkedEventWait(world.ref, 'listen');
+    // Act
+    const claims = await Promise.all([
+      world.ports.claimEventWait(world.ref, 'listen', 'timedOut'),
+      world.ports.claimEventWait(world.ref, 'listen', 'met'),
+    ]);
+    const winner = claims[0] === 'won' ? 'timedOut' : 'met';
+    const again = await world.ports.claimEventWait(world.ref, 'listen', winner);
+    const tokenWait = await world.ports.claimEventWait(world.ref, 'other', 'met');
+    const never = await world.ports.claimEventWait(world.ref, 'never-parked', 'met');
+    await world.ports.settleEventWait(world.ref, 'listen');
+    // Assess
+    expect(before).toBeUndefined();
+    expect(parked).toEqual({ timer });
+    expect([...claims].sort()).toEqual(['lost', 'won']);
+    expect([again, tokenWait, never]).toEqual(['won', 'lost', 'gone']);
+    expect(await world.ports.parkedEventWait(world.ref, 'listen')).toEqual({ timer, claimedBy: winner });
+    expect(await world.ports.parkedEventWait(world.ref, 'other')).toBeUndefined();
+    const kept = await world.eventWaits.eventWait(world.ref.enrollmentId, 'listen');
+    expect(kept).toEqual(
+      expect.objectContaining({ timesOutAt: '2026-12-07T08:00:00.000Z', claimedBy: winner }),
+    );
+    expect(kept?.taskToken).toBeUndefined();
   });
 
   it('counts 20 concurrent attempts of one action as 20', async () => {

@@ -429,6 +429,43 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
     expect(world.properties('rec-1').priority).toBe('high');
   });
 
+  /** The timeout execution of waitForReply's parked wait, due Thursday; the wait kept, taken by `claimedBy` if set. */
+  const parkedTimeout = async (claimedBy?: 'met' | 'timedOut') => {
+    const due = '2026-12-03T08:00:00.000Z';
+    const { world, input, definition } = setUp(
+      waitForReply,
+      'tickets',
+      { content: 'c@x.io', status: 'new' },
+      due,
+    );
+    world.parkedWaits.set('enr-1#wait', {
+      timer: 'timer',
+      timesOutAt: due,
+      noted: claimedBy === undefined,
+      ...(claimedBy ? { claimedBy } : {}),
+    });
+    const run = await runLocally(
+      definition,
+      { ...input, runAt: due, resumeAt: 'wait', eventTimedOut: true },
+      world,
+    );
+    return { world, run };
+  };
+
+  it("starts a parked wait's timeout execution at its timeout path, then follows timeoutNext", async () => {
+    const { world, run } = await parkedTimeout();
+    expect(run.status).toBe('succeeded');
+    expect(run.entered.slice(0, 4)).toEqual(['Resume', 'TimedOut:wait', 'Wait:escalate', 'Run:escalate']);
+    expect(world.properties('rec-1').priority).toBe('high');
+  });
+
+  it("ends a parked wait's timeout execution through Continued when the record met the criteria first", async () => {
+    const { world, run } = await parkedTimeout('met');
+    expect(run.status).toBe('succeeded');
+    expect(run.entered).toEqual(['Resume', 'TimedOut:wait', 'Continued']);
+    expect(world.properties('rec-1').priority).not.toBe('high');
+  });
+
   it('times out on the state timeout itself', async () => {
     const workflow = parse({
       name: 'Short wait',

@@ -6,7 +6,7 @@ import {
   WorkflowExit,
 } from '../../../shared/core/contract/task-errors.ts';
 import { splitRoll } from '../../../shared/core/executor/choose-successor.ts';
-import { eventMet, executeTask } from '../../../shared/core/executor/execute-task.ts';
+import { answerParkedWait, eventMet, executeTask } from '../../../shared/core/executor/execute-task.ts';
 import type { Properties } from '../../../shared/core/records/record.schema.ts';
 import {
   type WorkflowDefinition,
@@ -353,6 +353,201 @@ describe('executeTask', () => {
       const running = executeTask(request('waitForEvent', 'listen'), world.ports());
       // Assess
       await expect(running).rejects.toThrow('action "listen" does not wait for an event');
+    });
+  });
+
+  describe('a parked event wait (longer than the parking threshold)', () => {
+    const TIMER = 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:continued-1';
+    const parkingWorld = (properties: Properties) => {
+      const world = worldWith(properties);
+      world.parkLongerThanMs = DAY_MS;
+      return world;
+    };
+    /** The world after `listen` parked: the timer noted as `continued-1`, the wait kept without a token. */
+    const parkedWorld = (properties: Properties) => {
+      const world = parkingWorld(properties);
+      world.parkedWaits.set('enr-1#listen', { timer: TIMER, timesOutAt: daysFromNow(3), noted: true });
+      return world;
+    };
+    const timer = { executionId: TIMER, startedAt: NOW };
+    const timedOut = () =>
+      request('eventTimeout', 'listen', {
+        state: { resumeAt: 'listen', eventTimedOut: true, runAt: daysFromNow(3) },
+      });
+
+    it('parks its timeout as a new execution, keeps the wait without a token, and ends this execution', async () => {
+      // Prepare
+      const world = parkingWorld({ ...ADA, status: 'new' });
+      // Act
+      const running = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([
+        { enrollment: ENROLLMENT, runAt: daysFromNow(3), resumeAt: 'listen', eventTimedOut: true },
+      ]);
+      expect(world.continuedFrom).toEqual(['exec-1']);
+      expect([...world.parkedWaits]).toEqual([
+        ['enr-1#listen', { timer: TIMER, timesOutAt: daysFromNow(3), noted: true }],
+      ]);
+      expect([world.eventWaits.size, world.tokenAnswers.size]).toEqual([0, 0]);
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.scheduled',
+          actionId: 'listen',
+          details: { runAt: daysFromNow(3), waitingFor: 'criteria', timeout: 'P3D', parked: true },
+        }),
+      ]);
+    });
+
+    it('answers the token at once, parking nothing, when the record already meets the criteria', async () => {
+      // Prepare
+      const world = parkingWorld({ ...ADA, status: 'replied' });
+      // Act
+      await executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      expect(world.tokenAnswers.get('tok-1')).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+      expect([world.continuations.length, world.parkedWaits.size]).toEqual([0, 0]);
+    });
+
+    it('goes on along next itself when the record meets the criteria while the wait is being kept', async () => {
+      // Prepare: the reply lands after the Task read the record and before the wait is kept
+      const world = parkingWorld({ ...ADA, status: 'new' });
+      const ports = world.ports();
+      const keeping = {
+        ...ports,
+        parkEventWait: async (...args: Parameters<typeof ports.parkEventWait>) => {
+          world.properties('rec-1').status = 'replied';
+          await ports.parkEventWait(...args);
+        },
+      };
+      // Act
+      const running = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), keeping);
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([
+        { enrollment: ENROLLMENT, runAt: daysFromNow(3), resumeAt: 'listen', eventTimedOut: true },
+        { enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' },
+      ]);
+      expect(world.continuedFrom).toEqual(['exec-1', TIMER]);
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'met',
+        noted: false,
+      });
+      expect(world.events('action.completed').map((line) => line.details)).toEqual([
+        { type: 'delayUntilEvent', outcome: 'met' },
+      ]);
+    });
+
+    it('once met, records it, starts the execution along next from the timer and takes the note off; repeated, asks for the same one', async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      // Act
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      // Assess: the same input from the same timer (a deterministic name: Step Functions starts it once)
+      const along = { enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' };
+      expect(world.continuations).toEqual([along, along]);
+      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'met',
+        noted: false,
+      });
+      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met', 'met']);
+    });
+
+    it('starts nothing when the record leaves on the way along next, and still takes the note off', async () => {
+      // Prepare: a date delay after the wait, on a record without the date
+      const leaving = parse({
+        ...nurture,
+        actions: nurture.actions
+          .map((action) => (action.id === 'listen' ? { ...action, next: 'until' } : action))
+          .concat([
+            {
+              id: 'until',
+              type: 'delayUntilDate',
+              property: 'renewal',
+              ifMissing: 'unenroll',
+              next: 'greet',
+            },
+          ]),
+      } as WorkflowDefinitionInput);
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      world.addWorkflow('wf-1', 1, leaving);
+      // Act
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      // Assess
+      expect(world.continuations).toEqual([]);
+      expect(world.ended).toEqual([expect.objectContaining({ outcome: 'unenrolled' })]);
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'met',
+        noted: false,
+      });
+    });
+
+    it('a retried Task that finds its wait taken ends, parking nothing again', async () => {
+      // Prepare: the first try parked and kept the wait, then failed; the reply came before the retry
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      world.continuations.length = 0;
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([]);
+      expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it('a retried Task that finds its wait kept and not taken parks nothing again and checks the record', async () => {
+      // Prepare: the first try parked and kept the wait, then failed; the record meets the criteria by the retry
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess: not answered through the token (the wait is parked), but through the execution along next
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([{ enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' }]);
+      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it('the timer goes on along timeoutNext when the timeout takes the wait, the same on a retried Task', async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'new' });
+      // Act
+      const next = await executeTask(timedOut(), world.ports());
+      const retried = await executeTask(timedOut(), world.ports());
+      // Assess
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: NOW });
+      expect(retried).toEqual(next);
+      expect(world.events('action.completed')[0]?.details).toEqual({
+        type: 'delayUntilEvent',
+        outcome: 'timedOut',
+      });
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'timedOut',
+        noted: false,
+      });
+      // A reply now finds the wait taken
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      expect(world.continuations).toEqual([]);
+    });
+
+    it('the timer ends, recording nothing, when the record met the criteria first', async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      // Act
+      const running = executeTask(timedOut(), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met']);
     });
   });
 

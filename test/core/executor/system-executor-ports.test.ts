@@ -619,7 +619,10 @@ describe('the system executor ports: history, ends, waits and attempts', () => {
     const handed: unknown[] = [];
     const ports = createSystemExecutorPorts({
       ...system.deps(),
-      continueAsNew: async (input, from) => void handed.push({ input, from }),
+      continueAsNew: async (input, from) => {
+        handed.push({ input, from });
+        return 'arn:aws:states:eu-west-1:1:execution:wf-1-r1:enr-1-c3';
+      },
     });
     const input = { enrollment: ENROLLMENT, runAt: '2027-12-01T00:00:00.000Z', resumeAt: 'later' };
     const from = {

@@ -2,30 +2,24 @@ import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-e
 import { ExecutionLimitExceeded, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { TABLE_KEYS } from '../../../shared/adapters/dynamodb/table.ts';
 import type { WorkflowSystem } from '../../../shared/adapters/workflow-system.ts';
 import { leadsAfterDelay } from '../../fixtures/leads-after-delay.ts';
 import { deliveredEvent } from '../../helpers/bus-delivery.ts';
 import {
+  deploymentTable,
   executionArnIn,
   type Handler,
   loadDeployedFunctions,
   MINUTE_CONTEXT,
 } from '../../helpers/deployed-functions.ts';
-import { DEPLOYMENT_ENVIRONMENT } from '../../helpers/deployment-environment.ts';
-import { InMemoryTable, routeDocumentClient } from '../../helpers/in-memory-table.ts';
+import { routeDocumentClient } from '../../helpers/in-memory-table.ts';
 
 /**
  * A burst of enrollments meets StartExecution's quotas: the enrollment function parks each start Step Functions
  * refuses for now, and the resumer starts it when due, once.
  */
 
-const table = new InMemoryTable({
-  tableName: DEPLOYMENT_ENVIRONMENT.TABLE_NAME,
-  pk: TABLE_KEYS.pk,
-  sk: TABLE_KEYS.sk,
-  indexes: [TABLE_KEYS.gsi1, TABLE_KEYS.gsi2],
-});
+const table = deploymentTable();
 const documents = routeDocumentClient(table);
 const sfn = mockClient(SFNClient);
 const bus = mockClient(EventBridgeClient);
