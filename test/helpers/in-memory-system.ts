@@ -154,9 +154,9 @@ export class InMemorySystem {
       get: async (enrollmentId, actionId) => this.waits.get(key(enrollmentId, actionId)),
       ofEnrollment: async (enrollmentId) =>
         [...this.waits.values()].filter((wait) => wait.enrollmentId === enrollmentId),
-      claim: async (enrollmentId, actionId, outcome) => {
+      claim: async (enrollmentId, actionId, outcome, executionId) => {
         const wait = this.waits.get(key(enrollmentId, actionId));
-        if (!wait) return 'gone';
+        if (!wait || (executionId !== undefined && wait.executionId !== executionId)) return 'gone';
         if (wait.taskToken !== undefined || (wait.claimedBy !== undefined && wait.claimedBy !== outcome))
           return 'lost';
         this.waits.set(key(enrollmentId, actionId), { ...wait, claimedBy: outcome });

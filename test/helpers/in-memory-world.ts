@@ -50,7 +50,7 @@ export class InMemoryWorld {
   /** Parked event waits by `<enrollmentId>#<actionId>`: the timer execution, the timeout, the outcome that took it. */
   readonly parkedWaits = new Map<
     string,
-    { timer: string; timesOutAt: string; claimedBy?: 'met' | 'timedOut'; noted: boolean }
+    { timer: string; timesOutAt: string; claimedBy?: 'met' | 'timedOut'; noted: boolean; retry?: number }
   >();
   /** When set, waits longer than this (ms) are parked (the ports' `parkLongerThanMs`). */
   parkLongerThanMs: number | undefined;
@@ -235,11 +235,12 @@ export class InMemoryWorld {
           timer: timer.executionId,
           timesOutAt,
           noted: true,
+          ...(enrollment.retry ? { retry: enrollment.retry } : {}),
         });
       },
-      claimEventWait: async (enrollment, actionId, outcome) => {
+      claimEventWait: async (enrollment, actionId, outcome, executionId) => {
         const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
-        if (!wait) return 'gone';
+        if (!wait || (executionId !== undefined && wait.timer !== executionId)) return 'gone';
         if (wait.claimedBy !== undefined && wait.claimedBy !== outcome) return 'lost';
         wait.claimedBy = outcome;
         return 'won';
@@ -251,8 +252,11 @@ export class InMemoryWorld {
       parkedEventWait: async (enrollment, actionId) => {
         const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
         if (!wait) return undefined;
-        const timer = { executionId: wait.timer, startedAt: this.now.toISOString() };
-        return wait.claimedBy === undefined ? { timer } : { timer, claimedBy: wait.claimedBy };
+        return {
+          timer: { executionId: wait.timer, startedAt: this.now.toISOString() },
+          ...(wait.claimedBy === undefined ? {} : { claimedBy: wait.claimedBy }),
+          ...(wait.retry === undefined ? {} : { retry: wait.retry }),
+        };
       },
       countAttempt: async (executionId, actionId) => {
         const key = `${executionId}:${actionId}`;

@@ -425,8 +425,8 @@ export const createDynamoDBEnrollmentRepository = (
       ) as unknown as EnrollmentCounts;
     },
 
-    async setExecution(ref, executionArn) {
-      await conditionally(() =>
+    setExecution(ref, executionArn) {
+      return conditionally(() =>
         documents.send(
           new UpdateCommand({
             TableName: tableName,

@@ -25,6 +25,7 @@ const FIELDS = [
   'startedAt',
   'timesOutAt',
   'claimedBy',
+  'retry',
 ] as const;
 
 /**
@@ -65,28 +66,33 @@ export const createDynamoDBEventWaits = (
       );
       return Items.map((item) => pickDefined<EventWait>(item, FIELDS));
     },
-    async claim(enrollmentId, actionId, outcome) {
+    async claim(enrollmentId, actionId, outcome, executionId) {
       const Key = eventWaitKey(enrollmentId, actionId);
+      const ofExecution = executionId === undefined ? '' : ' AND #executionId = :executionId';
       const claimed = await conditionally(() =>
         client.send(
           new UpdateCommand({
             TableName,
             Key,
             UpdateExpression: 'SET #claimedBy = :outcome',
-            ConditionExpression:
-              'attribute_exists(#pk) AND attribute_not_exists(#taskToken) AND (attribute_not_exists(#claimedBy) OR #claimedBy = :outcome)',
+            ConditionExpression: `attribute_exists(#pk) AND attribute_not_exists(#taskToken) AND (attribute_not_exists(#claimedBy) OR #claimedBy = :outcome)${ofExecution}`,
             ExpressionAttributeNames: {
               '#pk': TABLE_KEYS.pk,
               '#taskToken': 'taskToken',
               '#claimedBy': 'claimedBy',
+              ...(executionId === undefined ? {} : { '#executionId': 'executionId' }),
             },
-            ExpressionAttributeValues: { ':outcome': outcome },
+            ExpressionAttributeValues: {
+              ':outcome': outcome,
+              ...(executionId === undefined ? {} : { ':executionId': executionId }),
+            },
           }),
         ),
       );
       if (claimed) return 'won';
       const { Item } = await client.send(new GetCommand({ TableName, Key, ConsistentRead: true }));
-      return Item ? 'lost' : 'gone';
+      if (!Item || (executionId !== undefined && Item.executionId !== executionId)) return 'gone';
+      return 'lost';
     },
     async delete(enrollmentId, actionId) {
       await client.send(new DeleteCommand({ TableName, Key: eventWaitKey(enrollmentId, actionId) }));

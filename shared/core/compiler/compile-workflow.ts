@@ -67,6 +67,7 @@ const renderAction = (graph: StateGraph, target: TaskTarget, actions: ActionInde
       stateNames.run(action.id),
       renderEventWaitTask(target, event, timeoutSeconds(event.timeout), arrival(event.next)),
     );
+    graph.add(stateNames.timeoutWait(action.id), renderWait(stateNames.timedOut(action.id)));
     graph.add(
       stateNames.timedOut(action.id),
       renderFollowUpTask(
@@ -149,7 +150,7 @@ export const compileWorkflow = (input: unknown, options: CompileOptions): StateM
             { Variable: '$.resumeAt', StringEquals: action.id },
             { Variable: '$.eventTimedOut', IsPresent: true },
           ],
-          Next: stateNames.timedOut(action.id),
+          Next: stateNames.timeoutWait(action.id),
         })),
       ...workflow.actions.map((action) => ({
         Variable: '$.resumeAt',

@@ -9,6 +9,8 @@ export const stateNames = {
   route: (actionId: string) => `Route:${actionId}`,
   failed: (actionId: string) => `Failed:${actionId}`,
   timedOut: (actionId: string) => `TimedOut:${actionId}`,
+  /** Where a parked event wait's timeout execution sleeps until the timeout, before `TimedOut:<id>`. */
+  timeoutWait: (actionId: string) => `TimeoutWait:${actionId}`,
   waitEnd: 'Wait:$end',
   complete: 'Complete',
   done: 'Done',

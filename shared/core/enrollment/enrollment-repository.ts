@@ -98,8 +98,11 @@ export interface EnrollmentRepository {
   end(input: EndEnrollment): Promise<boolean>;
   /** Notes (or forgets) that the active enrollment waits at a `delayUntilEvent` action. */
   setWaiting(input: EndEnrollmentRef, actionId: string, waiting: boolean): Promise<void>;
-  /** Notes the execution that runs the active enrollment now (nothing when it has ended). */
-  setExecution(input: EndEnrollmentRef, executionArn: string): Promise<void>;
+  /**
+   * Notes the execution that runs the active enrollment now: false, noting nothing, when it has ended (or the record's
+   * latest enrollment is another).
+   */
+  setExecution(input: EndEnrollmentRef, executionArn: string): Promise<boolean>;
   /** Sets the failed enrollment `enrollmentId` back to `active`, once: only while it is the latest and `failed`. */
   retry(input: RetryEnrollment): Promise<RetryResult>;
   /** The workflow's counts (all zero for a workflow without enrollments). */

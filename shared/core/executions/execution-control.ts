@@ -92,11 +92,14 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
   const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<string> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
+    /** Notes the execution; when the enrollment has ended meanwhile (stopped while this one was launched), undoes it. */
+    const note = async (executionArn: string, undo: () => Promise<void>) => {
+      if (!(await options.enrollments.setExecution(endRef(ref), executionArn))) await undo();
+      return executionArn;
+    };
     const park = async (store: ParkedExecutions) => {
       await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
-      const executionArn = executionArnOf(stateMachineArn, name);
-      await options.enrollments.setExecution(endRef(ref), executionArn);
-      return executionArn;
+      return note(executionArnOf(stateMachineArn, name), () => store.cancel(ref.enrollmentId, name));
     };
     if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
       return park(parking.executions);
@@ -108,8 +111,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
       if (!(parking && error instanceof ActionTransient)) throw error;
       return park(parking.executions);
     }
-    await options.enrollments.setExecution(endRef(ref), executionArn);
-    return executionArn;
+    return note(executionArn, () => executions.stop(executionArn, 'the enrollment ended'));
   };
 
   const historyWriter =
@@ -214,11 +216,17 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    */
   const continueAsNew = async (input: ExecutionState, from?: ExecutionRef): Promise<string> => {
     const ref = input.enrollment;
-    const caller =
-      from?.executionId ??
-      (await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId))?.executionArn;
+    const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
+    const caller = from?.executionId ?? current?.executionArn;
     const generation = (generationIn(caller, ref.enrollmentId, ref.retry) ?? 0) + 1;
-    return launch(ref, executionName(ref.enrollmentId, generation, ref.retry), input);
+    const name = executionName(ref.enrollmentId, generation, ref.retry);
+    // Asked again after the enrollment moved past this successor (a repeated answer, a late retry): nothing to do,
+    // and noting it would take the note back from the execution that runs the enrollment now.
+    const noted = current?.latest.id === ref.enrollmentId ? current.executionArn : undefined;
+    if ((generationIn(noted, ref.enrollmentId, ref.retry) ?? 0) > generation) {
+      return executionArnOf(await stateMachineArnOf(ref.workflowId, ref.revision), name);
+    }
+    return launch(ref, name, input);
   };
 
   /** Starts the parked executions that are due (`createParkedResumer`). */

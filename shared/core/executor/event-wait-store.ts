@@ -7,6 +7,13 @@ export type EventWaitOutcome = 'met' | 'timedOut';
  */
 export type EventWaitClaim = 'won' | 'lost' | 'gone';
 
+/** A parked wait as the executor reads it: its timer, the outcome that took it, the retry that parked it. */
+export interface ParkedEventWait {
+  readonly timer: { readonly executionId: string; readonly startedAt: string };
+  readonly claimedBy?: EventWaitOutcome;
+  readonly retry?: number;
+}
+
 /**
  * A `delayUntilEvent` wait kept for one enrollment and action until it is answered: the task token of the execution
  * that waits, or, for a parked wait (no execution holds it), none: `executionId` is then the execution parked until the
@@ -28,6 +35,8 @@ export interface EventWait {
   readonly timesOutAt?: string;
   /** A parked wait: the outcome that took it. */
   readonly claimedBy?: EventWaitOutcome;
+  /** A parked wait: the retry of the enrollment that parked it (absent: its first run). */
+  readonly retry?: number;
 }
 
 /** Where event-wait tokens are kept (docs/storage.md, "Executor items"): at most one per enrollment and action. */
@@ -41,8 +50,14 @@ export interface EventWaitStore {
   /**
    * Takes the parked wait's outcome, once: the first outcome to claim it wins, and claiming again with the same
    * outcome wins again (a retried answer goes on the same way); a wait with a task token is never claimed (`lost`).
+   * With `executionId`, only the parked wait whose execution that is (the timeout's own, not an earlier run's).
    */
-  claim(enrollmentId: string, actionId: string, outcome: EventWaitOutcome): Promise<EventWaitClaim>;
+  claim(
+    enrollmentId: string,
+    actionId: string,
+    outcome: EventWaitOutcome,
+    executionId?: string,
+  ): Promise<EventWaitClaim>;
   /** Forgets the wait of the enrollment at the action (nothing when none). */
   delete(enrollmentId: string, actionId: string): Promise<void>;
 }

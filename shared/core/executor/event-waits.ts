@@ -1,7 +1,13 @@
 import type { EnrollmentRef } from '../contract/task-contract.ts';
 import type { EndEnrollmentRef, EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { EventWait, EventWaitClaim, EventWaitOutcome, EventWaitStore } from './event-wait-store.ts';
+import type {
+  EventWait,
+  EventWaitClaim,
+  EventWaitOutcome,
+  EventWaitStore,
+  ParkedEventWait,
+} from './event-wait-store.ts';
 import type { ExecutionRef } from './ports.ts';
 
 /** The event waits of enrollments: their task tokens, and the enrollment state's note that it waits. */
@@ -14,19 +20,22 @@ export interface EventWaits {
     execution?: ExecutionRef,
   ): Promise<void>;
   /**
-   * Keeps a parked wait (no token: `timer` is the execution parked until `timesOutAt`), then notes the wait on the
-   * enrollment.
+   * Keeps a parked wait (no token: `timer` is the execution parked until `timesOutAt`), the wait noted on the
+   * enrollment first: a kept parked wait is always noted, and an answer asked for before it is kept finds nothing
+   * (the parking Task reads the record again once it is kept).
    */
   park(enrollment: EnrollmentRef, actionId: string, timer: ExecutionRef, timesOutAt: string): Promise<void>;
   /** Takes the parked wait's outcome (see `EventWaitStore.claim`). */
-  claim(enrollment: EndEnrollmentRef, actionId: string, outcome: EventWaitOutcome): Promise<EventWaitClaim>;
+  claim(
+    enrollment: EndEnrollmentRef,
+    actionId: string,
+    outcome: EventWaitOutcome,
+    executionId?: string,
+  ): Promise<EventWaitClaim>;
   /** The enrollment's note that it waits at the action is taken off; the wait itself is kept (and its claim). */
   unnote(enrollment: EndEnrollmentRef, actionId: string): Promise<void>;
   /** The parked wait kept at the action: its timer and the outcome that took it; undefined when none is parked. */
-  parked(
-    enrollmentId: string,
-    actionId: string,
-  ): Promise<{ readonly timer: ExecutionRef; readonly claimedBy?: EventWaitOutcome } | undefined>;
+  parked(enrollmentId: string, actionId: string): Promise<ParkedEventWait | undefined>;
   /** The task token the enrollment waits with at the action; undefined when it does not wait there. */
   eventWaitToken(enrollmentId: string, actionId: string): Promise<string | undefined>;
   /** The whole wait (token and waiting execution); undefined when the enrollment does not wait there. */
@@ -47,40 +56,45 @@ export const eventWaits = (
     await enrollments.setWaiting(enrollment, actionId, false);
     await store.delete(enrollment.enrollmentId, actionId);
   };
-  /** Keeps the wait, then notes it on the enrollment. */
-  const keep = async (
-    enrollment: EnrollmentRef,
-    actionId: string,
-    fields: Pick<EventWait, 'taskToken' | 'executionId' | 'startedAt' | 'timesOutAt'>,
-  ) => {
-    await store.put({
-      workflowId: enrollment.workflowId,
-      objectType: enrollment.objectType,
-      recordId: enrollment.recordId,
-      enrollmentId: enrollment.enrollmentId,
-      actionId,
-      registeredAt: clock.now().toISOString(),
-      ...fields,
-    });
-    await enrollments.setWaiting(enrollment, actionId, true);
-  };
+  const fieldsOf = (enrollment: EnrollmentRef, actionId: string) => ({
+    workflowId: enrollment.workflowId,
+    objectType: enrollment.objectType,
+    recordId: enrollment.recordId,
+    enrollmentId: enrollment.enrollmentId,
+    actionId,
+    registeredAt: clock.now().toISOString(),
+  });
   return {
     async register(enrollment, actionId, taskToken, execution) {
       // The token first: whoever reads the note finds the token.
-      await keep(enrollment, actionId, {
+      await store.put({
+        ...fieldsOf(enrollment, actionId),
         taskToken,
         ...(execution ? { executionId: execution.executionId, startedAt: execution.startedAt } : {}),
       });
+      await enrollments.setWaiting(enrollment, actionId, true);
     },
-    park: (enrollment, actionId, timer, timesOutAt) =>
-      keep(enrollment, actionId, { executionId: timer.executionId, startedAt: timer.startedAt, timesOutAt }),
-    claim: (enrollment, actionId, outcome) => store.claim(enrollment.enrollmentId, actionId, outcome),
+    async park(enrollment, actionId, timer, timesOutAt) {
+      await enrollments.setWaiting(enrollment, actionId, true);
+      await store.put({
+        ...fieldsOf(enrollment, actionId),
+        executionId: timer.executionId,
+        startedAt: timer.startedAt,
+        timesOutAt,
+        ...(enrollment.retry ? { retry: enrollment.retry } : {}),
+      });
+    },
+    claim: (enrollment, actionId, outcome, executionId) =>
+      store.claim(enrollment.enrollmentId, actionId, outcome, executionId),
     unnote: (enrollment, actionId) => enrollments.setWaiting(enrollment, actionId, false),
     async parked(enrollmentId, actionId) {
       const wait = await store.get(enrollmentId, actionId);
       if (!wait || wait.taskToken !== undefined || !wait.executionId || !wait.startedAt) return undefined;
-      const timer = { executionId: wait.executionId, startedAt: wait.startedAt };
-      return wait.claimedBy === undefined ? { timer } : { timer, claimedBy: wait.claimedBy };
+      return {
+        timer: { executionId: wait.executionId, startedAt: wait.startedAt },
+        ...(wait.claimedBy === undefined ? {} : { claimedBy: wait.claimedBy }),
+        ...(wait.retry === undefined ? {} : { retry: wait.retry }),
+      };
     },
     async eventWaitToken(enrollmentId, actionId) {
       return (await store.get(enrollmentId, actionId))?.taskToken;

@@ -99,13 +99,14 @@ const runBranch = async (run: Run): Promise<TaskResponse> => {
   return { ...(await advanceAlong(run, next, view, run.state.skipping ?? false)), branch: chosen.index };
 };
 
-const waitForEvent = async (run: Run): Promise<undefined> => {
+const waitForEvent = async (run: Run, attempt: number): Promise<undefined> => {
   const { request, ports, state } = run;
   const history = historyOf(run);
   const action = actionOf(run);
   if (action.type !== 'delayUntilEvent' || request.taskToken === undefined) {
     throw new Error(`action "${action.id}" does not wait for an event`);
   }
+  if (state.eventTimedOut) return timedOutInWaitTask(run, action);
   const view = await loadRecord(run, action);
   await ensureStillEnrolled(run, view);
   if (state.skipping) {
@@ -115,7 +116,7 @@ const waitForEvent = async (run: Run): Promise<undefined> => {
   }
   const timeout = timeoutSeconds(action.timeout);
   if (ports.parkLongerThanMs !== undefined && timeout * 1000 > ports.parkLongerThanMs) {
-    return parkEventWait(run, action, request.taskToken, view, timeout);
+    return parkEventWait(run, action, { taskToken: request.taskToken, attempt }, view, timeout);
   }
   if (outlivesExecution(new Date(request.startedAt), run.now, timeout)) {
     return continueAsNew(run, action.id, run.now);
@@ -149,25 +150,28 @@ const waitForEvent = async (run: Run): Promise<undefined> => {
  * on along `timeoutNext` in the parked execution. The timer is parked before the wait is kept, so that an answer
  * always finds the execution it takes over from noted; the record is read again once the wait is kept, so that a
  * change landing before is not missed. A retried Task finds the wait it kept: taken already, it ends without parking
- * the timer again (which would replace the execution the answer parked); not yet, it checks the record again.
+ * the timer again (which would replace the execution the answer parked); not yet, it checks the record again. Only
+ * the first attempt answers its token at once, as no earlier attempt can have parked the timer then.
  */
 const parkEventWait = async (
   run: Run,
   action: ActionOf<'delayUntilEvent'>,
-  taskToken: string,
+  task: { readonly taskToken: string; readonly attempt: number },
   view: RecordView,
   timeout: number,
 ): Promise<undefined> => {
   const { request, ports, state } = run;
   const history = historyOf(run);
-  let kept = await ports.parkedEventWait(state.enrollment, action.id);
+  const found = await ports.parkedEventWait(state.enrollment, action.id);
+  // A wait kept by an earlier run of the enrollment (before a retry) is not this run's.
+  let kept = found && (found.retry ?? 0) === (state.enrollment.retry ?? 0) ? found : undefined;
   if (kept?.claimedBy !== undefined) throw new WorkflowContinued(action.id);
-  if (!kept && matches(run, action.criteria, view)) {
+  if (!kept && task.attempt === 1 && matches(run, action.criteria, view)) {
     await history('action.completed', {
       actionId: action.id,
       details: { type: action.type, outcome: 'met' },
     });
-    await ports.succeedEventWait(taskToken, await advanceAlong(run, action.next, view, false));
+    await ports.succeedEventWait(task.taskToken, await advanceAlong(run, action.next, view, false));
     return undefined;
   }
   if (!kept) {
@@ -236,26 +240,58 @@ export const answerParkedWait = async (
 };
 
 /**
+ * The execution parked until a parked wait's timeout takes the wait for the timeout: true when it did (now, or on an
+ * earlier try). When the record met the criteria first, that answer goes on (`answerParkedWait`: its execution, the
+ * same one again if it did start it, else the one its answer never got to start) and this execution ends: false.
+ */
+const takeParkedTimeout = async (run: Run, action: ActionOf<'delayUntilEvent'>): Promise<boolean> => {
+  const { request, ports, state } = run;
+  const claim = await ports.claimEventWait(state.enrollment, action.id, 'timedOut', request.executionId);
+  if (claim === 'won') return true;
+  if (claim === 'lost') {
+    const timer = { executionId: request.executionId, startedAt: request.startedAt };
+    await answerParkedWait(state.enrollment, action.id, timer, ports);
+  }
+  return false;
+};
+
+/**
  * The wait timed out: recorded, and the record goes on along `timeoutNext`. For the execution parked until a parked
- * wait's timeout (`eventTimedOut`), only if the timeout takes the wait: when the record met the criteria first, that
- * answer's execution took over, and this one ends.
+ * wait's timeout (`eventTimedOut`, after `TimeoutWait:<id>`), only if the timeout takes the wait.
  */
 const eventTimedOut = async (run: Run): Promise<TaskResponse> => {
-  const { ports, state } = run;
+  const { state } = run;
   const action = actionOf(run);
   if (action.type !== 'delayUntilEvent') throw new Error(`action "${action.id}" does not wait for an event`);
   const parked = state.eventTimedOut === true;
-  if (parked && (await ports.claimEventWait(state.enrollment, action.id, 'timedOut')) !== 'won') {
-    throw new WorkflowContinued(action.id);
-  }
+  if (parked && !(await takeParkedTimeout(run, action))) throw new WorkflowContinued(action.id);
   const view = await loadRecord(run, action);
   await historyOf(run)('action.completed', {
     actionId: action.id,
     details: { type: action.type, outcome: 'timedOut' },
   });
   const next = await advanceAlong(run, action.timeoutNext, view, state.skipping ?? false);
-  if (parked) await ports.settleEventWait(state.enrollment, action.id);
+  if (parked) await run.ports.settleEventWait(state.enrollment, action.id);
   return next;
+};
+
+/**
+ * A parked wait's timeout execution in a state machine compiled before `TimeoutWait:<id>`: its `Resume` leads to the
+ * wait's own Task, whose success goes along `next`. So the timeout goes on along `timeoutNext` in a new execution
+ * (continue-as-new), and this one ends; a record that leaves on the way, or completes, ends it through `Exit`.
+ */
+const timedOutInWaitTask = async (run: Run, action: ActionOf<'delayUntilEvent'>): Promise<never> => {
+  const { state } = run;
+  if (!(await takeParkedTimeout(run, action))) throw new WorkflowContinued(action.id);
+  const view = await loadRecord(run, action);
+  await historyOf(run)('action.completed', {
+    actionId: action.id,
+    details: { type: action.type, outcome: 'timedOut' },
+  });
+  const to = await travelAlong(run, action.timeoutNext, view, state.skipping ?? false);
+  await run.ports.settleEventWait(state.enrollment, action.id);
+  if (to.resumeAt === null) throw new WorkflowExit('completed');
+  return continueAsNew(run, to.resumeAt, to.runAt);
 };
 
 const recordFailure = async (run: Run): Promise<TaskResponse> => {
@@ -307,7 +343,7 @@ export const executeTask = async (
     case 'branch':
       return runBranch(run);
     case 'waitForEvent':
-      return waitForEvent(run);
+      return waitForEvent(run, attempt);
     case 'eventTimeout':
       return eventTimedOut(run);
     case 'actionFailed':

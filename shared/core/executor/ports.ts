@@ -3,7 +3,7 @@ import type { EnrollmentRef, ExecutionState } from '../contract/task-contract.ts
 import type { FilterGroups } from '../filters/filter.schema.ts';
 import type { Properties } from '../records/record.schema.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
-import type { EventWaitClaim, EventWaitOutcome } from './event-wait-store.ts';
+import type { EventWaitClaim, EventWaitOutcome, ParkedEventWait } from './event-wait-store.ts';
 import type { HistoryEvent } from './history-event.ts';
 
 /** The execution a Task runs in. */
@@ -89,6 +89,8 @@ export interface ExecutorPorts {
     enrollment: EnrollmentRef,
     actionId: string,
     outcome: EventWaitOutcome,
+    /** Only the parked wait whose timer is this execution (`gone` otherwise). */
+    executionId?: string,
   ) => Promise<EventWaitClaim>;
   /**
    * The parked wait's outcome went on: the enrollment's note that it waits is taken off (no later change answers it),
@@ -99,7 +101,7 @@ export interface ExecutorPorts {
   readonly parkedEventWait: (
     enrollment: EnrollmentRef,
     actionId: string,
-  ) => Promise<{ readonly timer: ExecutionRef; readonly claimedBy?: EventWaitOutcome } | undefined>;
+  ) => Promise<ParkedEventWait | undefined>;
   /** Counts one more attempt of the action in this execution and returns the count. */
   readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
   /** How many attempts the action has had in this execution. */

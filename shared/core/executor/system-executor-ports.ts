@@ -150,7 +150,8 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
       waits.register(enrollment, actionId, taskToken, execution),
     parkEventWait: (enrollment, actionId, timer, timesOutAt) =>
       waits.park(enrollment, actionId, timer, timesOutAt),
-    claimEventWait: (enrollment, actionId, outcome) => waits.claim(enrollment, actionId, outcome),
+    claimEventWait: (enrollment, actionId, outcome, executionId) =>
+      waits.claim(enrollment, actionId, outcome, executionId),
     settleEventWait: (enrollment, actionId) => waits.unnote(enrollment, actionId),
     parkedEventWait: (enrollment, actionId) => waits.parked(enrollment.enrollmentId, actionId),
     countAttempt: (executionId, actionId) => deps.counters.add(attemptsOf(executionId, actionId), 1),

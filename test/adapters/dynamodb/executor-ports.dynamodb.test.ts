@@ -299,12 +299,15 @@ describe('createDynamoDBExecutorPorts running a workflow over the real services'
     const again = await world.ports.claimEventWait(world.ref, 'listen', winner);
     const tokenWait = await world.ports.claimEventWait(world.ref, 'other', 'met');
     const never = await world.ports.claimEventWait(world.ref, 'never-parked', 'met');
+    const otherTimer = await world.ports.claimEventWait(world.ref, 'listen', winner, 'an-earlier-timer');
+    const ownTimer = await world.ports.claimEventWait(world.ref, 'listen', winner, timer.executionId);
     await world.ports.settleEventWait(world.ref, 'listen');
     // Assess
     expect(before).toBeUndefined();
     expect(parked).toEqual({ timer });
     expect([...claims].sort()).toEqual(['lost', 'won']);
     expect([again, tokenWait, never]).toEqual(['won', 'lost', 'gone']);
+    expect([otherTimer, ownTimer]).toEqual(['gone', 'won']);
     expect(await world.ports.parkedEventWait(world.ref, 'listen')).toEqual({ timer, claimedBy: winner });
     expect(await world.ports.parkedEventWait(world.ref, 'other')).toBeUndefined();
     const kept = await world.eventWaits.eventWait(world.ref.enrollmentId, 'listen');

@@ -444,26 +444,50 @@ describe('compiled workflows executed by aws-local-stepfunctions', () => {
       noted: claimedBy === undefined,
       ...(claimedBy ? { claimedBy } : {}),
     });
-    const run = await runLocally(
-      definition,
-      { ...input, runAt: due, resumeAt: 'wait', eventTimedOut: true },
-      world,
-    );
+    const due2 = { ...input, runAt: due, resumeAt: 'wait', eventTimedOut: true };
+    const run = await runLocally(definition, due2, world, { executionId: 'timer' });
     return { world, run };
   };
 
   it("starts a parked wait's timeout execution at its timeout path, then follows timeoutNext", async () => {
     const { world, run } = await parkedTimeout();
     expect(run.status).toBe('succeeded');
-    expect(run.entered.slice(0, 4)).toEqual(['Resume', 'TimedOut:wait', 'Wait:escalate', 'Run:escalate']);
+    expect(run.entered.slice(0, 5)).toEqual([
+      'Resume',
+      'TimeoutWait:wait',
+      'TimedOut:wait',
+      'Wait:escalate',
+      'Run:escalate',
+    ]);
     expect(world.properties('rec-1').priority).toBe('high');
   });
 
   it("ends a parked wait's timeout execution through Continued when the record met the criteria first", async () => {
     const { world, run } = await parkedTimeout('met');
     expect(run.status).toBe('succeeded');
-    expect(run.entered).toEqual(['Resume', 'TimedOut:wait', 'Continued']);
+    expect(run.entered).toEqual(['Resume', 'TimeoutWait:wait', 'TimedOut:wait', 'Continued']);
     expect(world.properties('rec-1').priority).not.toBe('high');
+  });
+
+  it('times out a parked wait in a machine compiled before TimeoutWait: along timeoutNext in a new execution', async () => {
+    const { world, input, definition } = setUp(
+      waitForReply,
+      'tickets',
+      { content: 'c@x.io', status: 'new' },
+      '2026-12-03T08:00:00.000Z',
+    );
+    const resume = definition.States.Resume as { Choices: { And?: unknown }[] };
+    resume.Choices = resume.Choices.filter((choice) => choice.And === undefined);
+    delete definition.States['TimeoutWait:wait'];
+    world.parkedWaits.set('enr-1#wait', {
+      timer: 'timer',
+      timesOutAt: '2026-12-03T08:00:00.000Z',
+      noted: true,
+    });
+    const due = { ...input, runAt: '2026-12-03T08:00:00.000Z', resumeAt: 'wait', eventTimedOut: true };
+    const run = await runLocally(definition, due, world, { executionId: 'timer' });
+    expect(run.entered).toEqual(['Resume', 'Wait:wait', 'Run:wait', 'Continued']);
+    expect(world.continuations).toEqual([expect.objectContaining({ resumeAt: 'escalate' })]);
   });
 
   it('times out on the state timeout itself', async () => {

@@ -72,8 +72,11 @@ const world = (options: { parkAfterMs?: number } = {}) => {
     stateMachines: { arnOf: async () => SM },
     enrollments: {
       current: async () => state.current,
-      setExecution: async (_ref, executionArn) => {
+      setExecution: async (ref, executionArn) => {
+        const { latest } = state.current;
+        if (latest.id !== ref.enrollmentId || latest.status !== 'active') return false;
         state.current = { ...state.current, executionArn };
+        return true;
       },
     },
     executor: () =>
@@ -323,24 +326,64 @@ describe('execution control', () => {
 
   it('continues as new once per calling execution: a retried Task starts nothing more', async () => {
     const w = world();
-    const input: ExecutionState = {
-      enrollment: {
-        workflowId: 'wf_1',
-        revision: 1,
-        enrollmentId: 'enr_1',
-        recordId: 'c_1',
-        objectType: 'contacts',
-      },
-      runAt: '2027-01-04T09:00:00.000Z',
-      resumeAt: 'tag',
-    };
+    const input = continuation;
     const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2026-01-08T09:00:00.000Z' };
     await w.control.continueAsNew(input, from);
     await w.control.continueAsNew(input, from);
     expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
   });
+
+  it('asked again for a successor the enrollment has moved past, launches nothing and keeps the note', async () => {
+    // Prepare: c1 started from the first execution, then c1 parked its own successor c2
+    const w = world({ parkAfterMs: DAY });
+    const input: ExecutionState = { ...continuation, runAt: '2027-01-04T09:00:00.000Z' };
+    const first = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    await w.control.continueAsNew(input, first);
+    const later = { ...continuation, runAt: '2027-01-14T09:00:00.000Z' };
+    await w.control.continueAsNew(later, {
+      executionId: executionArnOf(SM, 'enr_1-c1'),
+      startedAt: input.runAt,
+    });
+    // Act: the first execution's successor asked for again (a repeated answer, a late retry)
+    const arn = await w.control.continueAsNew(input, first);
+    // Assess
+    expect(arn).toBe(executionArnOf(SM, 'enr_1-c1'));
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c2' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
+  });
+
+  it('undoes a successor launched while the enrollment ended: the started one stopped, the parked one forgotten', async () => {
+    // Prepare: the enrollment unenrolled while its Task was handing over
+    const w = world({ parkAfterMs: DAY });
+    w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    // Act: one successor due now (started), one due in a week (parked)
+    await w.control.continueAsNew({ ...continuation, runAt: '2027-01-04T09:00:00.000Z' }, from);
+    await w.control.continueAsNew(
+      { ...continuation, runAt: '2027-01-11T09:00:00.000Z' },
+      { executionId: executionArnOf(SM, 'enr_1-c1'), startedAt: '2027-01-04T09:00:00.000Z' },
+    );
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1-c1')]);
+    expect(w.parked.size).toBe(0);
+    expect(w.state.current.executionArn).toBeUndefined();
+  });
 });
+
+const continuation: ExecutionState = {
+  enrollment: {
+    workflowId: 'wf_1',
+    revision: 1,
+    enrollmentId: 'enr_1',
+    recordId: 'c_1',
+    objectType: 'contacts',
+  },
+  runAt: '2027-01-04T09:00:00.000Z',
+  resumeAt: 'tag',
+};
 
 /** 30 enrollments parked, due at once, over Step Functions whose starts are answered one tick later (or refused). */
 const parkedMany = (options: {
@@ -408,7 +451,7 @@ const parkedMany = (options: {
     stateMachines: { arnOf: async () => SM },
     enrollments: {
       current: async (_workflowId, _objectType, recordId) => currents.get(recordId),
-      setExecution: async () => undefined,
+      setExecution: async () => true,
     },
     executor: () => {
       throw new Error('resuming parked executions needs no executor');

@@ -370,10 +370,15 @@ describe('executeTask', () => {
       return world;
     };
     const timer = { executionId: TIMER, startedAt: NOW };
-    const timedOut = () =>
-      request('eventTimeout', 'listen', {
-        state: { resumeAt: 'listen', eventTimedOut: true, runAt: daysFromNow(3) },
-      });
+    /** The timeout execution's request: its `eventTimeout` Task, or, compiled before `TimeoutWait`, its wait Task. */
+    const timedOut = (kind: 'eventTimeout' | 'waitForEvent' = 'eventTimeout', enrollment = ENROLLMENT) => ({
+      ...request(kind, 'listen', {
+        state: { enrollment, resumeAt: 'listen', eventTimedOut: true, runAt: daysFromNow(3) },
+        ...(kind === 'waitForEvent' ? { taskToken: 'tok-timer' } : {}),
+      }),
+      executionId: TIMER,
+    });
+    const along = { enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' };
 
     it('parks its timeout as a new execution, keeps the wait without a token, and ends this execution', async () => {
       // Prepare
@@ -539,15 +544,106 @@ describe('executeTask', () => {
       expect(world.continuations).toEqual([]);
     });
 
-    it('the timer ends, recording nothing, when the record met the criteria first', async () => {
+    it("the timer ends when the record met the criteria first, asking again for that answer's execution", async () => {
       // Prepare
       const world = parkedWorld({ ...ADA, status: 'replied' });
       await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
       // Act
       const running = executeTask(timedOut(), world.ports());
+      // Assess: the same successor of the timer, which Step Functions (its name) or the note (moved past it) keeps once
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([along, along]);
+      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
+      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met', 'met']);
+    });
+
+    it('the timer goes on with the answer when the record met the criteria and its answer never started', async () => {
+      // Prepare: the enrollment function took the wait for `met`, then failed for good before starting anything
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      world.parkedWaits.set('enr-1#listen', {
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'met',
+        noted: true,
+      });
+      // Act
+      const running = executeTask(timedOut(), world.ports());
       // Assess
       await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
-      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met']);
+      expect(world.continuations).toEqual([along]);
+      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.parkedWaits.get('enr-1#listen')?.noted).toBe(false);
+    });
+
+    it('a timer of an earlier run finds no wait of its own and ends, recording nothing', async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'new' });
+      // Act
+      const running = executeTask({ ...timedOut(), executionId: 'an-earlier-timer' }, world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect([world.history.length, world.continuations.length]).toEqual([0, 0]);
+      expect(world.parkedWaits.get('enr-1#listen')?.claimedBy).toBeUndefined();
+    });
+
+    it("in a machine compiled before TimeoutWait, the timer's wait Task goes on along timeoutNext in a new execution", async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'new' });
+      // Act
+      const running = executeTask(timedOut('waitForEvent'), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([{ enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'alert' }]);
+      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.events('action.completed')[0]?.details).toEqual({
+        type: 'delayUntilEvent',
+        outcome: 'timedOut',
+      });
+      expect(world.parkedWaits.get('enr-1#listen')).toMatchObject({ claimedBy: 'timedOut', noted: false });
+      expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it('a retried Task that kept nothing yet goes through the parked wait even when met, never its token', async () => {
+      // Prepare: an earlier attempt may have parked the timer before it failed
+      const world = parkingWorld({ ...ADA, status: 'replied' });
+      await world.ports().countAttempt('exec-1', 'listen');
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([
+        { enrollment: ENROLLMENT, runAt: daysFromNow(3), resumeAt: 'listen', eventTimedOut: true },
+        along,
+      ]);
+      expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it('a Task of a retried enrollment parks anew over the wait its earlier run kept', async () => {
+      // Prepare: run 0 timed out at the wait (its claim kept), then the enrollment failed and was retried
+      const world = parkedWorld({ ...ADA, status: 'new' });
+      world.parkedWaits.set('enr-1#listen', {
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'timedOut',
+        noted: false,
+      });
+      const retry = { ...ENROLLMENT, retry: 1 };
+      // Act
+      const running = executeTask(
+        request('waitForEvent', 'listen', { taskToken: 'tok-r1', state: { enrollment: retry } }),
+        world.ports(),
+      );
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([
+        { enrollment: retry, runAt: daysFromNow(3), resumeAt: 'listen', eventTimedOut: true },
+      ]);
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:continued-1',
+        timesOutAt: daysFromNow(3),
+        noted: true,
+        retry: 1,
+      });
     });
   });
 

@@ -30,6 +30,8 @@ const published: PutEventsRequestEntry[] = [];
 const started: { name: string; executionArn: string; input: ExecutionState }[] = [];
 /** Calls of a name already started: Step Functions answers them with that execution, starting nothing. */
 let repeated = 0;
+/** An error the next StartExecution fails with (once). */
+let failNextStart: Error | undefined;
 
 const context = MINUTE_CONTEXT;
 let changePublisher: Handler;
@@ -42,6 +44,9 @@ beforeAll(async () => {
   sfn
     .on(StartExecutionCommand)
     .callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
+      const failure = failNextStart;
+      failNextStart = undefined;
+      if (failure) throw failure;
       const executionArn = executionArnIn(input.stateMachineArn, input.name);
       if (started.some((start) => start.name === input.name)) repeated += 1;
       else started.push({ name: input.name, executionArn, input: JSON.parse(input.input) });
@@ -82,6 +87,42 @@ const replyOrChase = (name: string): WorkflowDefinitionInput => ({
   ],
 });
 
+/** As `replyOrChase`, with three days' rest after `welcome` before `close`: the welcome's execution parks its successor. */
+const replyThenRest = (name: string): WorkflowDefinitionInput => {
+  const base = replyOrChase(name);
+  return {
+    ...base,
+    actions: [
+      ...base.actions.map((action) => (action.id === 'welcome' ? { ...action, next: 'rest' } : action)),
+      { id: 'rest', type: 'delay', duration: 'P3D', next: 'close' },
+      { id: 'close', type: 'setProperty', property: 'leadstatus', value: 'unqualified', next: null },
+    ],
+  } as WorkflowDefinitionInput;
+};
+
+/** Runs a Task of `execution` (as Step Functions would) at the simulated now. */
+const runTask = (
+  execution: { executionArn: string },
+  kind: TaskRequest['kind'],
+  actionId: string,
+  state: ExecutionState,
+) =>
+  runExecutorTask(
+    { kind, actionId, state, executionId: execution.executionArn, startedAt: new Date().toISOString() },
+    system.executorPorts,
+  );
+
+/** The enrollment function's answer to the lead's `listen` wait (as a change meeting its criteria asks for it). */
+const answerListen = (workflowId: string, enrollmentId: string, recordId: string) =>
+  system.control.ports.answerEventWait?.({
+    workflowId,
+    revision: 1,
+    enrollmentId,
+    objectType: 'contacts',
+    recordId,
+    actionId: 'listen',
+  });
+
 let previousWorkflow: string | undefined;
 
 /** Delivers the changes the change publisher puts on the bus now, each twice (EventBridge delivers at least once). */
@@ -100,10 +141,10 @@ const deliverChanges = async (tag: string): Promise<void> => {
  * A lead enrolled at `at` in a new workflow (the previous one deactivated), its first execution started, and that
  * execution's wait Task run: the wait parked.
  */
-const parkedLead = async (at: string, name: string) => {
+const parkedLead = async (at: string, name: string, definition = replyOrChase(name)) => {
   vi.useFakeTimers({ toFake: ['Date'], now: new Date(at) });
   if (previousWorkflow) await system.activation.deactivate(previousWorkflow);
-  const workflow = await system.services.workflows.create(replyOrChase(name));
+  const workflow = await system.services.workflows.create(definition);
   await system.activation.activate(workflow.id, { enrollExisting: false });
   previousWorkflow = workflow.id;
   const lead = await system.services.records.create('contacts', {
@@ -196,5 +237,51 @@ describe('a parked event wait over the deployed functions', () => {
     expect(repeated).toBe(0);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect(await waitOutcomes(lead.id)).toEqual(['timedOut']);
+  });
+
+  it('changes nothing when the answer comes again after the enrollment moved past its execution', async () => {
+    // Prepare: the lead connects; the welcome's execution runs and parks its successor for the three days' rest
+    const { workflowId, lead, first } = await parkedLead(
+      '2027-06-07T08:00:00Z',
+      'Again',
+      replyThenRest('Again'),
+    );
+    vi.setSystemTime(new Date('2027-06-08T10:00:00Z'));
+    await system.services.records.update('contacts', lead.id, { leadstatus: 'connected' });
+    await deliverChanges('again-connected');
+    const welcome = started[1]!;
+    const rested = await runTask(welcome, 'action', 'welcome', welcome.input);
+    await expect(runTask(welcome, 'action', 'rest', rested!)).rejects.toMatchObject({
+      name: 'Workflow.Continued',
+    });
+    // Act: the same answer asked for again (a delivery that read the wait's note before it was taken off)
+    await answerListen(workflowId, first.name, lead.id);
+    vi.setSystemTime(new Date('2027-06-11T10:00:00Z'));
+    const afterRest = await resumer({}, context);
+    // Assess: nothing started again; the rest's successor, still noted, started when due
+    expect(repeated).toBe(0);
+    expect(afterRest).toEqual({ started: 1 });
+    expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c2`, `${first.name}-c3`]);
+    expect(started[2]?.input).toMatchObject({ resumeAt: 'close' });
+  });
+
+  it('goes on along next at the timeout when the answer took the wait and never started its execution', async () => {
+    // Prepare: the lead connects, and the answer's StartExecution fails (for good: its delivery ends in the DLQ)
+    const { workflowId, lead, first } = await parkedLead('2027-07-05T08:00:00Z', 'Lost');
+    vi.setSystemTime(new Date('2027-07-06T10:00:00Z'));
+    await system.services.records.update('contacts', lead.id, { leadstatus: 'connected' });
+    failNextStart = Object.assign(new Error('state machine missing'), { name: 'StateMachineDoesNotExist' });
+    const answering = answerListen(workflowId, first.name, lead.id);
+    await expect(answering).rejects.toThrow('state machine missing');
+    // Act: the week ends; the resumer starts the timeout's execution, whose Task runs
+    vi.setSystemTime(new Date('2027-07-12T08:00:00Z'));
+    await resumer({}, context);
+    const timer = started[1]!;
+    const ending = runTask(timer, 'eventTimeout', 'listen', timer.input);
+    // Assess: the timeout's execution hands over to the answer's, along next, and ends
+    await expect(ending).rejects.toMatchObject({ name: 'Workflow.Continued' });
+    expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c1`, `${first.name}-c2`]);
+    expect(started[2]?.input).toMatchObject({ resumeAt: 'welcome' });
+    expect(await waitOutcomes(lead.id)).toEqual(['met']);
   });
 });
