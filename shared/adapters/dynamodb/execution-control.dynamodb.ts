@@ -59,8 +59,13 @@ export const createDynamoDBExecutionControl = (
       find: async (enrollmentId, actionId) => {
         const wait = await options.executor().eventWaits.eventWait(enrollmentId, actionId);
         if (!wait?.executionId || !wait.startedAt) return undefined;
-        const { taskToken, executionId, startedAt } = wait;
-        return { ...(taskToken === undefined ? {} : { taskToken }), executionId, startedAt };
+        const { taskToken, executionId, startedAt, retry } = wait;
+        return {
+          ...(taskToken === undefined ? {} : { taskToken }),
+          ...(retry === undefined ? {} : { retry }),
+          executionId,
+          startedAt,
+        };
       },
       forget: (enrollment, actionId) => options.executor().eventWaits.forget(enrollment, actionId),
     },

@@ -21,6 +21,8 @@ import { createParkedResumer } from './resume-parked.ts';
  */
 export interface RegisteredEventWait {
   readonly taskToken?: string;
+  /** A parked wait: the retry of the enrollment that kept it (absent: its first run). */
+  readonly retry?: number;
   readonly executionId: string;
   readonly startedAt: string;
 }
@@ -195,6 +197,8 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     if (current?.latest.id !== wait.enrollmentId || current.latest.status !== 'active') return;
     const ref = refOf(current.latest);
     if (registered.taskToken === undefined) {
+      // A wait an earlier run kept (before the enrollment was retried) is not the one this run waits at.
+      if ((registered.retry ?? 0) !== (ref.retry ?? 0)) return;
       const timer = { executionId: registered.executionId, startedAt: registered.startedAt };
       await answerParkedWait(ref, wait.actionId, timer, options.executor());
       return;
@@ -220,12 +224,11 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     const caller = from?.executionId ?? current?.executionArn;
     const generation = (generationIn(caller, ref.enrollmentId, ref.retry) ?? 0) + 1;
     const name = executionName(ref.enrollmentId, generation, ref.retry);
-    // Asked again after the enrollment moved past this successor (a repeated answer, a late retry): nothing to do,
-    // and noting it would take the note back from the execution that runs the enrollment now.
-    const noted = current?.latest.id === ref.enrollmentId ? current.executionArn : undefined;
-    if ((generationIn(noted, ref.enrollmentId, ref.retry) ?? 0) > generation) {
-      return executionArnOf(await stateMachineArnOf(ref.workflowId, ref.revision), name);
-    }
+    // Nothing to do for an enrollment that has ended, or asked again after it moved past this successor (a repeated
+    // answer, a late retry): noting it would take the note back from the execution that runs the enrollment now.
+    const active = current?.latest.id === ref.enrollmentId && current.latest.status === 'active';
+    const passed = (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) ?? 0) > generation;
+    if (!active || passed) return executionArnOf(await stateMachineArnOf(ref.workflowId, ref.revision), name);
     return launch(ref, name, input);
   };
 

@@ -150,8 +150,9 @@ const waitForEvent = async (run: Run, attempt: number): Promise<undefined> => {
  * on along `timeoutNext` in the parked execution. The timer is parked before the wait is kept, so that an answer
  * always finds the execution it takes over from noted; the record is read again once the wait is kept, so that a
  * change landing before is not missed. A retried Task finds the wait it kept: taken already, it ends without parking
- * the timer again (which would replace the execution the answer parked); not yet, it checks the record again. Only
- * the first attempt answers its token at once, as no earlier attempt can have parked the timer then.
+ * the timer again (which would replace the execution the answer parked), after asking again for the answer's
+ * execution when the record took it; not yet, it checks the record again. Only the first attempt answers its token at
+ * once, as no earlier attempt can have parked the timer then.
  */
 const parkEventWait = async (
   run: Run,
@@ -165,7 +166,12 @@ const parkEventWait = async (
   const found = await ports.parkedEventWait(state.enrollment, action.id);
   // A wait kept by an earlier run of the enrollment (before a retry) is not this run's.
   let kept = found && (found.retry ?? 0) === (state.enrollment.retry ?? 0) ? found : undefined;
-  if (kept?.claimedBy !== undefined) throw new WorkflowContinued(action.id);
+  if (kept?.claimedBy !== undefined) {
+    // Taken by the record: this Task (an earlier attempt) or the enrollment function may have failed before the
+    // answer's execution was started and noted; asking for it again is safe.
+    if (kept.claimedBy === 'met') await answerParkedWait(state.enrollment, action.id, kept.timer, ports);
+    throw new WorkflowContinued(action.id);
+  }
   if (!kept && task.attempt === 1 && matches(run, action.criteria, view)) {
     await history('action.completed', {
       actionId: action.id,

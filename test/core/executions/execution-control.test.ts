@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionState } from '../../../shared/core/contract/task-contract.ts';
 import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import type { CurrentEnrollment, Enrollment } from '../../../shared/core/enrollment/enrollment-repository.ts';
-import { createExecutionControl } from '../../../shared/core/executions/execution-control.ts';
+import {
+  createExecutionControl,
+  type RegisteredEventWait,
+} from '../../../shared/core/executions/execution-control.ts';
 import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
 import type { ParkedExecution } from '../../../shared/core/executions/parked-executions.ts';
 import { DEFAULT_RESUME_CONCURRENCY } from '../../../shared/core/executions/resume-parked.ts';
@@ -25,7 +28,8 @@ const workflow: WorkflowDefinition = WorkflowDefinitionSchema.parse({
 });
 
 /** Step Functions, the parked store and the enrollment state in memory, behind the control's ports. */
-const world = (options: { parkAfterMs?: number } = {}) => {
+const world = (options: { parkAfterMs?: number; wait?: RegisteredEventWait } = {}) => {
+  const claims: string[] = [];
   let now = new Date('2027-01-04T09:00:00.000Z');
   const started: StartExecutionRequest[] = [];
   const names = new Set<string>();
@@ -54,7 +58,10 @@ const world = (options: { parkAfterMs?: number } = {}) => {
   };
   const history: string[] = [];
   /** Runs before each start: a fault, or what the new execution does before the start returns. */
-  const hooks: { beforeStart?: (request: StartExecutionRequest) => Promise<void> } = {};
+  const hooks: {
+    beforeStart?: (request: StartExecutionRequest) => Promise<void>;
+    beforePark?: () => void;
+  } = {};
   const control = createExecutionControl({
     clock: { now: () => now },
     executions: {
@@ -87,15 +94,22 @@ const world = (options: { parkAfterMs?: number } = {}) => {
         history: async (line: { event: string; actionId?: string }) =>
           void history.push(`${line.event}:${line.actionId ?? ''}`),
         endEnrollment: async () => undefined,
+        claimEventWait: async (_enrollment: unknown, actionId: string) => {
+          claims.push(actionId);
+          return 'gone';
+        },
       }) as unknown as ExecutorPorts,
-    eventWaits: { find: async () => undefined, forget: async () => undefined },
+    eventWaits: { find: async () => options.wait, forget: async () => undefined },
     ...(options.parkAfterMs === undefined
       ? {}
       : {
           parking: {
             afterMs: options.parkAfterMs,
             executions: {
-              park: async (execution) => void parked.set(execution.input.enrollment.enrollmentId, execution),
+              park: async (execution) => {
+                hooks.beforePark?.();
+                parked.set(execution.input.enrollment.enrollmentId, execution);
+              },
               cancel: async (enrollmentId, name) => {
                 if (name === undefined || parked.get(enrollmentId)?.name === name)
                   parked.delete(enrollmentId);
@@ -117,6 +131,7 @@ const world = (options: { parkAfterMs?: number } = {}) => {
     stopped,
     parked,
     history,
+    claims,
     state,
     advance: (ms: number) => {
       now = new Date(now.getTime() + ms);
@@ -354,22 +369,63 @@ describe('execution control', () => {
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
   });
 
-  it('undoes a successor launched while the enrollment ended: the started one stopped, the parked one forgotten', async () => {
-    // Prepare: the enrollment unenrolled while its Task was handing over
+  it('answers a parked wait of the run the enrollment is in, and leaves alone one an earlier run kept', async () => {
+    const parkedBy = (retry?: number): RegisteredEventWait => ({
+      executionId: executionArnOf(SM, 'enr_1-c1'),
+      startedAt: '2027-01-04T09:00:00.000Z',
+      ...(retry === undefined ? {} : { retry }),
+    });
+    const retried = (w: ReturnType<typeof world>) => {
+      w.state.current = { ...w.state.current, latest: { ...w.enrollment, retries: 1 } };
+    };
+    const target = {
+      workflowId: 'wf_1',
+      revision: 1,
+      enrollmentId: 'enr_1',
+      objectType: 'contacts' as const,
+    };
+    const answer = { ...target, recordId: 'c_1', actionId: 'listen' };
+    const earlier = world({ parkAfterMs: DAY, wait: parkedBy() });
+    retried(earlier);
+    const own = world({ parkAfterMs: DAY, wait: parkedBy(1) });
+    retried(own);
+    await earlier.control.ports.answerEventWait?.(answer);
+    await own.control.ports.answerEventWait?.(answer);
+    expect(earlier.claims).toEqual([]);
+    expect(own.claims).toEqual(['listen']);
+  });
+
+  it('launches nothing for an enrollment that has ended', async () => {
     const w = world({ parkAfterMs: DAY });
     w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
     const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
-    // Act: one successor due now (started), one due in a week (parked)
     await w.control.continueAsNew({ ...continuation, runAt: '2027-01-04T09:00:00.000Z' }, from);
-    await w.control.continueAsNew(
-      { ...continuation, runAt: '2027-01-11T09:00:00.000Z' },
-      { executionId: executionArnOf(SM, 'enr_1-c1'), startedAt: '2027-01-04T09:00:00.000Z' },
-    );
+    await w.control.continueAsNew({ ...continuation, runAt: '2027-01-11T09:00:00.000Z' }, from);
+    expect([w.started.length, w.parked.size, w.stopped.length]).toEqual([0, 0, 0]);
+  });
+
+  it('undoes a successor launched while the enrollment ended: the started one stopped, the parked one forgotten', async () => {
+    // Prepare: the enrollment unenrolled while its Task was handing over (after the successor was checked)
+    const w = world({ parkAfterMs: DAY });
+    const unenroll = async () => {
+      w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
+    };
+    w.hooks.beforeStart = unenroll;
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    // Act: a successor due now (started)
+    await w.control.continueAsNew({ ...continuation, runAt: '2027-01-04T09:00:00.000Z' }, from);
+    // and, the enrollment active again (a second world), one due in a week (parked)
+    const v = world({ parkAfterMs: DAY });
+    v.hooks.beforePark = () => {
+      v.state.current = { ...v.state.current, latest: { ...v.enrollment, status: 'unenrolled' } };
+    };
+    await v.control.continueAsNew({ ...continuation, runAt: '2027-01-11T09:00:00.000Z' }, from);
     // Assess
     expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
     expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1-c1')]);
-    expect(w.parked.size).toBe(0);
     expect(w.state.current.executionArn).toBeUndefined();
+    expect(v.parked.size).toBe(0);
+    expect(v.state.current.executionArn).toBeUndefined();
   });
 });
 

@@ -495,17 +495,33 @@ describe('executeTask', () => {
       });
     });
 
-    it('a retried Task that finds its wait taken ends, parking nothing again', async () => {
+    it("a retried Task that finds its wait taken by the record asks again for the answer's execution, parking nothing", async () => {
       // Prepare: the first try parked and kept the wait, then failed; the reply came before the retry
       const world = parkedWorld({ ...ADA, status: 'replied' });
       await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
-      world.continuations.length = 0;
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess: the same successor of the timer again (started once by its name; see execution control), no timer
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([along, along]);
+      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
+      expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it('a retried Task that finds its wait taken by the timeout ends, parking and asking nothing', async () => {
+      // Prepare
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      world.parkedWaits.set('enr-1#listen', {
+        timer: TIMER,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'timedOut',
+        noted: false,
+      });
       // Act
       const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
       // Assess
       await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
-      expect(world.continuations).toEqual([]);
-      expect(world.tokenAnswers.size).toBe(0);
+      expect([world.continuations.length, world.tokenAnswers.size]).toEqual([0, 0]);
     });
 
     it('a retried Task that finds its wait kept and not taken parks nothing again and checks the record', async () => {

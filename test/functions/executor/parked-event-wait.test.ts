@@ -100,6 +100,18 @@ const replyThenRest = (name: string): WorkflowDefinitionInput => {
   } as WorkflowDefinitionInput;
 };
 
+/** As `replyOrChase`, with three days' rest between the reply and `welcome`: the answer parks its execution. */
+const restAfterReply = (name: string): WorkflowDefinitionInput => {
+  const base = replyOrChase(name);
+  return {
+    ...base,
+    actions: [
+      ...base.actions.map((action) => (action.id === 'listen' ? { ...action, next: 'rest' } : action)),
+      { id: 'rest', type: 'delay', duration: 'P3D', next: 'welcome' },
+    ],
+  } as WorkflowDefinitionInput;
+};
+
 /** Runs a Task of `execution` (as Step Functions would) at the simulated now. */
 const runTask = (
   execution: { executionArn: string },
@@ -137,11 +149,8 @@ const deliverChanges = async (tag: string): Promise<void> => {
   }
 };
 
-/**
- * A lead enrolled at `at` in a new workflow (the previous one deactivated), its first execution started, and that
- * execution's wait Task run: the wait parked.
- */
-const parkedLead = async (at: string, name: string, definition = replyOrChase(name)) => {
+/** A lead enrolled at `at` in a new workflow (the previous one deactivated), its first execution started. */
+const enrolledLead = async (at: string, name: string, definition: WorkflowDefinitionInput) => {
   vi.useFakeTimers({ toFake: ['Date'], now: new Date(at) });
   if (previousWorkflow) await system.activation.deactivate(previousWorkflow);
   const workflow = await system.services.workflows.create(definition);
@@ -155,7 +164,8 @@ const parkedLead = async (at: string, name: string, definition = replyOrChase(na
   await deliverChanges(`${name}-enrolled`);
   expect(started).toHaveLength(1);
   const first = started[0]!;
-  const request: TaskRequest = {
+  /** The first execution's wait Task. */
+  const waitTask: TaskRequest = {
     kind: 'waitForEvent',
     actionId: 'listen',
     state: first.input,
@@ -163,9 +173,15 @@ const parkedLead = async (at: string, name: string, definition = replyOrChase(na
     startedAt: new Date(at).toISOString(),
     taskToken: 'token-of-the-first-execution',
   };
-  const waiting = runExecutorTask(request, system.executorPorts);
+  return { workflowId: workflow.id, lead, first, waitTask };
+};
+
+/** A lead enrolled as `enrolledLead`, and its first execution's wait Task run: the wait parked. */
+const parkedLead = async (at: string, name: string, definition = replyOrChase(name)) => {
+  const enrolled = await enrolledLead(at, name, definition);
+  const waiting = runExecutorTask(enrolled.waitTask, system.executorPorts);
   await expect(waiting).rejects.toMatchObject({ name: 'Workflow.Continued' });
-  return { workflowId: workflow.id, lead, first };
+  return enrolled;
 };
 
 /** How the record's `listen` wait ended, as its history says. */
@@ -283,5 +299,43 @@ describe('a parked event wait over the deployed functions', () => {
     expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c1`, `${first.name}-c2`]);
     expect(started[2]?.input).toMatchObject({ resumeAt: 'welcome' });
     expect(await waitOutcomes(lead.id)).toEqual(['met']);
+  });
+
+  it('a retried wait Task notes the parked execution its answer could not note: it starts when due', async () => {
+    // Prepare: the wait Task's first attempt failed early; the lead connected before the second
+    const { lead, first, waitTask } = await enrolledLead(
+      '2027-08-02T08:00:00Z',
+      'Unnoted',
+      restAfterReply('Unnoted'),
+    );
+    await system.executorPorts.countAttempt(first.executionArn, 'listen');
+    await system.services.records.update('contacts', lead.id, { leadstatus: 'connected' });
+    // The table throttles the note of the answer's execution (parked for the rest), once
+    const update = table.update.bind(table);
+    let throttled = 0;
+    table.update = (input) => {
+      const arn = input.ExpressionAttributeValues?.[':arn'];
+      if (throttled === 0 && typeof arn === 'string' && arn.endsWith(`${first.name}-c2`)) {
+        throttled += 1;
+        throw Object.assign(new Error('Throughput exceeds the table limit'), {
+          name: 'ProvisionedThroughputExceededException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return update(input);
+    };
+    // Act: the second attempt fails on the note (Step Functions retries it), the third ends; then the rest ends
+    const second = runExecutorTask(waitTask, system.executorPorts);
+    await expect(second).rejects.toMatchObject({ name: 'Action.Transient' });
+    table.update = update;
+    const third = runExecutorTask(waitTask, system.executorPorts);
+    await expect(third).rejects.toMatchObject({ name: 'Workflow.Continued' });
+    vi.setSystemTime(new Date('2027-08-05T08:00:00Z'));
+    const afterRest = await resumer({}, context);
+    // Assess: the answer's execution, parked for the rest, started once when due
+    expect(throttled).toBe(1);
+    expect(afterRest).toEqual({ started: 1 });
+    expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c2`]);
+    expect(started[1]?.input).toMatchObject({ resumeAt: 'welcome', runAt: '2027-08-05T08:00:00.000Z' });
   });
 });
