@@ -263,6 +263,7 @@ export class InMemorySystem {
         setWaiting: async (ref, actionId, waiting) => {
           this.waiting.set(`${ref.enrollmentId}#${actionId}`, waiting);
         },
+        current: async () => undefined,
       },
       history: {
         append: async (line, key = historyLineKey(line)) => {

@@ -52,6 +52,8 @@ export class InMemoryWorld {
     string,
     { timer: string; timesOutAt: string; claimedBy?: 'met' | 'timedOut'; noted: boolean; retry?: number }
   >();
+  /** The execution noted on the enrollment (`notedExecution`): a continue-as-new notes the one it returns. */
+  noted: string | undefined;
   /** When set, waits longer than this (ms) are parked (the ports' `parkLongerThanMs`). */
   parkLongerThanMs: number | undefined;
   readonly #applied = new Set<string>();
@@ -228,7 +230,8 @@ export class InMemoryWorld {
       continueAsNew: async (input, from) => {
         this.continuations.push(input);
         this.continuedFrom.push(from?.executionId);
-        return `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continuations.length}`;
+        this.noted = `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continuations.length}`;
+        return this.noted;
       },
       parkEventWait: async (enrollment, actionId, timer, timesOutAt) => {
         this.parkedWaits.set(`${enrollment.enrollmentId}#${actionId}`, {
@@ -249,6 +252,7 @@ export class InMemoryWorld {
         const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
         if (wait) wait.noted = false;
       },
+      notedExecution: async () => this.noted,
       parkedEventWait: async (enrollment, actionId) => {
         const wait = this.parkedWaits.get(`${enrollment.enrollmentId}#${actionId}`);
         if (!wait) return undefined;

@@ -425,7 +425,13 @@ export const createDynamoDBEnrollmentRepository = (
       ) as unknown as EnrollmentCounts;
     },
 
-    setExecution(ref, executionArn) {
+    setExecution(ref, executionArn, expected) {
+      const unchanged =
+        expected === undefined
+          ? ''
+          : expected === null
+            ? ' AND attribute_not_exists(#executionArn)'
+            : ' AND #executionArn = :expected';
       return conditionally(() =>
         documents.send(
           new UpdateCommand({
@@ -435,13 +441,18 @@ export const createDynamoDBEnrollmentRepository = (
               [TABLE_KEYS.sk]: stateSk(ref.workflowId),
             },
             UpdateExpression: 'SET #executionArn = :arn',
-            ConditionExpression: '#enrollmentId = :id AND #status = :active',
+            ConditionExpression: `#enrollmentId = :id AND #status = :active${unchanged}`,
             ExpressionAttributeNames: {
               '#executionArn': 'executionArn',
               '#enrollmentId': 'enrollmentId',
               '#status': 'status',
             },
-            ExpressionAttributeValues: { ':arn': executionArn, ':id': ref.enrollmentId, ':active': 'active' },
+            ExpressionAttributeValues: {
+              ':arn': executionArn,
+              ':id': ref.enrollmentId,
+              ':active': 'active',
+              ...(typeof expected === 'string' ? { ':expected': expected } : {}),
+            },
           }),
         ),
       );

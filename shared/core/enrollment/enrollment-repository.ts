@@ -100,9 +100,9 @@ export interface EnrollmentRepository {
   setWaiting(input: EndEnrollmentRef, actionId: string, waiting: boolean): Promise<void>;
   /**
    * Notes the execution that runs the active enrollment now: false, noting nothing, when it has ended (or the record's
-   * latest enrollment is another).
+   * latest enrollment is another), or, with `expected`, when the noted execution is no longer that one (null: none).
    */
-  setExecution(input: EndEnrollmentRef, executionArn: string): Promise<boolean>;
+  setExecution(input: EndEnrollmentRef, executionArn: string, expected?: string | null): Promise<boolean>;
   /** Sets the failed enrollment `enrollmentId` back to `active`, once: only while it is the latest and `failed`. */
   retry(input: RetryEnrollment): Promise<RetryResult>;
   /** The workflow's counts (all zero for a workflow without enrollments). */

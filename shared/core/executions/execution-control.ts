@@ -91,12 +91,21 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * again by its name (`alreadyStarted`): nothing runs twice. Without parking (`PARK_AFTER_SECONDS` 0) the refusal
    * is thrown, as before.
    */
-  const launch = async (ref: EnrollmentRef, name: string, input: ExecutionState): Promise<string> => {
+  const launch = async (
+    ref: EnrollmentRef,
+    name: string,
+    input: ExecutionState,
+    /** The execution noted when the launch was decided (null: none): the note changes only from it. */
+    expected?: string | null,
+  ): Promise<string> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
-    /** Notes the execution; when the enrollment has ended meanwhile (stopped while this one was launched), undoes it. */
+    /**
+     * Notes the execution; when the enrollment has ended meanwhile, or another launch noted an execution since, undoes
+     * what this launch did (a start found already made is another's, and is left alone).
+     */
     const note = async (executionArn: string, undo: () => Promise<void>) => {
-      if (!(await options.enrollments.setExecution(endRef(ref), executionArn))) await undo();
+      if (!(await options.enrollments.setExecution(endRef(ref), executionArn, expected))) await undo();
       return executionArn;
     };
     const park = async (store: ParkedExecutions) => {
@@ -106,14 +115,17 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
       return park(parking.executions);
     }
-    let executionArn: string;
+    let started: { executionArn: string; alreadyStarted: boolean };
     try {
-      ({ executionArn } = await executions.start({ stateMachineArn, name, input }));
+      started = await executions.start({ stateMachineArn, name, input });
     } catch (error) {
       if (!(parking && error instanceof ActionTransient)) throw error;
       return park(parking.executions);
     }
-    return note(executionArn, () => executions.stop(executionArn, 'the enrollment ended'));
+    const { executionArn, alreadyStarted } = started;
+    return note(executionArn, async () => {
+      if (!alreadyStarted) await executions.stop(executionArn, 'the enrollment ended or moved on');
+    });
   };
 
   const historyWriter =
@@ -229,7 +241,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     const active = current?.latest.id === ref.enrollmentId && current.latest.status === 'active';
     const passed = (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) ?? 0) > generation;
     if (!active || passed) return executionArnOf(await stateMachineArnOf(ref.workflowId, ref.revision), name);
-    return launch(ref, name, input);
+    return launch(ref, name, input, current.executionArn ?? null);
   };
 
   /** Starts the parked executions that are due (`createParkedResumer`). */

@@ -167,9 +167,7 @@ const parkEventWait = async (
   // A wait kept by an earlier run of the enrollment (before a retry) is not this run's.
   let kept = found && (found.retry ?? 0) === (state.enrollment.retry ?? 0) ? found : undefined;
   if (kept?.claimedBy !== undefined) {
-    // Taken by the record: this Task (an earlier attempt) or the enrollment function may have failed before the
-    // answer's execution was started and noted; asking for it again is safe.
-    if (kept.claimedBy === 'met') await answerParkedWait(state.enrollment, action.id, kept.timer, ports);
+    if (kept.claimedBy === 'met') await answerAgainIfUnnoted(state.enrollment, action.id, kept.timer, ports);
     throw new WorkflowContinued(action.id);
   }
   if (!kept && task.attempt === 1 && matches(run, action.criteria, view)) {
@@ -256,9 +254,25 @@ const takeParkedTimeout = async (run: Run, action: ActionOf<'delayUntilEvent'>):
   if (claim === 'won') return true;
   if (claim === 'lost') {
     const timer = { executionId: request.executionId, startedAt: request.startedAt };
-    await answerParkedWait(state.enrollment, action.id, timer, ports);
+    await answerAgainIfUnnoted(state.enrollment, action.id, timer, ports);
   }
   return false;
+};
+
+/**
+ * The record took the parked wait, but its answer may have failed before its execution was noted (this Task's
+ * earlier attempt, the enrollment function's delivery): while the timer is still the enrollment's noted execution,
+ * the answer is given again. Once the answer's execution is noted it is not: the record may have moved on, and
+ * travelling along `next` again would read it as it is now.
+ */
+const answerAgainIfUnnoted = async (
+  enrollment: EnrollmentRef,
+  actionId: string,
+  timer: ExecutionRef,
+  ports: ExecutorPorts,
+): Promise<void> => {
+  if ((await ports.notedExecution(enrollment)) !== timer.executionId) return;
+  await answerParkedWait(enrollment, actionId, timer, ports);
 };
 
 /**

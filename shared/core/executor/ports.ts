@@ -102,6 +102,8 @@ export interface ExecutorPorts {
     enrollment: EnrollmentRef,
     actionId: string,
   ) => Promise<ParkedEventWait | undefined>;
+  /** The execution noted on the enrollment while it is its record's active enrollment; undefined otherwise. */
+  readonly notedExecution: (enrollment: EnrollmentRef) => Promise<string | undefined>;
   /** Counts one more attempt of the action in this execution and returns the count. */
   readonly countAttempt: (executionId: string, actionId: string) => Promise<number>;
   /** How many attempts the action has had in this execution. */

@@ -42,7 +42,7 @@ export interface SystemExecutorDeps {
   readonly memberships: Pick<ListRepository, 'listsOf'>;
   /** `enrollInWorkflow`. */
   readonly enrollment: Pick<EnrollmentService, 'enrollManually'>;
-  readonly enrollments: Pick<EnrollmentRepository, 'end' | 'setWaiting'>;
+  readonly enrollments: Pick<EnrollmentRepository, 'end' | 'setWaiting' | 'current'>;
   readonly history: Pick<HistoryRepository, 'append'>;
   /** `Enrollment Ended`, `Goal Met`, `Action Failed` (source `crm.workflows`). */
   readonly publish: PublishWorkflowEvents;
@@ -154,6 +154,12 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
       waits.claim(enrollment, actionId, outcome, executionId),
     settleEventWait: (enrollment, actionId) => waits.unnote(enrollment, actionId),
     parkedEventWait: (enrollment, actionId) => waits.parked(enrollment.enrollmentId, actionId),
+    async notedExecution(enrollment) {
+      const target = targetOf(enrollment);
+      const current = await deps.enrollments.current(target.workflowId, target.objectType, target.recordId);
+      const active = current?.latest.id === target.enrollmentId && current.latest.status === 'active';
+      return active ? current.executionArn : undefined;
+    },
     countAttempt: (executionId, actionId) => deps.counters.add(attemptsOf(executionId, actionId), 1),
     attempts: (executionId, actionId) => deps.counters.get(attemptsOf(executionId, actionId)),
     async succeedEventWait(taskToken, state) {

@@ -145,6 +145,36 @@ describe('DynamoDB enrollment repository', () => {
     ).toBe(false);
   });
 
+  it('notes an execution on the active enrollment only, and with an expected one only while it is still noted', async () => {
+    // Prepare
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId));
+    const ref = {
+      workflowId: 'wf_1',
+      objectType: 'contacts',
+      recordId,
+      enrollmentId: enrollmentId('wf_1', recordId, 1),
+    };
+    // Act
+    const first = await enrollments.setExecution(ref, 'arn:c1', null);
+    const again = await enrollments.setExecution(ref, 'arn:c1b', null);
+    const moved = await enrollments.setExecution(ref, 'arn:c2', 'arn:c1');
+    const stale = await enrollments.setExecution(ref, 'arn:c1', 'arn:c1');
+    const unconditional = await enrollments.setExecution(ref, 'arn:c3');
+    await enrollments.end(ending(recordId, ref.enrollmentId, 'unenrolled'));
+    const ended = await enrollments.setExecution(ref, 'arn:c4');
+    // Assess
+    expect([first, again, moved, stale, unconditional, ended]).toEqual([
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
+    expect((await enrollments.current('wf_1', 'contacts', recordId))?.executionArn).toBe('arn:c3');
+  });
+
   it('ends the item of an older enrollment a crash left active once the state has moved on', async () => {
     // Prepare: the end of enrollment 1 dies after the state item and the counts, before the enrollment item.
     const recordId = freshRecord();

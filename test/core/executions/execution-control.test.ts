@@ -79,9 +79,10 @@ const world = (options: { parkAfterMs?: number; wait?: RegisteredEventWait } = {
     stateMachines: { arnOf: async () => SM },
     enrollments: {
       current: async () => state.current,
-      setExecution: async (ref, executionArn) => {
+      setExecution: async (ref, executionArn, expected) => {
         const { latest } = state.current;
         if (latest.id !== ref.enrollmentId || latest.status !== 'active') return false;
+        if (expected !== undefined && (state.current.executionArn ?? null) !== expected) return false;
         state.current = { ...state.current, executionArn };
         return true;
       },
@@ -393,6 +394,27 @@ describe('execution control', () => {
     await own.control.ports.answerEventWait?.(answer);
     expect(earlier.claims).toEqual([]);
     expect(own.claims).toEqual(['listen']);
+  });
+
+  it('does not take the note back when the enrollment moved on while a repeated successor was asked for', async () => {
+    // Prepare: c1 started and noted; asked for again, and while that start is answered, c1 parks its successor c2
+    const w = world({ parkAfterMs: DAY });
+    const first = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    await w.control.continueAsNew(continuation, first);
+    w.hooks.beforeStart = async () => {
+      w.hooks.beforeStart = undefined;
+      await w.control.continueAsNew(
+        { ...continuation, runAt: '2027-01-14T09:00:00.000Z' },
+        { executionId: executionArnOf(SM, 'enr_1-c1'), startedAt: continuation.runAt },
+      );
+    };
+    // Act
+    await w.control.continueAsNew(continuation, first);
+    // Assess: c1 left running (it is not this call's to stop), c2 parked and still noted
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.stopped).toEqual([]);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c2' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
   });
 
   it('launches nothing for an enrollment that has ended', async () => {

@@ -364,19 +364,22 @@ describe('executeTask', () => {
       return world;
     };
     /** The world after `listen` parked: the timer noted as `continued-1`, the wait kept without a token. */
+    /** The timer a parked wait keeps, noted on the enrollment (unlike the ARNs the world's continuations get). */
+    const PARKED = 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:enr-1-c1';
     const parkedWorld = (properties: Properties) => {
       const world = parkingWorld(properties);
-      world.parkedWaits.set('enr-1#listen', { timer: TIMER, timesOutAt: daysFromNow(3), noted: true });
+      world.parkedWaits.set('enr-1#listen', { timer: PARKED, timesOutAt: daysFromNow(3), noted: true });
+      world.noted = PARKED;
       return world;
     };
-    const timer = { executionId: TIMER, startedAt: NOW };
+    const timer = { executionId: PARKED, startedAt: NOW };
     /** The timeout execution's request: its `eventTimeout` Task, or, compiled before `TimeoutWait`, its wait Task. */
     const timedOut = (kind: 'eventTimeout' | 'waitForEvent' = 'eventTimeout', enrollment = ENROLLMENT) => ({
       ...request(kind, 'listen', {
         state: { enrollment, resumeAt: 'listen', eventTimedOut: true, runAt: daysFromNow(3) },
         ...(kind === 'waitForEvent' ? { taskToken: 'tok-timer' } : {}),
       }),
-      executionId: TIMER,
+      executionId: PARKED,
     });
     const along = { enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' };
 
@@ -454,9 +457,9 @@ describe('executeTask', () => {
       // Assess: the same input from the same timer (a deterministic name: Step Functions starts it once)
       const along = { enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' };
       expect(world.continuations).toEqual([along, along]);
-      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
+      expect(world.continuedFrom).toEqual([PARKED, PARKED]);
       expect(world.parkedWaits.get('enr-1#listen')).toEqual({
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'met',
         noted: false,
@@ -488,31 +491,45 @@ describe('executeTask', () => {
       expect(world.continuations).toEqual([]);
       expect(world.ended).toEqual([expect.objectContaining({ outcome: 'unenrolled' })]);
       expect(world.parkedWaits.get('enr-1#listen')).toEqual({
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'met',
         noted: false,
       });
     });
 
-    it("a retried Task that finds its wait taken by the record asks again for the answer's execution, parking nothing", async () => {
-      // Prepare: the first try parked and kept the wait, then failed; the reply came before the retry
+    it("a retried Task that finds its wait taken by the record, the answer's execution not noted, asks for it again", async () => {
+      // Prepare: the first try parked, kept the wait and answered it, then its note failed (the timer still noted)
       const world = parkedWorld({ ...ADA, status: 'replied' });
       await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      world.noted = PARKED;
       // Act
       const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
       // Assess: the same successor of the timer again (started once by its name; see execution control), no timer
       await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
       expect(world.continuations).toEqual([along, along]);
-      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
+      expect(world.continuedFrom).toEqual([PARKED, PARKED]);
       expect(world.tokenAnswers.size).toBe(0);
+    });
+
+    it("a retried Task that finds its wait taken by the record, the answer's execution noted, asks nothing", async () => {
+      // Prepare: answered and noted; the record changed since (travelling along next again would read it anew)
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      world.properties('rec-1').status = 'new';
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      // Assess
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.continuations).toEqual([along]);
+      expect(world.events('action.completed')).toHaveLength(1);
     });
 
     it('a retried Task that finds its wait taken by the timeout ends, parking and asking nothing', async () => {
       // Prepare
       const world = parkedWorld({ ...ADA, status: 'replied' });
       world.parkedWaits.set('enr-1#listen', {
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'timedOut',
         noted: false,
@@ -532,7 +549,7 @@ describe('executeTask', () => {
       // Assess: not answered through the token (the wait is parked), but through the execution along next
       await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
       expect(world.continuations).toEqual([{ enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'greet' }]);
-      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.continuedFrom).toEqual([PARKED]);
       expect(world.tokenAnswers.size).toBe(0);
     });
 
@@ -550,7 +567,7 @@ describe('executeTask', () => {
         outcome: 'timedOut',
       });
       expect(world.parkedWaits.get('enr-1#listen')).toEqual({
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'timedOut',
         noted: false,
@@ -560,24 +577,23 @@ describe('executeTask', () => {
       expect(world.continuations).toEqual([]);
     });
 
-    it("the timer ends when the record met the criteria first, asking again for that answer's execution", async () => {
+    it("the timer ends, recording nothing, when the record met the criteria first and the answer's execution is noted", async () => {
       // Prepare
       const world = parkedWorld({ ...ADA, status: 'replied' });
       await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
       // Act
       const running = executeTask(timedOut(), world.ports());
-      // Assess: the same successor of the timer, which Step Functions (its name) or the note (moved past it) keeps once
+      // Assess
       await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
-      expect(world.continuations).toEqual([along, along]);
-      expect(world.continuedFrom).toEqual([TIMER, TIMER]);
-      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met', 'met']);
+      expect(world.continuations).toEqual([along]);
+      expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met']);
     });
 
     it('the timer goes on with the answer when the record met the criteria and its answer never started', async () => {
       // Prepare: the enrollment function took the wait for `met`, then failed for good before starting anything
       const world = parkedWorld({ ...ADA, status: 'replied' });
       world.parkedWaits.set('enr-1#listen', {
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'met',
         noted: true,
@@ -587,7 +603,7 @@ describe('executeTask', () => {
       // Assess
       await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
       expect(world.continuations).toEqual([along]);
-      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.continuedFrom).toEqual([PARKED]);
       expect(world.parkedWaits.get('enr-1#listen')?.noted).toBe(false);
     });
 
@@ -610,7 +626,7 @@ describe('executeTask', () => {
       // Assess
       await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
       expect(world.continuations).toEqual([{ enrollment: ENROLLMENT, runAt: NOW, resumeAt: 'alert' }]);
-      expect(world.continuedFrom).toEqual([TIMER]);
+      expect(world.continuedFrom).toEqual([PARKED]);
       expect(world.events('action.completed')[0]?.details).toEqual({
         type: 'delayUntilEvent',
         outcome: 'timedOut',
@@ -638,7 +654,7 @@ describe('executeTask', () => {
       // Prepare: run 0 timed out at the wait (its claim kept), then the enrollment failed and was retried
       const world = parkedWorld({ ...ADA, status: 'new' });
       world.parkedWaits.set('enr-1#listen', {
-        timer: TIMER,
+        timer: PARKED,
         timesOutAt: daysFromNow(3),
         claimedBy: 'timedOut',
         noted: false,
