@@ -11,7 +11,7 @@ import type { Clock } from '../ports/clock.ts';
 import { nextRunAt } from '../scheduling/next-run-at.ts';
 import { indexActions, isHeldBack } from '../workflow/action-edges.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
-import { type Executions, executionArnOf, executionName, generationIn } from './executions.ts';
+import { type Executions, executionArnOf, executionName, generationIn, standsAfter } from './executions.ts';
 import type { ParkedExecutions } from './parked-executions.ts';
 import { createParkedResumer } from './resume-parked.ts';
 
@@ -91,26 +91,46 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * again by its name (`alreadyStarted`): nothing runs twice. Without parking (`PARK_AFTER_SECONDS` 0) the refusal
    * is thrown, as before.
    */
+  /**
+   * Notes `executionArn` on the enrollment, moving the note only forward: a compare-and-set from the note last read
+   * (`expected`, null: none). Refused, the note is read again: the enrollment has ended (or is another) → `undo`; the
+   * note is this execution already, or a later one (a launch that raced this one moved on) → left as it is; an earlier
+   * one (a write that raced this one landed first) → moved forward from it.
+   */
+  const noteForward = async (
+    ref: EnrollmentRef,
+    executionArn: string,
+    expected: string | null,
+    undo: () => Promise<void>,
+  ): Promise<void> => {
+    let read = expected;
+    for (let tries = 0; tries < 3; tries += 1) {
+      if (await options.enrollments.setExecution(endRef(ref), executionArn, read)) return;
+      const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
+      if (current?.latest.id !== ref.enrollmentId || current.latest.status !== 'active') return undo();
+      const noted = current.executionArn;
+      if (noted === executionArn || standsAfter(noted, executionArn, ref.enrollmentId)) return;
+      read = noted ?? null;
+    }
+    throw new ActionTransient(
+      `the execution of enrollment ${ref.enrollmentId} could not be noted: its note kept moving`,
+    );
+  };
+
   const launch = async (
     ref: EnrollmentRef,
     name: string,
     input: ExecutionState,
-    /** The execution noted when the launch was decided (null: none): the note changes only from it. */
-    expected?: string | null,
+    /** The execution noted when the launch was decided (null: none): the note moves only forward from it. */
+    expected: string | null,
   ): Promise<string> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
-    /**
-     * Notes the execution; when the enrollment has ended meanwhile, or another launch noted an execution since, undoes
-     * what this launch did (a start found already made is another's, and is left alone).
-     */
-    const note = async (executionArn: string, undo: () => Promise<void>) => {
-      if (!(await options.enrollments.setExecution(endRef(ref), executionArn, expected))) await undo();
-      return executionArn;
-    };
     const park = async (store: ParkedExecutions) => {
       await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
-      return note(executionArnOf(stateMachineArn, name), () => store.cancel(ref.enrollmentId, name));
+      const executionArn = executionArnOf(stateMachineArn, name);
+      await noteForward(ref, executionArn, expected, () => store.cancel(ref.enrollmentId, name));
+      return executionArn;
     };
     if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
       return park(parking.executions);
@@ -123,9 +143,11 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
       return park(parking.executions);
     }
     const { executionArn, alreadyStarted } = started;
-    return note(executionArn, async () => {
-      if (!alreadyStarted) await executions.stop(executionArn, 'the enrollment ended or moved on');
+    // A start found already made is another's (a repeated launch): it is left alone.
+    await noteForward(ref, executionArn, expected, async () => {
+      if (!alreadyStarted) await executions.stop(executionArn, 'the enrollment ended');
     });
+    return executionArn;
   };
 
   const historyWriter =
@@ -183,7 +205,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         details: { runAt: advance.runAt.toISOString() },
       });
     }
-    await launch(ref, executionName(ref.enrollmentId, 0), begun.input);
+    await launch(ref, executionName(ref.enrollmentId, 0), begun.input, null);
   };
 
   /** Stops the execution running the enrollment now (the first one when none was noted). */
@@ -209,8 +231,10 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     if (current?.latest.id !== wait.enrollmentId || current.latest.status !== 'active') return;
     const ref = refOf(current.latest);
     if (registered.taskToken === undefined) {
-      // A wait an earlier run kept (before the enrollment was retried) is not the one this run waits at.
+      // A wait an earlier run kept (before the enrollment was retried) is not the one this run waits at; and once an
+      // answer's execution is noted, a later change asks nothing (it would travel along next with the record anew).
       if ((registered.retry ?? 0) !== (ref.retry ?? 0)) return;
+      if (current.executionArn !== registered.executionId) return;
       const timer = { executionId: registered.executionId, startedAt: registered.startedAt };
       await answerParkedWait(ref, wait.actionId, timer, options.executor());
       return;
@@ -239,7 +263,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     // Nothing to do for an enrollment that has ended, or asked again after it moved past this successor (a repeated
     // answer, a late retry): noting it would take the note back from the execution that runs the enrollment now.
     const active = current?.latest.id === ref.enrollmentId && current.latest.status === 'active';
-    const passed = (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) ?? 0) > generation;
+    const passed = standsAfter(current?.executionArn, name, ref.enrollmentId);
     if (!active || passed) return executionArnOf(await stateMachineArnOf(ref.workflowId, ref.revision), name);
     return launch(ref, name, input, current.executionArn ?? null);
   };
@@ -256,7 +280,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * The retried enrollment (`retries` n, set back to active) resumes at `actionId`, the action it failed at: a new
    * execution of its revision named `<enrollmentId>-r<n>` (so a repeated retry starts it once) with `resumeAt`, at
    * once or, for an action held back by the windows, at the next open moment (`action.scheduled`). The execution is
-   * noted unless the one noted already belongs to this retry (it may have continued as new since).
+   * noted unless a later one is noted already (it may have continued as new since): `noteForward`.
    */
   const retry = async (enrollment: Enrollment, actionId: string): Promise<void> => {
     const ports = options.executor();
@@ -278,8 +302,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
       input: { ...withinHorizon(ref, runAt, actionId, now), resumeAt: actionId },
     });
     const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-    if (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) !== undefined) return;
-    await options.enrollments.setExecution(endRef(ref), executionArn);
+    await noteForward(ref, executionArn, current?.executionArn ?? null, async () => undefined);
   };
 
   const ports: ExecutionPorts = {

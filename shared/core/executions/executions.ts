@@ -59,3 +59,27 @@ export const generationIn = (
 /** The execution ARN of `name` under a state machine ARN (`…:stateMachine:<sm>` → `…:execution:<sm>:<name>`). */
 export const executionArnOf = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/**
+ * Where an execution of the enrollment stands in its order: its run (retry) first, then its generation; undefined for
+ * a name of another enrollment (or none). A later execution of an enrollment always stands after an earlier one.
+ * @example executionOrder('arn:…:enr_1-r2-c3', 'enr_1') // [2, 3]
+ */
+export const executionOrder = (
+  executionArnOrName: string | undefined,
+  enrollmentId: string,
+): readonly [number, number] | undefined => {
+  if (executionArnOrName === undefined) return undefined;
+  const name = executionArnOrName.slice(executionArnOrName.lastIndexOf(':') + 1);
+  if (!name.startsWith(enrollmentId)) return undefined;
+  const match = /^(?:-r(\d+))?(?:-c(\d+))?$/.exec(name.slice(enrollmentId.length));
+  if (!match) return undefined;
+  return [Number(match[1] ?? 0), Number(match[2] ?? 0)];
+};
+
+/** Whether the execution `a` stands after `b` in the enrollment's order (an execution noted nowhere stands first). */
+export const standsAfter = (a: string | undefined, b: string | undefined, enrollmentId: string): boolean => {
+  const [ra, ga] = executionOrder(a, enrollmentId) ?? [-1, -1];
+  const [rb, gb] = executionOrder(b, enrollmentId) ?? [-1, -1];
+  return ra > rb || (ra === rb && ga > gb);
+};

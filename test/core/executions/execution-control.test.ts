@@ -377,7 +377,11 @@ describe('execution control', () => {
       ...(retry === undefined ? {} : { retry }),
     });
     const retried = (w: ReturnType<typeof world>) => {
-      w.state.current = { ...w.state.current, latest: { ...w.enrollment, retries: 1 } };
+      w.state.current = {
+        ...w.state.current,
+        latest: { ...w.enrollment, retries: 1 },
+        executionArn: executionArnOf(SM, 'enr_1-c1'),
+      };
     };
     const target = {
       workflowId: 'wf_1',
@@ -390,10 +394,51 @@ describe('execution control', () => {
     retried(earlier);
     const own = world({ parkAfterMs: DAY, wait: parkedBy(1) });
     retried(own);
+    const answered = world({ parkAfterMs: DAY, wait: parkedBy(1) });
+    retried(answered);
+    answered.state.current = { ...answered.state.current, executionArn: executionArnOf(SM, 'enr_1-c2') };
     await earlier.control.ports.answerEventWait?.(answer);
     await own.control.ports.answerEventWait?.(answer);
+    await answered.control.ports.answerEventWait?.(answer);
     expect(earlier.claims).toEqual([]);
     expect(own.claims).toEqual(['listen']);
+    // Once the answer's execution is noted, a later change asks nothing
+    expect(answered.claims).toEqual([]);
+  });
+
+  it('leaves the note and what was launched when a launch that raced it noted the same execution first', async () => {
+    // Prepare: two answers at once ask for the same successor; the other one notes it while this one parks it
+    const w = world({ parkAfterMs: DAY });
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    const later = { ...continuation, runAt: '2027-01-14T09:00:00.000Z' };
+    w.hooks.beforePark = () => {
+      w.hooks.beforePark = undefined;
+      w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1-c1') };
+    };
+    // Act
+    await w.control.continueAsNew(later, from);
+    // Assess: parked and noted, nothing forgotten
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+  });
+
+  it('leaves a later note alone when the first start notes after its execution continued as new', async () => {
+    // Prepare: the first execution continues as new (parking c1) before its start is noted (a threshold of a month
+    // keeps the first start from parking)
+    const v = world({ parkAfterMs: 30 * DAY });
+    v.hooks.beforeStart = async (request) => {
+      v.hooks.beforeStart = undefined;
+      await v.control.continueAsNew(
+        { ...request.input, runAt: '2027-03-20T09:00:00.000Z', resumeAt: 'tag' },
+        { executionId: executionArnOf(SM, request.name), startedAt: '2027-01-04T09:00:00.000Z' },
+      );
+    };
+    // Act
+    await v.control.ports.startExecution?.(v.enrollment, {} as never, false);
+    // Assess: the successor stays noted and parked; the first execution is not stopped
+    expect(v.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c1'));
+    expect(v.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c1' });
+    expect(v.stopped).toEqual([]);
   });
 
   it('does not take the note back when the enrollment moved on while a repeated successor was asked for', async () => {

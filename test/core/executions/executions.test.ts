@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   executionName,
+  executionOrder,
   generationIn,
   MAX_EXECUTION_NAME_LENGTH,
+  standsAfter,
 } from '../../../shared/core/executions/executions.ts';
 
 const ID = 'enr_0123456789abcdef_12';
@@ -37,5 +39,24 @@ describe('generationIn', () => {
     expect(read(ID, 1)).toBeUndefined();
     expect(read('enr_0123456789abcdef_1')).toBeUndefined();
     expect(generationIn(undefined, ID)).toBeUndefined();
+  });
+});
+
+describe('executionOrder and standsAfter', () => {
+  it('orders an enrollment executions by run, then generation; another enrollment or none stands first', () => {
+    // Act
+    const arn = (name: string) => `${ARN}:${name}`;
+    // Assess
+    expect(executionOrder(arn(ID), ID)).toEqual([0, 0]);
+    expect(executionOrder(arn(`${ID}-c4`), ID)).toEqual([0, 4]);
+    expect(executionOrder(arn(`${ID}-r2-c1`), ID)).toEqual([2, 1]);
+    expect(executionOrder(arn(`${ID}x-c1`), ID)).toBeUndefined();
+    expect(executionOrder(undefined, ID)).toBeUndefined();
+    expect(standsAfter(arn(`${ID}-c2`), arn(`${ID}-c1`), ID)).toBe(true);
+    expect(standsAfter(arn(`${ID}-r1`), arn(`${ID}-c9`), ID)).toBe(true);
+    expect(standsAfter(arn(`${ID}-c1`), arn(`${ID}-r1`), ID)).toBe(false);
+    expect(standsAfter(arn(`${ID}-c1`), arn(`${ID}-c1`), ID)).toBe(false);
+    expect(standsAfter(arn(ID), undefined, ID)).toBe(true);
+    expect(standsAfter(undefined, arn(ID), ID)).toBe(false);
   });
 });
