@@ -1,3 +1,4 @@
+import { standsAfter } from '../../shared/core/executions/executions.ts';
 import type { ParkedExecution, ParkedExecutions } from '../../shared/core/executions/parked-executions.ts';
 import { MinHeap } from './min-heap.ts';
 
@@ -34,9 +35,12 @@ export class InMemoryParkedExecutions implements ParkedExecutions {
     return this.#heap.peek()?.dueMs ?? Number.POSITIVE_INFINITY;
   }
 
-  async park(parked: ParkedExecution): Promise<void> {
-    this.#parked.set(parked.input.enrollment.enrollmentId, parked);
+  async park(parked: ParkedExecution): Promise<boolean> {
+    const enrollmentId = parked.input.enrollment.enrollmentId;
+    if (standsAfter(this.#parked.get(enrollmentId)?.name, parked.name, enrollmentId)) return false;
+    this.#parked.set(enrollmentId, parked);
     this.#heap.push({ dueMs: Date.parse(parked.dueAt), parked });
+    return true;
   }
 
   async cancel(enrollmentId: string, name?: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { executionOrder } from '../../core/executions/executions.ts';
 import type { ParkedExecution, ParkedExecutions } from '../../core/executions/parked-executions.ts';
 import { toDocumentClient } from './index.ts';
 import { conditionally } from './store-options.ts';
@@ -40,17 +41,27 @@ export const createDynamoDBParkedExecutions = (
   return {
     async park(parked) {
       const enrollmentId = parked.input.enrollment.enrollmentId;
-      await client.send(
-        new PutCommand({
-          TableName,
-          Item: {
-            ...parkedKey(enrollmentId),
-            entity: 'parkedExecution',
-            ...parked,
-            [TABLE_KEYS.gsi1.pk]: duePartition(shardOf(enrollmentId)),
-            [TABLE_KEYS.gsi1.sk]: `${parked.dueAt}#${enrollmentId}`,
-          },
-        }),
+      const [run, generation] = executionOrder(parked.name, enrollmentId) ?? [0, 0];
+      return conditionally(() =>
+        client.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              ...parkedKey(enrollmentId),
+              entity: 'parkedExecution',
+              ...parked,
+              run,
+              generation,
+              [TABLE_KEYS.gsi1.pk]: duePartition(shardOf(enrollmentId)),
+              [TABLE_KEYS.gsi1.sk]: `${parked.dueAt}#${enrollmentId}`,
+            },
+            // Never over a later execution of the enrollment (a late launch of an earlier successor).
+            ConditionExpression:
+              'attribute_not_exists(#pk) OR attribute_not_exists(#run) OR #run < :run OR (#run = :run AND #generation <= :generation)',
+            ExpressionAttributeNames: { '#pk': TABLE_KEYS.pk, '#run': 'run', '#generation': 'generation' },
+            ExpressionAttributeValues: { ':run': run, ':generation': generation },
+          }),
+        ),
       );
     },
 

@@ -103,6 +103,12 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     expected: string | null,
     undo: () => Promise<void>,
   ): Promise<void> => {
+    if (
+      expected !== null &&
+      (expected === executionArn || standsAfter(expected, executionArn, ref.enrollmentId))
+    ) {
+      return; // noted already, or moved past it (a repeated launch)
+    }
     let read = expected;
     for (let tries = 0; tries < 3; tries += 1) {
       if (await options.enrollments.setExecution(endRef(ref), executionArn, read)) return;
@@ -127,8 +133,9 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
     const park = async (store: ParkedExecutions) => {
-      await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
       const executionArn = executionArnOf(stateMachineArn, name);
+      // Refused when a later execution of the enrollment is parked already: this launch came late, and leaves it.
+      if (!(await store.park({ name, stateMachineArn, input, dueAt: input.runAt }))) return executionArn;
       await noteForward(ref, executionArn, expected, () => store.cancel(ref.enrollmentId, name));
       return executionArn;
     };

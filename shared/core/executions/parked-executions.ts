@@ -16,8 +16,11 @@ export interface ParkedExecution {
 
 /** Where parked executions wait (a timer per enrollment in the table: at most one parked step per enrollment). */
 export interface ParkedExecutions {
-  /** Parks the enrollment's next execution (replacing one parked before for the same enrollment). */
-  park(parked: ParkedExecution): Promise<void>;
+  /**
+   * Parks the enrollment's next execution, replacing one parked before for the same enrollment unless that one stands
+   * after it (`standsAfter`: a later run or generation): then nothing is parked, and false.
+   */
+  park(parked: ParkedExecution): Promise<boolean>;
   /**
    * Forgets the enrollment's parked execution, if any (stopped, unenrolled, started). With `name`, only while the
    * parked one is still that execution: a resumed execution that has already parked its successor keeps it.

@@ -68,6 +68,24 @@ describe('parked executions in DynamoDB', () => {
     expect(left.map((parked) => parked.input.enrollment.enrollmentId)).not.toContain('enr_next');
   });
 
+  it('parks over an earlier execution of the enrollment, never over a later one (a late launch)', async () => {
+    // Prepare: the successor c2 parked
+    const c2 = parkedOf('enr_late', '2027-01-25T09:00:00.000Z', 'enr_late-c2');
+    const first = await store.park(c2);
+    // Act: c1 (earlier) comes late, then the same c2 again, then a retry's first execution (a later run)
+    const late = await store.park(parkedOf('enr_late', '2027-01-18T09:00:00.000Z', 'enr_late-c1'));
+    const again = await store.park(c2);
+    const due = await store.due('2027-02-01T00:00:00.000Z', 100);
+    const retry = await store.park(parkedOf('enr_late', '2027-02-08T09:00:00.000Z', 'enr_late-r1'));
+    // Assess
+    expect([first, late, again, retry]).toEqual([true, false, true, true]);
+    expect(due.filter((parked) => parked.input.enrollment.enrollmentId === 'enr_late')).toEqual([c2]);
+    const after = await store.due('2027-03-01T00:00:00.000Z', 100);
+    expect(
+      after.filter((parked) => parked.input.enrollment.enrollmentId === 'enr_late').map((p) => p.name),
+    ).toEqual(['enr_late-r1']);
+  });
+
   it('forgets whatever the enrollment has parked when no name is given (a stop)', async () => {
     await store.park(parkedOf('enr_stop', '2027-01-11T09:00:00.000Z', 'enr_stop-c2'));
     await store.cancel('enr_stop');

@@ -6,7 +6,11 @@ import {
   createExecutionControl,
   type RegisteredEventWait,
 } from '../../../shared/core/executions/execution-control.ts';
-import { executionArnOf, type StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
+import {
+  executionArnOf,
+  type StartExecutionRequest,
+  standsAfter,
+} from '../../../shared/core/executions/executions.ts';
 import type { ParkedExecution } from '../../../shared/core/executions/parked-executions.ts';
 import { DEFAULT_RESUME_CONCURRENCY } from '../../../shared/core/executions/resume-parked.ts';
 import type { ExecutorPorts } from '../../../shared/core/executor/ports.ts';
@@ -109,7 +113,10 @@ const world = (options: { parkAfterMs?: number; wait?: RegisteredEventWait } = {
             executions: {
               park: async (execution) => {
                 hooks.beforePark?.();
-                parked.set(execution.input.enrollment.enrollmentId, execution);
+                const id = execution.input.enrollment.enrollmentId;
+                if (standsAfter(parked.get(id)?.name, execution.name, id)) return false;
+                parked.set(id, execution);
+                return true;
               },
               cancel: async (enrollmentId, name) => {
                 if (name === undefined || parked.get(enrollmentId)?.name === name)
@@ -462,6 +469,45 @@ describe('execution control', () => {
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
   });
 
+  it('a repeated retry leaves the note on the execution the retry moved on to', async () => {
+    // Prepare: the failed enrollment retried at `tag`; its -r1 execution continued as new into a parked -r1-c1
+    const w = world({ parkAfterMs: DAY });
+    const retried = { ...w.enrollment, retries: 1 };
+    w.state.current = { ...w.state.current, latest: retried };
+    await w.control.ports.retryExecution?.(retried, 'tag');
+    await w.control.continueAsNew(
+      {
+        ...continuation,
+        enrollment: { ...continuation.enrollment, retry: 1 },
+        runAt: '2027-01-20T09:00:00.000Z',
+      },
+      { executionId: executionArnOf(SM, 'enr_1-r1'), startedAt: '2027-01-04T09:00:00.000Z' },
+    );
+    // Act: the same retry asked for again (an HTTP retry of POST /retry)
+    await w.control.ports.retryExecution?.(retried, 'tag');
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-r1']);
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-r1-c1'));
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-r1-c1' });
+  });
+
+  it('a late launch of an earlier successor parks nothing over a later one, and notes nothing', async () => {
+    // Prepare: c2 parked and noted; a repeated ask for c1 that read the note before c1 moved on
+    const w = world({ parkAfterMs: DAY });
+    const first = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    w.hooks.beforePark = () => {
+      w.hooks.beforePark = undefined;
+      const c2 = { ...continuation, runAt: '2027-01-25T09:00:00.000Z' };
+      w.parked.set('enr_1', { name: 'enr_1-c2', stateMachineArn: SM, input: c2, dueAt: c2.runAt });
+      w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1-c2') };
+    };
+    // Act
+    await w.control.continueAsNew({ ...continuation, runAt: '2027-01-18T09:00:00.000Z' }, first);
+    // Assess
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-c2' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
+  });
+
   it('launches nothing for an enrollment that has ended', async () => {
     const w = world({ parkAfterMs: DAY });
     w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
@@ -584,7 +630,10 @@ const parkedMany = (options: {
       afterMs: DAY,
       ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
       executions: {
-        park: async (execution) => void parked.set(execution.input.enrollment.enrollmentId, execution),
+        park: async (execution) => {
+          parked.set(execution.input.enrollment.enrollmentId, execution);
+          return true;
+        },
         cancel: async (enrollmentId, name) => {
           if (name === undefined || parked.get(enrollmentId)?.name === name) parked.delete(enrollmentId);
         },
