@@ -103,12 +103,9 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     expected: string | null,
     undo: () => Promise<void>,
   ): Promise<void> => {
-    if (
-      expected !== null &&
-      (expected === executionArn || standsAfter(expected, executionArn, ref.enrollmentId))
-    ) {
-      return; // noted already, or moved past it (a repeated launch)
-    }
+    // Moved past it already (a repeated launch): nothing to note. (Noted as this one already, the write still checks
+    // that the enrollment is active.)
+    if (expected !== null && standsAfter(expected, executionArn, ref.enrollmentId)) return;
     let read = expected;
     for (let tries = 0; tries < 3; tries += 1) {
       if (await options.enrollments.setExecution(endRef(ref), executionArn, read)) return;

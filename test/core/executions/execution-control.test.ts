@@ -508,6 +508,48 @@ describe('execution control', () => {
     expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1-c2'));
   });
 
+  it('stops what a repeated launch started as the enrollment ended', async () => {
+    // Prepare: c1 parked (refused for now) and noted; asked for again, and unenrolled while that start is answered
+    const w = world({ parkAfterMs: 30 * DAY });
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    w.hooks.beforeStart = async () => {
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+    await w.control.continueAsNew(continuation, from);
+    w.hooks.beforeStart = async () => {
+      w.hooks.beforeStart = undefined;
+      w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
+    };
+    // Act
+    await w.control.continueAsNew(continuation, from);
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1-c1')]);
+  });
+
+  it('starts a due parked execution its launch has not noted yet, and drops one the enrollment moved past', async () => {
+    // Prepare: c1 parked due now, its note not written yet (the first execution noted)
+    const w = world({ parkAfterMs: DAY });
+    const due = (name: string) => ({
+      name,
+      stateMachineArn: SM,
+      input: continuation,
+      dueAt: continuation.runAt,
+    });
+    w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1') };
+    w.parked.set('enr_1', due('enr_1-c1'));
+    // Act
+    const unnoted = await w.control.resumeParked(100);
+    w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1-c3') };
+    w.parked.set('enr_1', due('enr_1-c2'));
+    const passed = await w.control.resumeParked(100);
+    // Assess
+    expect(unnoted).toEqual({ due: 1, started: 1, throttled: false });
+    expect(passed).toEqual({ due: 1, started: 0, throttled: false });
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+    expect(w.parked.size).toBe(0);
+  });
+
   it('launches nothing for an enrollment that has ended', async () => {
     const w = world({ parkAfterMs: DAY });
     w.state.current = { ...w.state.current, latest: { ...w.enrollment, status: 'unenrolled' } };
