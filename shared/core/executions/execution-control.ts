@@ -82,16 +82,6 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     options.stateMachines.arnOf(workflowId, revision);
 
   /**
-   * Starts the execution (an enrollment's first, or a continue-as-new), or parks it when its first step is far
-   * enough away; notes it on the enrollment. A start Step Functions refuses for now (throttled, the open executions
-   * quota reached, a fault) is parked as due at its first step (`runAt`): the resumer starts it at its paced rate, so
-   * a burst of enrollments (an import, `enrollExisting`) queues in the table instead of failing, and a continuing
-   * Task ends instead of retrying against the quota. The park comes before the note: a note that fails leaves the
-   * trigger to be delivered again, and its replay launches again (see `start`). A start that did go through is found
-   * again by its name (`alreadyStarted`): nothing runs twice. Without parking (`PARK_AFTER_SECONDS` 0) the refusal
-   * is thrown, as before.
-   */
-  /**
    * Notes `executionArn` on the enrollment, moving the note only forward: a compare-and-set from the note last read
    * (`expected`, null: none). Refused, the note is read again: the enrollment has ended (or is another) → `undo`; the
    * note is this execution already, or a later one (a launch that raced this one moved on) → left as it is; an earlier
@@ -102,17 +92,21 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     executionArn: string,
     expected: string | null,
     undo: () => Promise<void>,
-  ): Promise<void> => {
+  ): Promise<boolean> => {
     // Moved past it already (a repeated launch): nothing to note. (Noted as this one already, the write still checks
     // that the enrollment is active.)
-    if (expected !== null && standsAfter(expected, executionArn, ref.enrollmentId)) return;
+    if (expected !== null && standsAfter(expected, executionArn, ref.enrollmentId)) return false;
     let read = expected;
     for (let tries = 0; tries < 3; tries += 1) {
-      if (await options.enrollments.setExecution(endRef(ref), executionArn, read)) return;
+      if (await options.enrollments.setExecution(endRef(ref), executionArn, read)) return true;
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-      if (current?.latest.id !== ref.enrollmentId || current.latest.status !== 'active') return undo();
+      if (current?.latest.id !== ref.enrollmentId || current.latest.status !== 'active') {
+        await undo();
+        return false;
+      }
       const noted = current.executionArn;
-      if (noted === executionArn || standsAfter(noted, executionArn, ref.enrollmentId)) return;
+      if (noted === executionArn) return true;
+      if (standsAfter(noted, executionArn, ref.enrollmentId)) return false;
       read = noted ?? null;
     }
     throw new ActionTransient(
@@ -120,23 +114,40 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     );
   };
 
+  /**
+   * Starts the execution (an enrollment's first, or a continue-as-new), or parks it when its first step is far
+   * enough away; notes it on the enrollment. A start Step Functions refuses for now (throttled, the open executions
+   * quota reached, a fault) is parked as due at its first step (`runAt`): the resumer starts it at its paced rate, so
+   * a burst of enrollments (an import, `enrollExisting`) queues in the table instead of failing, and a continuing
+   * Task ends instead of retrying against the quota. A parked one is noted before it is parked (see `park`): a launch
+   * that stops in between is asked for again by its retried Task or redelivered trigger (see `start`). A start that
+   * did go through is found again by its name (`alreadyStarted`): nothing runs twice. Without parking
+   * (`PARK_AFTER_SECONDS` 0) the refusal is thrown, as before.
+   */
   const launch = async (
     ref: EnrollmentRef,
     name: string,
     input: ExecutionState,
     /** The execution noted when the launch was decided (null: none): the note moves only forward from it. */
     expected: string | null,
+    /** Parks it whatever its first step (a replay whose park may be missing; with parking only). */
+    parkOnly = false,
   ): Promise<string> => {
     const stateMachineArn = await stateMachineArnOf(ref.workflowId, ref.revision);
     const { parking } = options;
+    /**
+     * Parks it, noted first: the resumer starts a parked execution only while it is the noted one, so a run in between
+     * finds nothing to start rather than an item it would drop. Not noted (the enrollment ended, or moved past it), it
+     * is not parked. A launch that stops after the note is asked for again (its Task or delivery is retried).
+     */
     const park = async (store: ParkedExecutions) => {
       const executionArn = executionArnOf(stateMachineArn, name);
-      // Refused when a later execution of the enrollment is parked already: this launch came late, and leaves it.
-      if (!(await store.park({ name, stateMachineArn, input, dueAt: input.runAt }))) return executionArn;
-      await noteForward(ref, executionArn, expected, () => store.cancel(ref.enrollmentId, name));
+      if (await noteForward(ref, executionArn, expected, async () => undefined)) {
+        await store.park({ name, stateMachineArn, input, dueAt: input.runAt });
+      }
       return executionArn;
     };
-    if (parking && Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs) {
+    if (parking && (parkOnly || Date.parse(input.runAt) - clock.now().getTime() > parking.afterMs)) {
       return park(parking.executions);
     }
     let started: { executionArn: string; alreadyStarted: boolean };
@@ -173,16 +184,20 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
 
   /**
    * Starts the enrollment's first execution, at its start action's instant (or ends it when nothing is to run). A
-   * replay (the same trigger delivered again) whose enrollment already notes one of its executions does nothing:
-   * that execution was started or parked, and may have moved on to a later one since, which a second launch of the
-   * first would replace.
+   * replay (the same trigger delivered again) whose enrollment notes a later execution does nothing: the chain has
+   * moved on. Noted as the first, it parks it again (a launch notes before it parks, so the park may be missing; a
+   * start is noted after it is made): the resumer starts it when due, once (a started one is found by its name).
    */
   const start = async (enrollment: Enrollment, replayed: boolean): Promise<void> => {
     const ports = options.executor();
     const ref = refOf(enrollment);
+    // A replay noted as the first: only its park may be missing (a start is noted after it is made).
+    let noted: string | null = null;
     if (replayed) {
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-      if (generationIn(current?.executionArn, ref.enrollmentId, ref.retry) !== undefined) return;
+      const first = executionName(ref.enrollmentId, 0, ref.retry);
+      if (standsAfter(current?.executionArn, first, ref.enrollmentId)) return;
+      noted = current?.executionArn ?? null;
     }
     const properties = await ports.record(ref.objectType, ref.recordId);
     if (properties === undefined) return; // deleted since: its deletion unenrolls it
@@ -209,7 +224,7 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
         details: { runAt: advance.runAt.toISOString() },
       });
     }
-    await launch(ref, executionName(ref.enrollmentId, 0), begun.input, null);
+    await launch(ref, executionName(ref.enrollmentId, 0), begun.input, noted, noted !== null);
   };
 
   /** Stops the execution running the enrollment now (the first one when none was noted). */

@@ -1,7 +1,7 @@
 import { ActionTransient } from '../contract/task-errors.ts';
 import type { EnrollmentRepository } from '../enrollment/enrollment-repository.ts';
 import type { Clock } from '../ports/clock.ts';
-import { type Executions, executionArnOf, standsAfter } from './executions.ts';
+import { type Executions, executionArnOf } from './executions.ts';
 import type { ParkedExecution, ParkedExecutions } from './parked-executions.ts';
 
 /** StartExecution calls in flight at most while resuming a batch of parked executions. */
@@ -35,8 +35,8 @@ export interface ParkedResumerOptions {
 /**
  * `resumeParked(limit, aheadMs)`: starts the parked executions due now, earliest first, at most `limit`, with up to
  * `parking.concurrency` starts in flight: each once (its name is deterministic, a second start is refused), then
- * forgets it (unless it has already parked its successor); one whose enrollment has ended, or moved past it to a
- * later execution, is forgotten without a start. A start refused for now (`ActionTransient`: throttled) ends the batch
+ * forgets it (unless it has already parked its successor); one whose enrollment has ended, or moved on to another
+ * execution, is forgotten without a start. A start refused for now (`ActionTransient`: throttled) ends the batch
  * there: the starts in flight finish, it and the ones not taken yet stay parked. With `aheadMs`, those due within
  * that much time are started too: their own Wait ends at the due instant, so a caller that runs every `aheadMs` adds
  * no lateness of its own. The execution control exposes it; the resumer function needs nothing else.
@@ -53,15 +53,11 @@ export const createParkedResumer =
     const resumeOne = async (parked: ParkedExecution): Promise<boolean> => {
       const ref = parked.input.enrollment;
       const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-      // Live while the enrollment is active and has not moved past it: noted, or not noted yet (its launch parks
-      // before it notes, and a start refused for now is due at once).
-      const executionArn = executionArnOf(parked.stateMachineArn, parked.name);
       const live =
         current !== undefined &&
         current.latest.id === ref.enrollmentId &&
         current.latest.status === 'active' &&
-        (current.executionArn === executionArn ||
-          standsAfter(executionArn, current.executionArn, ref.enrollmentId));
+        current.executionArn === executionArnOf(parked.stateMachineArn, parked.name);
       if (live) {
         await options.executions.start({
           stateMachineArn: parked.stateMachineArn,

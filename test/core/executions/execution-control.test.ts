@@ -65,6 +65,7 @@ const world = (options: { parkAfterMs?: number; wait?: RegisteredEventWait } = {
   const hooks: {
     beforeStart?: (request: StartExecutionRequest) => Promise<void>;
     beforePark?: () => void;
+    beforeNote?: () => void;
   } = {};
   const control = createExecutionControl({
     clock: { now: () => now },
@@ -84,6 +85,7 @@ const world = (options: { parkAfterMs?: number; wait?: RegisteredEventWait } = {
     enrollments: {
       current: async () => state.current,
       setExecution: async (ref, executionArn, expected) => {
+        hooks.beforeNote?.();
         const { latest } = state.current;
         if (latest.id !== ref.enrollmentId || latest.status !== 'active') return false;
         if (expected !== undefined && (state.current.executionArn ?? null) !== expected) return false;
@@ -527,27 +529,56 @@ describe('execution control', () => {
     expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1-c1')]);
   });
 
-  it('starts a due parked execution its launch has not noted yet, and drops one the enrollment moved past', async () => {
-    // Prepare: c1 parked due now, its note not written yet (the first execution noted)
+  it('parks an execution once it is noted: a resumer run in between finds nothing to drop', async () => {
+    // Prepare: a refused start parked due at once; the resumer runs between its note and its park
+    const w = world({ parkAfterMs: 30 * DAY });
+    const from = { executionId: executionArnOf(SM, 'enr_1'), startedAt: '2027-01-04T09:00:00.000Z' };
+    w.hooks.beforeStart = async () => {
+      throw new ActionTransient('StartExecution refused for now: ThrottlingException: Rate exceeded');
+    };
+    let between: unknown;
+    w.hooks.beforePark = () => {
+      w.hooks.beforePark = undefined;
+      between = { noted: w.state.current.executionArn, parked: w.parked.size };
+    };
+    // Act
+    await w.control.continueAsNew(continuation, from);
+    w.hooks.beforeStart = undefined;
+    const resumed = await w.control.resumeParked(100);
+    // Assess: noted before it was parked; started when the resumer came
+    expect(between).toEqual({ noted: executionArnOf(SM, 'enr_1-c1'), parked: 0 });
+    expect(resumed).toEqual({ due: 1, started: 1, throttled: false });
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
+  });
+
+  it('parks the first execution again on a replay when its launch noted it and stopped before the park', async () => {
+    // Prepare: the first start noted, its park lost (the launch stopped in between)
     const w = world({ parkAfterMs: DAY });
-    const due = (name: string) => ({
-      name,
+    w.hooks.beforePark = () => {
+      w.hooks.beforePark = undefined;
+      throw new Error('the process died');
+    };
+    await expect(w.control.ports.startExecution?.(w.enrollment, {} as never, false)).rejects.toThrow('died');
+    const lost = w.parked.size;
+    // Act: the trigger delivered again
+    await w.control.ports.startExecution?.(w.enrollment, {} as never, true);
+    // Assess
+    expect(lost).toBe(0);
+    expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1', dueAt: '2027-01-11T09:00:00.000Z' });
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
+  });
+
+  it('drops a parked execution the enrollment moved past', async () => {
+    const w = world({ parkAfterMs: DAY });
+    w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1-c3') };
+    w.parked.set('enr_1', {
+      name: 'enr_1-c2',
       stateMachineArn: SM,
       input: continuation,
       dueAt: continuation.runAt,
     });
-    w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1') };
-    w.parked.set('enr_1', due('enr_1-c1'));
-    // Act
-    const unnoted = await w.control.resumeParked(100);
-    w.state.current = { ...w.state.current, executionArn: executionArnOf(SM, 'enr_1-c3') };
-    w.parked.set('enr_1', due('enr_1-c2'));
-    const passed = await w.control.resumeParked(100);
-    // Assess
-    expect(unnoted).toEqual({ due: 1, started: 1, throttled: false });
-    expect(passed).toEqual({ due: 1, started: 0, throttled: false });
-    expect(w.started.map((start) => start.name)).toEqual(['enr_1-c1']);
-    expect(w.parked.size).toBe(0);
+    expect(await w.control.resumeParked(100)).toEqual({ due: 1, started: 0, throttled: false });
+    expect([w.started.length, w.parked.size]).toEqual([0, 0]);
   });
 
   it('launches nothing for an enrollment that has ended', async () => {
@@ -559,7 +590,7 @@ describe('execution control', () => {
     expect([w.started.length, w.parked.size, w.stopped.length]).toEqual([0, 0, 0]);
   });
 
-  it('undoes a successor launched while the enrollment ended: the started one stopped, the parked one forgotten', async () => {
+  it('undoes a successor launched while the enrollment ended: the started one stopped, the parked one never parked', async () => {
     // Prepare: the enrollment unenrolled while its Task was handing over (after the successor was checked)
     const w = world({ parkAfterMs: DAY });
     const unenroll = async () => {
@@ -571,7 +602,8 @@ describe('execution control', () => {
     await w.control.continueAsNew({ ...continuation, runAt: '2027-01-04T09:00:00.000Z' }, from);
     // and, the enrollment active again (a second world), one due in a week (parked)
     const v = world({ parkAfterMs: DAY });
-    v.hooks.beforePark = () => {
+    v.hooks.beforeNote = () => {
+      v.hooks.beforeNote = undefined;
       v.state.current = { ...v.state.current, latest: { ...v.enrollment, status: 'unenrolled' } };
     };
     await v.control.continueAsNew({ ...continuation, runAt: '2027-01-11T09:00:00.000Z' }, from);
