@@ -1,11 +1,12 @@
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateStateMachineCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
 import { TABLE_KEYS } from '../../shared/adapters/dynamodb/table.ts';
 import type { WorkflowSystem } from '../../shared/adapters/workflow-system.ts';
+import type { ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { DEPLOYMENT_ENVIRONMENT } from './deployment-environment.ts';
 import { InMemoryTable } from './in-memory-table.ts';
 
@@ -35,6 +36,32 @@ export const deploymentTable = (): InMemoryTable =>
 /** The execution ARN Step Functions answers for `name` in `stateMachineArn`. */
 export const executionArnIn = (stateMachineArn: string, name: string): string =>
   `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+/** What the simulated StartExecution saw (`simulateStarts`). */
+export interface SimulatedStarts {
+  /** The executions started, in order (their input parsed). */
+  readonly started: { name: string; executionArn: string; input: ExecutionState }[];
+  /** Errors the next calls fail with, one a call, before starts are taken again. */
+  readonly refusals: Error[];
+  /** Calls of a name already started: Step Functions answers them with that execution, starting nothing. */
+  repeated: number;
+}
+
+/** StartExecution as Step Functions answers it: each name started once, after the refusals queued. */
+export const simulateStarts = (sfn: AwsClientStub<SFNClient>): SimulatedStarts => {
+  const starts: SimulatedStarts = { started: [], refusals: [], repeated: 0 };
+  sfn
+    .on(StartExecutionCommand)
+    .callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
+      const refusal = starts.refusals.shift();
+      if (refusal) throw refusal;
+      const executionArn = executionArnIn(input.stateMachineArn, input.name);
+      if (starts.started.some((start) => start.name === input.name)) starts.repeated += 1;
+      else starts.started.push({ name: input.name, executionArn, input: JSON.parse(input.input) });
+      return { executionArn, startDate: new Date() };
+    });
+  return starts;
+};
 
 /**
  * Loads the handlers with a deployment's environment, metrics and traces off and no real endpoint, over the mocked

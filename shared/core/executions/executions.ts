@@ -47,13 +47,8 @@ export const generationIn = (
   enrollmentId: string,
   retry = 0,
 ): number | undefined => {
-  if (executionArnOrName === undefined) return undefined;
-  const name = executionArnOrName.slice(executionArnOrName.lastIndexOf(':') + 1);
-  const run = executionName(enrollmentId, 0, retry);
-  if (name === run) return 0;
-  if (!name.startsWith(`${run}-c`)) return undefined;
-  const generation = Number(name.slice(run.length + 2));
-  return Number.isSafeInteger(generation) && generation > 0 ? generation : undefined;
+  const order = executionOrder(executionArnOrName, enrollmentId);
+  return order && order[0] === retry ? order[1] : undefined;
 };
 
 /** The execution ARN of `name` under a state machine ARN (`…:stateMachine:<sm>` → `…:execution:<sm>:<name>`). */
@@ -72,7 +67,7 @@ export const executionOrder = (
   if (executionArnOrName === undefined) return undefined;
   const name = executionArnOrName.slice(executionArnOrName.lastIndexOf(':') + 1);
   if (!name.startsWith(enrollmentId)) return undefined;
-  const match = /^(?:-r(\d+))?(?:-c(\d+))?$/.exec(name.slice(enrollmentId.length));
+  const match = /^(?:-r([1-9]\d*))?(?:-c([1-9]\d*))?$/.exec(name.slice(enrollmentId.length));
   if (!match) return undefined;
   return [Number(match[1] ?? 0), Number(match[2] ?? 0)];
 };

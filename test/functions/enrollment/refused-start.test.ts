@@ -7,10 +7,10 @@ import { leadsAfterDelay } from '../../fixtures/leads-after-delay.ts';
 import { deliveredEvent } from '../../helpers/bus-delivery.ts';
 import {
   deploymentTable,
-  executionArnIn,
   type Handler,
   loadDeployedFunctions,
   MINUTE_CONTEXT,
+  simulateStarts,
 } from '../../helpers/deployed-functions.ts';
 import { routeDocumentClient } from '../../helpers/in-memory-table.ts';
 
@@ -24,11 +24,8 @@ const documents = routeDocumentClient(table);
 const sfn = mockClient(SFNClient);
 const bus = mockClient(EventBridgeClient);
 const published: PutEventsRequestEntry[] = [];
-/** The refusals StartExecution answers, one a call, before it takes starts again. */
-const refusals: Error[] = [];
-const accepted: { name: string; input: string }[] = [];
-/** Calls of a name already started: Step Functions answers them with that execution, starting nothing. */
-let repeated = 0;
+const starts = simulateStarts(sfn);
+const { refusals, started: accepted } = starts;
 
 const context = MINUTE_CONTEXT;
 let changePublisher: Handler;
@@ -38,15 +35,6 @@ let system: WorkflowSystem;
 let restore: () => void;
 
 beforeAll(async () => {
-  sfn
-    .on(StartExecutionCommand)
-    .callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
-      const refusal = refusals.shift();
-      if (refusal) throw refusal;
-      if (accepted.some((start) => start.name === input.name)) repeated += 1;
-      else accepted.push({ name: input.name, input: input.input });
-      return { executionArn: executionArnIn(input.stateMachineArn, input.name), startDate: new Date() };
-    });
   ({ changePublisher, enrollment, resumer, system, restore } = await loadDeployedFunctions({
     sfn,
     bus,
@@ -122,8 +110,8 @@ describe('the enrollment function when Step Functions refuses a start for now', 
     expect(resumed).toEqual({ started: 2 });
     expect(after).toEqual({ started: 0 });
     expect(accepted.map((start) => start.name).sort()).toEqual(enrollmentIdsStarted());
-    for (const start of accepted) expect(JSON.parse(start.input).runAt).toBe('2027-01-04T09:00:00.000Z');
-    expect(repeated).toBe(0);
+    for (const start of accepted) expect(start.input.runAt).toBe('2027-01-04T09:00:00.000Z');
+    expect(starts.repeated).toBe(0);
   });
 
   it('leaves a refused start to the resumer when the change is delivered again: each started once', async () => {
@@ -147,6 +135,6 @@ describe('the enrollment function when Step Functions refuses a start for now', 
     expect(resumed).toEqual({ started: 2 });
     expect(accepted.map((start) => start.name).sort()).toEqual(enrollmentIdsStarted());
     expect(accepted).toHaveLength(2);
-    expect(repeated).toBe(0);
+    expect(starts.repeated).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runExecutorTask } from '../../../shared/adapters/executor-task.ts';
@@ -9,10 +9,10 @@ import type { WorkflowDefinitionInput } from '../../../shared/core/workflow/work
 import { deliveredEvent } from '../../helpers/bus-delivery.ts';
 import {
   deploymentTable,
-  executionArnIn,
   type Handler,
   loadDeployedFunctions,
   MINUTE_CONTEXT,
+  simulateStarts,
 } from '../../helpers/deployed-functions.ts';
 import { routeDocumentClient } from '../../helpers/in-memory-table.ts';
 
@@ -27,11 +27,8 @@ const documents = routeDocumentClient(table);
 const sfn = mockClient(SFNClient);
 const bus = mockClient(EventBridgeClient);
 const published: PutEventsRequestEntry[] = [];
-const started: { name: string; executionArn: string; input: ExecutionState }[] = [];
-/** Calls of a name already started: Step Functions answers them with that execution, starting nothing. */
-let repeated = 0;
-/** An error the next StartExecution fails with (once). */
-let failNextStart: Error | undefined;
+const starts = simulateStarts(sfn);
+const { started } = starts;
 
 const context = MINUTE_CONTEXT;
 let changePublisher: Handler;
@@ -41,17 +38,6 @@ let system: WorkflowSystem;
 let restore: () => void;
 
 beforeAll(async () => {
-  sfn
-    .on(StartExecutionCommand)
-    .callsFake((input: { stateMachineArn: string; name: string; input: string }) => {
-      const failure = failNextStart;
-      failNextStart = undefined;
-      if (failure) throw failure;
-      const executionArn = executionArnIn(input.stateMachineArn, input.name);
-      if (started.some((start) => start.name === input.name)) repeated += 1;
-      else started.push({ name: input.name, executionArn, input: JSON.parse(input.input) });
-      return { executionArn, startDate: new Date() };
-    });
   sfn.on(SendTaskSuccessCommand).resolves({});
   ({ changePublisher, enrollment, resumer, system, restore } = await loadDeployedFunctions({
     sfn,
@@ -216,7 +202,7 @@ describe('a parked event wait over the deployed functions', () => {
     expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c2`]);
     expect(started[1]?.input).toMatchObject({ resumeAt: 'welcome', runAt: '2027-04-07T10:00:00.000Z' });
     expect(atTimeout).toEqual({ started: 0 });
-    expect(repeated).toBe(0);
+    expect(starts.repeated).toBe(0);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect(await waitOutcomes(lead.id)).toEqual(['met']);
   });
@@ -250,7 +236,7 @@ describe('a parked event wait over the deployed functions', () => {
     expect(timedOut).toEqual({ enrollment: first.input.enrollment, runAt: '2027-05-10T08:00:00.000Z' });
     expect(retried).toEqual(timedOut);
     expect(started).toHaveLength(2);
-    expect(repeated).toBe(0);
+    expect(starts.repeated).toBe(0);
     expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(0);
     expect(await waitOutcomes(lead.id)).toEqual(['timedOut']);
   });
@@ -275,7 +261,7 @@ describe('a parked event wait over the deployed functions', () => {
     vi.setSystemTime(new Date('2027-06-11T10:00:00Z'));
     const afterRest = await resumer({}, context);
     // Assess: nothing started again; the rest's successor, still noted, started when due
-    expect(repeated).toBe(0);
+    expect(starts.repeated).toBe(0);
     expect(afterRest).toEqual({ started: 1 });
     expect(started.map((start) => start.name)).toEqual([first.name, `${first.name}-c2`, `${first.name}-c3`]);
     expect(started[2]?.input).toMatchObject({ resumeAt: 'close' });
@@ -286,7 +272,9 @@ describe('a parked event wait over the deployed functions', () => {
     const { workflowId, lead, first } = await parkedLead('2027-07-05T08:00:00Z', 'Lost');
     vi.setSystemTime(new Date('2027-07-06T10:00:00Z'));
     await system.services.records.update('contacts', lead.id, { leadstatus: 'connected' });
-    failNextStart = Object.assign(new Error('state machine missing'), { name: 'StateMachineDoesNotExist' });
+    starts.refusals.push(
+      Object.assign(new Error('state machine missing'), { name: 'StateMachineDoesNotExist' }),
+    );
     const answering = answerListen(workflowId, first.name, lead.id);
     await expect(answering).rejects.toThrow('state machine missing');
     // Act: the week ends; the resumer starts the timeout's execution, whose Task runs
