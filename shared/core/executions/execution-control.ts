@@ -299,7 +299,8 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
    * The retried enrollment (`retries` n, set back to active) resumes at `actionId`, the action it failed at: a new
    * execution of its revision named `<enrollmentId>-r<n>` (so a repeated retry starts it once) with `resumeAt`, at
    * once or, for an action held back by the windows, at the next open moment (`action.scheduled`). The execution is
-   * noted unless a later one is noted already (it may have continued as new since): `noteForward`.
+   * noted unless a later one is noted already (it may have continued as new since): `noteForward`; stopped when the
+   * enrollment ended before it was noted.
    */
   const retry = async (enrollment: Enrollment, actionId: string): Promise<void> => {
     const ports = options.executor();
@@ -315,13 +316,17 @@ export const createExecutionControl = (options: ExecutionControlOptions) => {
     if (runAt.getTime() > now.getTime()) {
       await history('action.scheduled', { actionId, details: { runAt: runAt.toISOString() } });
     }
-    const { executionArn } = await executions.start({
+    const { executionArn, alreadyStarted } = await executions.start({
       stateMachineArn: await stateMachineArnOf(ref.workflowId, ref.revision),
       name: executionName(ref.enrollmentId, 0, ref.retry),
       input: { ...withinHorizon(ref, runAt, actionId, now), resumeAt: actionId },
     });
     const current = await options.enrollments.current(ref.workflowId, ref.objectType, ref.recordId);
-    await noteForward(ref, executionArn, current?.executionArn ?? null, async () => undefined);
+    // Ended meanwhile (unenrolled while the retry started it, whose stop found the failed execution noted): the retry's
+    // execution is stopped before it runs an action. One a repeated retry finds started is the first retry's.
+    await noteForward(ref, executionArn, current?.executionArn ?? null, async () => {
+      if (!alreadyStarted) await executions.stop(executionArn, 'the enrollment ended');
+    });
   };
 
   const ports: ExecutionPorts = {

@@ -203,7 +203,8 @@ const parkEventWait = async (
  * The record met the criteria of a parked event wait (see `parkEventWait`): if the wait is still to be taken and
  * this answer takes it, the wait is recorded met and a new execution goes on where the record goes next along
  * `next`, taking over from `timer` (the parked timeout, which then finds the wait taken and ends); then the
- * enrollment's note that it waits is taken off, so that no later change answers it. Safe to repeat: a repeat that
+ * enrollment's note that it waits is taken off, so that no later change answers it. An enrollment that has ended by
+ * then records nothing more. Safe to repeat: a repeat that
  * finds the wait taken by this answer asks for the same execution (its name is derived from `timer`).
  */
 export const answerParkedWait = async (
@@ -213,6 +214,12 @@ export const answerParkedWait = async (
   ports: ExecutorPorts,
 ): Promise<void> => {
   if ((await ports.claimEventWait(enrollment, actionId, 'met')) !== 'won') return;
+  // The enrollment ended before the wait was taken (unenrolled while the answer was on its way): nothing is recorded or
+  // started after its last history line.
+  if ((await ports.notedExecution(enrollment)) === undefined) {
+    await ports.settleEventWait(enrollment, actionId);
+    return;
+  }
   const workflow = await ports.workflow(enrollment.workflowId, enrollment.revision);
   const now = ports.now();
   const state: ExecutionState = { enrollment, runAt: now.toISOString() };

@@ -493,6 +493,38 @@ describe('execution control', () => {
     expect(w.parked.get('enr_1')).toMatchObject({ name: 'enr_1-r1-c1' });
   });
 
+  it("stops the retry's execution when the enrollment is unenrolled before it is noted", async () => {
+    // Prepare: the failed enrollment retried at `tag`, and unenrolled while Step Functions answers the retry's start
+    // (the unenrollment's stop found the failed execution noted)
+    const w = world();
+    const retried = { ...w.enrollment, retries: 1 };
+    w.state.current = { ...w.state.current, latest: retried, executionArn: executionArnOf(SM, 'enr_1') };
+    w.hooks.beforeStart = async () => {
+      w.hooks.beforeStart = undefined;
+      w.state.current = { ...w.state.current, latest: { ...retried, status: 'unenrolled' } };
+    };
+    // Act
+    await w.control.ports.retryExecution?.(retried, 'tag');
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-r1']);
+    expect(w.stopped).toEqual([executionArnOf(SM, 'enr_1-r1')]);
+    expect(w.state.current.executionArn).toBe(executionArnOf(SM, 'enr_1'));
+  });
+
+  it("leaves the retry's execution running when a repeated retry finds the enrollment ended", async () => {
+    // Prepare: the retry's execution started and noted, then ran to the end of the workflow (completed)
+    const w = world();
+    const retried = { ...w.enrollment, retries: 1 };
+    w.state.current = { ...w.state.current, latest: retried };
+    await w.control.ports.retryExecution?.(retried, 'tag');
+    w.state.current = { ...w.state.current, latest: { ...retried, status: 'completed' } };
+    // Act: the same retry asked for again (an HTTP retry of POST /retry)
+    await w.control.ports.retryExecution?.(retried, 'tag');
+    // Assess
+    expect(w.started.map((start) => start.name)).toEqual(['enr_1-r1']);
+    expect(w.stopped).toEqual([]);
+  });
+
   it('a late launch of an earlier successor parks nothing over a later one, and notes nothing', async () => {
     // Prepare: c2 parked and noted; a repeated ask for c1 that read the note before c1 moved on
     const w = world({ parkAfterMs: DAY });

@@ -467,6 +467,22 @@ describe('executeTask', () => {
       expect(world.events('action.completed').map((line) => line.details?.outcome)).toEqual(['met', 'met']);
     });
 
+    it('records and starts nothing when the enrollment ended before the answer took the wait', async () => {
+      // Prepare: the enrollment unenrolled while the record's answer was on its way (nothing noted on it any more)
+      const world = parkedWorld({ ...ADA, status: 'replied' });
+      world.noted = undefined;
+      // Act
+      await answerParkedWait(ENROLLMENT, 'listen', timer, world.ports());
+      // Assess
+      expect([world.continuations.length, world.history.length]).toEqual([0, 0]);
+      expect(world.parkedWaits.get('enr-1#listen')).toEqual({
+        timer: PARKED,
+        timesOutAt: daysFromNow(3),
+        claimedBy: 'met',
+        noted: false,
+      });
+    });
+
     it('starts nothing when the record leaves on the way along next, and still takes the note off', async () => {
       // Prepare: a date delay after the wait, on a record without the date
       const leaving = parse({
