@@ -184,6 +184,9 @@ const parkEventWait = async (
       { enrollment: state.enrollment, runAt: timesOutAt, resumeAt: action.id, eventTimedOut: true },
       { executionId: request.executionId, startedAt: request.startedAt },
     );
+    // Not noted: the enrollment ended (or moved past this execution) while the timeout was handed over, and nothing
+    // was launched. Nothing is kept or recorded after its last line.
+    if ((await ports.notedExecution(state.enrollment)) !== timerArn) throw new WorkflowContinued(action.id);
     kept = { timer: { executionId: timerArn, startedAt: run.now.toISOString() } };
     await ports.parkEventWait(state.enrollment, action.id, kept.timer, timesOutAt);
     await history('action.scheduled', {

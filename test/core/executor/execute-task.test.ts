@@ -407,6 +407,25 @@ describe('executeTask', () => {
       ]);
     });
 
+    it('keeps no wait and records nothing when the enrollment ended while its timeout was handed over', async () => {
+      // Prepare: unenrolled while the Task parks the timeout (the launch notes nothing, so nothing is noted)
+      const world = parkingWorld({ ...ADA, status: 'new' });
+      const ports = world.ports();
+      const ending = {
+        ...ports,
+        continueAsNew: async (...args: Parameters<typeof ports.continueAsNew>) => {
+          const arn = await ports.continueAsNew(...args);
+          world.noted = undefined;
+          return arn;
+        },
+      };
+      // Act
+      const running = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), ending);
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect([world.parkedWaits.size, world.history.length, world.tokenAnswers.size]).toEqual([0, 0, 0]);
+    });
+
     it('answers the token at once, parking nothing, when the record already meets the criteria', async () => {
       // Prepare
       const world = parkingWorld({ ...ADA, status: 'replied' });
