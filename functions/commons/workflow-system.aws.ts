@@ -20,6 +20,13 @@ const NO_OUTSIDE_WORLD: OutsideWorld = {
 };
 
 /**
+ * How long an executor container keeps the revision a workflow runs now (5 s): each Task asks it, and the workflow's
+ * item carries its whole definition (read units by its size), so a busy workflow is read once per container every
+ * 5 s. An edit of an active workflow reaches the enrolled records' next actions within that.
+ */
+export const LIVE_REVISION_CACHE_MS = 5_000;
+
+/**
  * The system over the deployment's AWS services: DynamoDB, Step Functions and EventBridge, and the outside world
  * the caller gives (the executor's, from `outside-world.aws.ts`); without one, actions cannot reach outside the CRM,
  * and the function's bundle carries no SES, SNS or Secrets Manager client.
@@ -45,6 +52,7 @@ export const workflowSystemFromEnvironment = (
     newId: randomUUID,
     actionFunctionArn: config.ACTION_FUNCTION_ARN,
     ...parkingOf(config),
+    liveRevisionCacheMs: LIVE_REVISION_CACHE_MS,
     publish,
     publishActionEvent: (event) => publish([event]),
     ...stepFunctionsOf(config),

@@ -42,6 +42,11 @@ export interface WorkflowSystemOptions {
    * (`control.resumeParked` starts them when due). Unset: executions wait themselves (the embedded runtime).
    */
   readonly parkLongerThanMs?: number;
+  /**
+   * How long (ms) an executor keeps the revision a workflow runs now once read (default 0: read at every Task, as the
+   * embedded runtime does, so that an edit reaches the next action at once).
+   */
+  readonly liveRevisionCacheMs?: number;
   /** Replaces the execution ports the enrollment engine uses (tests). */
   readonly enrollmentExecutions?: ExecutionPorts;
   readonly activation?: DynamoDBCrmServicesOptions['activation'];
@@ -102,6 +107,9 @@ export const createWorkflowSystem = (options: WorkflowSystemOptions): WorkflowSy
     lists: crm.services.lists,
     enrollment: crm.enrollment,
     revisions: crm.workflowRepository,
+    ...(options.liveRevisionCacheMs === undefined
+      ? {}
+      : { liveRevisionCacheMs: options.liveRevisionCacheMs }),
     publish: options.publish,
     publishActionEvent: options.publishActionEvent,
     outside: options.outside,

@@ -66,6 +66,8 @@ export class InMemorySystem {
     enrolledBecause?: string;
   }[] = [];
   readonly ends: EndEnrollment[] = [];
+  /** Enrollments moved to a later revision (`setRevision`), in order. */
+  readonly moves: { enrollmentId: string; revision: number }[] = [];
   readonly waiting = new Map<string, boolean>();
   readonly history: HistoryLine[] = [];
   readonly published: WorkflowEvent[] = [];
@@ -171,7 +173,13 @@ export class InMemorySystem {
     return {
       clock: { now: () => this.now },
       newId: () => `new-${++this.#ids}`,
-      revisions: { revision: async (id, revision) => this.revisions.get(`${id}#${revision}`) },
+      revisions: {
+        revision: async (id, revision) => this.revisions.get(`${id}#${revision}`),
+        get: async (id) =>
+          [...this.revisions.values()]
+            .filter((workflow) => workflow.id === id)
+            .sort((a, b) => b.revision - a.revision)[0],
+      },
       records: {
         get: async (objectType, id) => this.#record(objectType, id),
         associations: async (objectType, id, toObjectType) => {
@@ -254,6 +262,10 @@ export class InMemorySystem {
         },
       },
       enrollments: {
+        setRevision: async (input, revision) => {
+          this.moves.push({ enrollmentId: input.enrollmentId, revision });
+          return true;
+        },
         end: async (input) => {
           if (this.#ended.has(input.enrollmentId)) return false;
           this.#ended.add(input.enrollmentId);

@@ -54,6 +54,10 @@ export class InMemoryWorld {
   >();
   /** The execution noted on the enrollment (`notedExecution`): a continue-as-new notes the one it returns. */
   noted: string | undefined;
+  /** The revision the workflow runs now (`liveRevision`): undefined, an enrollment stays on its revision. */
+  liveRevision: number | undefined;
+  /** Enrollments moved to a later revision (`moveEnrollment`), in order. */
+  readonly moves: { enrollmentId: string; revision: number }[] = [];
   /** When set, waits longer than this (ms) are parked (the ports' `parkLongerThanMs`). */
   parkLongerThanMs: number | undefined;
   readonly #applied = new Set<string>();
@@ -185,6 +189,9 @@ export class InMemoryWorld {
     return {
       now: () => this.now,
       ...(this.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: this.parkLongerThanMs }),
+      liveRevision: async () => this.liveRevision,
+      moveEnrollment: async (enrollment, revision) =>
+        void this.moves.push({ enrollmentId: enrollment.enrollmentId, revision }),
       workflow: async (workflowId, revision) => {
         const workflow = this.workflows.get(`${workflowId}:${revision}`);
         if (!workflow) throw new Error(`no workflow ${workflowId} revision ${revision}`);

@@ -458,6 +458,49 @@ export const createDynamoDBEnrollmentRepository = (
       );
     },
 
+    async setRevision(ref, revision) {
+      const pk = enrollmentPk(ref.objectType, ref.recordId);
+      const moved = await conditionally(() =>
+        documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { [TABLE_KEYS.pk]: pk, [TABLE_KEYS.sk]: stateSk(ref.workflowId) },
+            UpdateExpression: 'SET #revision = :revision',
+            ConditionExpression: '#enrollmentId = :id AND #status = :active AND #revision < :revision',
+            ExpressionAttributeNames: {
+              '#revision': 'revision',
+              '#enrollmentId': 'enrollmentId',
+              '#status': 'status',
+            },
+            ExpressionAttributeValues: {
+              ':revision': revision,
+              ':id': ref.enrollmentId,
+              ':active': 'active',
+            },
+          }),
+        ),
+      );
+      // The enrollment item follows (while active: an outcome written since keeps the revision it ended on). A crash
+      // before it is mended by the retried Task, which moves the state again (refused) and the item.
+      await conditionally(() =>
+        documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { [TABLE_KEYS.pk]: pk, [TABLE_KEYS.sk]: runSk(ref.workflowId, countOf(ref.enrollmentId)) },
+            UpdateExpression: 'SET #revision = :revision',
+            ConditionExpression: '#id = :id AND #status = :active AND #revision < :revision',
+            ExpressionAttributeNames: { '#revision': 'revision', '#id': 'id', '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':revision': revision,
+              ':id': ref.enrollmentId,
+              ':active': 'active',
+            },
+          }),
+        ),
+      );
+      return moved;
+    },
+
     async setWaiting(ref, actionId, waiting) {
       await conditionally(() =>
         documents.send(

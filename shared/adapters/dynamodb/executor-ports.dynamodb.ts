@@ -36,6 +36,8 @@ export interface DynamoDBExecutorPortsOptions {
   readonly enrollment: SystemExecutorDeps['enrollment'];
   /** Where revisions are read (default: the table's workflow store). */
   readonly revisions?: SystemExecutorDeps['revisions'];
+  /** How long the revision a workflow runs now is kept once read (ms; default 0: read at every Task). */
+  readonly liveRevisionCacheMs?: number;
   /** `Enrollment Ended`, `Goal Met`, `Action Failed`: the bus. */
   readonly publish: PublishWorkflowEvents;
   /** The events of `publishEvent` actions: the bus. */
@@ -68,6 +70,9 @@ export const createDynamoDBExecutorPorts = (options: DynamoDBExecutorPortsOption
     ...(options.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: options.parkLongerThanMs }),
     newId: options.newId,
     revisions: options.revisions ?? createDynamoDBWorkflowRepository(client, table),
+    ...(options.liveRevisionCacheMs === undefined
+      ? {}
+      : { liveRevisionCacheMs: options.liveRevisionCacheMs }),
     records: options.records,
     lists: options.lists,
     memberships: new DynamoDBListRepository({ client, tableName }),

@@ -10,7 +10,10 @@ export type EndStatus = Exclude<EnrollmentStatus, 'active'>;
 export interface Enrollment {
   readonly id: string;
   readonly workflowId: string;
-  /** The revision it started on. */
+  /**
+   * The revision it runs: the one it started on, or a later one its workflow went live with while it ran (an edit of
+   * the active workflow moves it at its next action when that action is in the new revision; `setRevision`).
+   */
   readonly revision: number;
   readonly objectType: string;
   readonly recordId: string;
@@ -103,6 +106,11 @@ export interface EnrollmentRepository {
    * latest enrollment is another), or, with `expected`, when the noted execution is no longer that one (null: none).
    */
   setExecution(input: EndEnrollmentRef, executionArn: string, expected?: string | null): Promise<boolean>;
+  /**
+   * Moves the active enrollment to a later revision of its workflow (the state and the enrollment item): false, moving
+   * nothing, when it has ended, is not the latest, or runs that revision or a later one already.
+   */
+  setRevision(input: EndEnrollmentRef, revision: number): Promise<boolean>;
   /** Sets the failed enrollment `enrollmentId` back to `active`, once: only while it is the latest and `failed`. */
   retry(input: RetryEnrollment): Promise<RetryResult>;
   /** The workflow's counts (all zero for a workflow without enrollments). */

@@ -2,6 +2,7 @@ import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
 import type { EnrollmentRef, ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
 import { WorkflowContinued, WorkflowExit } from '../contract/task-errors.ts';
+import { nextRunAt } from '../scheduling/next-run-at.ts';
 import {
   type Action,
   type ActionOf,
@@ -9,7 +10,7 @@ import {
   isBranching,
   successorsOf,
 } from '../workflow/action.schema.ts';
-import { indexActions, resolveEdge } from '../workflow/action-edges.ts';
+import { indexActions, isHeldBack, resolveEdge } from '../workflow/action-edges.ts';
 import { advanceAlong, travelAlong, withinHorizon } from './advance-to-next-state.ts';
 import { chooseSuccessor } from './choose-successor.ts';
 import { effectKey } from './effect-key.ts';
@@ -30,6 +31,9 @@ const onErrorOf = (action: Action): 'continue' | 'stop' | undefined =>
 
 /** Kinds that run after a Wait, where a state past the horizon hands over to a new execution. */
 const AFTER_WAIT = new Set<TaskRequest['kind']>(['action', 'branch', 'waitForEvent', 'complete']);
+
+/** Kinds that start an action, where an enrollment moves to its workflow's live revision. */
+const MOVABLE = new Set<TaskRequest['kind']>(['action', 'branch', 'waitForEvent']);
 
 /** Starts the execution that takes over at `resumeAt`, then ends this one through `Continued`. */
 const continueAsNew = async (run: Run, resumeAt: string, runAt: Date): Promise<never> => {
@@ -324,6 +328,41 @@ const timedOutInWaitTask = async (run: Run, action: ActionOf<'delayUntilEvent'>)
   return continueAsNew(run, to.resumeAt, to.runAt);
 };
 
+/**
+ * An edit of an active workflow goes live at once, and an enrolled record continues at its current action on the new
+ * revision where that action still exists, else on the revision it runs (api.md, `PUT /workflows/{id}`). Moved at its
+ * next action's Task: the enrollment is moved to the live revision, and a new execution of that revision's state
+ * machine takes over at the action (at once, or at the next open moment of the new revision's windows for an action
+ * they hold back: `action.scheduled`); this execution ends (`Continued`). A delay the record is in keeps the instant
+ * the revision it started in gave it. Safe to repeat: the move is conditional, the successor named from this execution.
+ */
+const continueOnLiveRevision = async (run: Run, actionId: string): Promise<void> => {
+  const { ports, state, request } = run;
+  const { enrollment } = state;
+  const live = await ports.liveRevision(enrollment.workflowId);
+  if (live === undefined || live <= enrollment.revision) return;
+  const workflow = await ports.workflow(enrollment.workflowId, live);
+  const action = indexActions(workflow).get(actionId);
+  if (!action) return;
+  const moved: EnrollmentRef = { ...enrollment, revision: live };
+  await ports.moveEnrollment(enrollment, live);
+  const now = run.now;
+  const runAt = isHeldBack(action)
+    ? nextRunAt(now, workflow.settings, `${enrollment.enrollmentId}:${actionId}`)
+    : now;
+  if (runAt.getTime() > now.getTime()) {
+    await historyOf({ ...run, state: { ...state, enrollment: moved } })('action.scheduled', {
+      actionId,
+      details: { runAt: runAt.toISOString() },
+    });
+  }
+  await ports.continueAsNew(
+    { ...withinHorizon(moved, runAt, actionId, now, state.skipping ?? false), resumeAt: actionId },
+    { executionId: request.executionId, startedAt: request.startedAt },
+  );
+  throw new WorkflowContinued(actionId);
+};
+
 const recordFailure = async (run: Run): Promise<TaskResponse> => {
   const { request, ports, state } = run;
   const action = actionOf(run);
@@ -357,6 +396,9 @@ export const executeTask = async (
   const run: Run = { request, ports, workflow, actions: indexActions(workflow), now: ports.now(), state };
   if (state.continueAt && AFTER_WAIT.has(request.kind)) {
     return continueAsNew(run, state.continueAt.resumeAt, new Date(state.continueAt.runAt));
+  }
+  if (MOVABLE.has(request.kind) && request.actionId !== null && !state.eventTimedOut) {
+    await continueOnLiveRevision(run, request.actionId);
   }
   // Counted first, so that a failure anywhere in the attempt is counted.
   const attempt =

@@ -26,6 +26,13 @@ export interface ExecutorPorts {
   readonly parkLongerThanMs?: number;
   /** The revision an execution runs. */
   readonly workflow: (workflowId: string, revision: number) => Promise<WorkflowDefinition>;
+  /**
+   * The revision the workflow runs now (its latest, while it is active); undefined when it is not active. An edit of an
+   * active workflow goes live at once: a Task of an earlier revision moves its enrollment to it (see `executeTask`).
+   */
+  readonly liveRevision: (workflowId: string) => Promise<number | undefined>;
+  /** Moves the active enrollment to a later revision of its workflow (nothing once it has ended). */
+  readonly moveEnrollment: (enrollment: EnrollmentRef, revision: number) => Promise<void>;
   /** The enrolled record's properties, undefined once deleted. */
   readonly record: (objectType: string, id: string) => Promise<Properties | undefined>;
   /** Properties of the records associated with it, by object type (only the types asked for). */

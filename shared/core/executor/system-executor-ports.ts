@@ -14,7 +14,7 @@ import type { ListService, RecordService } from '../services/crm-services.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
 import { actionFailedEvent, type PublishActionEvent } from './action-messages.ts';
 import { applyOncePerKey } from './apply-once.ts';
-import { cachedRevisions } from './cached-revisions.ts';
+import { cachedRevisions, liveRevisions } from './cached-revisions.ts';
 import type { EffectIntentStore } from './effect-intents.ts';
 import { actionIdOfEffectKey } from './effect-key.ts';
 import type { EventWaitStore } from './event-wait-store.ts';
@@ -33,8 +33,13 @@ export interface SystemExecutorDeps {
   readonly parkLongerThanMs?: number;
   /** Ids of the records `createRecord` and `createTask` make (drawn once per effect, kept in its intent). */
   readonly newId: IdGenerator;
-  /** The revision an execution runs. */
-  readonly revisions: Pick<WorkflowRepository, 'revision'>;
+  /** The revision an execution runs; the workflow, for the revision it runs now. */
+  readonly revisions: Pick<WorkflowRepository, 'revision' | 'get'>;
+  /**
+   * How long (ms, on `clock`) the revision a workflow runs now is kept once read (`liveRevision`; default 0: read at
+   * every Task). An edit of an active workflow reaches the enrolled records' next actions at most this late.
+   */
+  readonly liveRevisionCacheMs?: number;
   /** Record reads and writes; writes carry the enrollment's cause. */
   readonly records: Pick<RecordService, 'get' | 'associations' | 'create' | 'update' | 'associate'>;
   readonly lists: Pick<ListService, 'addMember' | 'removeMember'>;
@@ -42,7 +47,7 @@ export interface SystemExecutorDeps {
   readonly memberships: Pick<ListRepository, 'listsOf'>;
   /** `enrollInWorkflow`. */
   readonly enrollment: Pick<EnrollmentService, 'enrollManually'>;
-  readonly enrollments: Pick<EnrollmentRepository, 'end' | 'setWaiting' | 'current'>;
+  readonly enrollments: Pick<EnrollmentRepository, 'end' | 'setWaiting' | 'current' | 'setRevision'>;
   readonly history: Pick<HistoryRepository, 'append'>;
   /** `Enrollment Ended`, `Goal Met`, `Action Failed` (source `crm.workflows`). */
   readonly publish: PublishWorkflowEvents;
@@ -96,6 +101,14 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
     now: () => deps.clock.now(),
     ...(deps.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: deps.parkLongerThanMs }),
     workflow: revisionOf,
+    liveRevision: liveRevisions(deps.revisions, deps.clock, deps.liveRevisionCacheMs),
+    async moveEnrollment(enrollment, revision) {
+      const { workflowId, objectType, recordId } = targetOf(enrollment);
+      await deps.enrollments.setRevision(
+        { workflowId, objectType, recordId, enrollmentId: enrollment.enrollmentId },
+        revision,
+      );
+    },
     record: (objectType, id) =>
       isObjectType(objectType) ? reads.properties({ objectType, id }) : Promise.resolve(undefined),
     async associated(objectType, id, types) {

@@ -175,6 +175,34 @@ describe('DynamoDB enrollment repository', () => {
     expect((await enrollments.current('wf_1', 'contacts', recordId))?.executionArn).toBe('arn:c3');
   });
 
+  it('moves the active enrollment to a later revision only, state and item, and keeps an ended one where it ended', async () => {
+    // Prepare: started on revision 2
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId));
+    const ref = {
+      workflowId: 'wf_1',
+      objectType: 'contacts',
+      recordId,
+      enrollmentId: enrollmentId('wf_1', recordId, 1),
+    };
+    // Act
+    const forward = await enrollments.setRevision(ref, 3);
+    const again = await enrollments.setRevision(ref, 3);
+    const back = await enrollments.setRevision(ref, 2);
+    const listed = await enrollments.page('wf_1', 'active', { limit: 100 });
+    await enrollments.end(ending(recordId, ref.enrollmentId));
+    const ended = await enrollments.setRevision(ref, 4);
+    // Assess
+    expect([forward, again, back, ended]).toEqual([true, false, false, false]);
+    expect(listed.results.find((enrollment) => enrollment.id === ref.enrollmentId)?.revision).toBe(3);
+    expect((await enrollments.current('wf_1', 'contacts', recordId))?.latest).toMatchObject({
+      revision: 3,
+      status: 'completed',
+    });
+    const completed = await enrollments.page('wf_1', 'completed', { limit: 100 });
+    expect(completed.results.find((enrollment) => enrollment.id === ref.enrollmentId)?.revision).toBe(3);
+  });
+
   it('ends the item of an older enrollment a crash left active once the state has moved on', async () => {
     // Prepare: the end of enrollment 1 dies after the state item and the counts, before the enrollment item.
     const recordId = freshRecord();

@@ -206,6 +206,130 @@ describe('executeTask', () => {
     });
   });
 
+  describe('a workflow edited while the enrollment runs (its new revision live)', () => {
+    /** Revision 2 of the nurture: a new subject for `greet`, and whatever `change` does to it. */
+    const edited = (change: (input: WorkflowDefinitionInput) => WorkflowDefinitionInput = (input) => input) =>
+      parse(
+        change({
+          ...nurture,
+          actions: nurture.actions.map((action) =>
+            action.id === 'greet' ? { ...action, subject: 'Hello again {{firstname}}' } : action,
+          ),
+        } as WorkflowDefinitionInput),
+      );
+    const MOVED = { ...ENROLLMENT, revision: 2 };
+
+    it('moves the enrollment at its next action and continues there on the new revision, running nothing on the old', async () => {
+      // Prepare
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      // Act
+      const running = executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.moves).toEqual([{ enrollmentId: 'enr-1', revision: 2 }]);
+      expect(world.continuations).toEqual([{ enrollment: MOVED, runAt: NOW, resumeAt: 'greet' }]);
+      expect(world.continuedFrom).toEqual(['exec-1']);
+      expect([world.history.length, world.outbox.length]).toEqual([0, 0]);
+      // and the new revision's execution runs the action as it is now
+      await executeTask(request('action', 'greet', { state: { enrollment: MOVED } }), world.ports());
+      expect(world.outbox).toEqual([expect.objectContaining({ kind: 'email', subject: 'Hello again Ada' })]);
+      expect(world.events('action.completed')).toEqual([
+        expect.objectContaining({ actionId: 'greet', revision: 2 }),
+      ]);
+    });
+
+    it('stays on the revision it runs when its action is not in the live one', async () => {
+      // Prepare: revision 2 renamed greet
+      const world = worldWith();
+      world.addWorkflow(
+        'wf-1',
+        2,
+        edited((input) => ({
+          ...input,
+          actions: input.actions.map((action) => {
+            const renamed = { ...action, ...(action.id === 'greet' ? { id: 'hello' } : {}) };
+            return 'next' in renamed && renamed.next === 'greet' ? { ...renamed, next: 'hello' } : renamed;
+          }),
+        })),
+      );
+      world.liveRevision = 2;
+      // Act
+      await executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      expect([world.moves.length, world.continuations.length]).toEqual([0, 0]);
+      expect(world.outbox).toEqual([expect.objectContaining({ kind: 'email', subject: 'Hi Ada' })]);
+      expect(world.events('action.completed')).toEqual([
+        expect.objectContaining({ actionId: 'greet', revision: 1 }),
+      ]);
+    });
+
+    it("waits for the new revision's execution window when it holds the action back", async () => {
+      // Prepare: revision 2 runs actions on Mondays 10:00–11:00 UTC only (now: Monday 08:00 UTC)
+      const world = worldWith();
+      world.addWorkflow(
+        'wf-1',
+        2,
+        edited((input) => ({
+          ...input,
+          settings: {
+            ...input.settings,
+            executionWindows: [{ days: ['mon'], start: '10:00', end: '11:00' }],
+          },
+        })),
+      );
+      world.liveRevision = 2;
+      // Act
+      const running = executeTask(request('action', 'greet'), world.ports());
+      // Assess: at the window's opening, spread over its first 15 minutes
+      await expect(running).rejects.toBeInstanceOf(WorkflowContinued);
+      const runAt = world.continuations[0]?.runAt ?? '';
+      expect(runAt >= '2026-11-30T10:00:00.000Z' && runAt < '2026-11-30T10:15:00.000Z').toBe(true);
+      expect(world.continuations).toEqual([{ enrollment: MOVED, runAt, resumeAt: 'greet' }]);
+      expect(world.history).toEqual([
+        expect.objectContaining({
+          event: 'action.scheduled',
+          actionId: 'greet',
+          revision: 2,
+          details: { runAt },
+        }),
+      ]);
+    });
+
+    it("moves at a branch and at an event wait too, but not at a wait's timeout", async () => {
+      // Prepare
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      // Act
+      const branch = executeTask(request('branch', 'route'), world.ports());
+      const wait = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
+      await expect(branch).rejects.toBeInstanceOf(WorkflowContinued);
+      await expect(wait).rejects.toBeInstanceOf(WorkflowContinued);
+      await executeTask(request('eventTimeout', 'listen'), world.ports());
+      // Assess
+      expect(world.continuations.map((state) => state.resumeAt)).toEqual(['route', 'listen']);
+      expect(world.eventWaits.size).toBe(0);
+      expect(world.history).toEqual([
+        expect.objectContaining({ event: 'action.completed', actionId: 'listen', revision: 1 }),
+      ]);
+    });
+
+    it('stays when the workflow runs no later revision (not active, or this one)', async () => {
+      // Prepare
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      // Act
+      await executeTask(request('action', 'greet'), world.ports());
+      world.liveRevision = 1;
+      await executeTask(request('action', 'tag'), world.ports());
+      // Assess
+      expect([world.moves.length, world.continuations.length]).toEqual([0, 0]);
+      expect(world.events('action.completed').map((line) => line.actionId)).toEqual(['greet', 'tag']);
+    });
+  });
+
   describe('the execution horizon (continue-as-new)', () => {
     it('sleeps until the horizon and keeps the real instant in continueAt when the next step is past it', async () => {
       // Prepare: the execution began 359 days ago, its horizon is tomorrow

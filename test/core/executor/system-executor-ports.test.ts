@@ -72,6 +72,7 @@ describe('the system executor ports: reads', () => {
     const ports = createSystemExecutorPorts({
       ...deps,
       revisions: {
+        ...deps.revisions,
         revision: (id, revision) => {
           reads += 1;
           return deps.revisions.revision(id, revision);
@@ -86,6 +87,35 @@ describe('the system executor ports: reads', () => {
     expect(second).toBe(first);
     await expect(missing).rejects.toThrow('workflow wf-1 has no revision 2');
     expect(reads).toBe(2);
+  });
+
+  it('reads the revision a workflow runs now: at every Task by default, once per cache period when asked', async () => {
+    // Prepare: wf-1 active at revision 2, wf-2 inactive
+    const system = new InMemorySystem();
+    system.revisions.set('wf-1#2', { ...storedWorkflow(), revision: 2 });
+    system.revisions.set('wf-2#1', { ...storedWorkflow(), id: 'wf-2', status: 'inactive' });
+    const deps = system.deps();
+    let reads = 0;
+    const counted = {
+      ...deps.revisions,
+      get: (id: string) => {
+        reads += 1;
+        return deps.revisions.get(id);
+      },
+    };
+    const uncached = createSystemExecutorPorts({ ...deps, revisions: counted });
+    const cached = createSystemExecutorPorts({ ...deps, revisions: counted, liveRevisionCacheMs: 5_000 });
+    // Act
+    const every = [await uncached.liveRevision('wf-1'), await uncached.liveRevision('wf-1')];
+    const readsUncached = reads;
+    const kept = [await cached.liveRevision('wf-1'), await cached.liveRevision('wf-1')];
+    const readsWithin = reads - readsUncached;
+    system.now = new Date(system.now.getTime() + 5_000);
+    const later = await cached.liveRevision('wf-1');
+    const inactive = await cached.liveRevision('wf-2');
+    // Assess
+    expect([...every, ...kept, later, inactive]).toEqual([2, 2, 2, 2, 2, undefined]);
+    expect([readsUncached, readsWithin, reads]).toEqual([2, 1, 5]);
   });
 
   it('reads the properties of the associated records of the types asked only, and the lists', async () => {
