@@ -1,6 +1,6 @@
 import type { Properties } from '../records/record.schema.ts';
 import { delayDueAt, nextRunAt } from '../scheduling/index.ts';
-import type { Action, DelayAction } from '../workflow/action.schema.ts';
+import type { Action, ActionOf, DelayAction } from '../workflow/action.schema.ts';
 import { type ActionIndex, isHeldBack, resolveEdge } from '../workflow/action-edges.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 
@@ -35,6 +35,12 @@ export interface AdvanceInput {
   readonly skipping?: boolean;
 }
 
+/** Every `delayUntilAnchor` of the workflow: a recurring anchor's occurrence is the one some of them still await. */
+const anchorDelaysOf = (workflow: WorkflowDefinition): readonly ActionOf<'delayUntilAnchor'>[] =>
+  workflow.actions.filter(
+    (action): action is ActionOf<'delayUntilAnchor'> => action.type === 'delayUntilAnchor',
+  );
+
 /**
  * Travels from `nextId` through its delays (each due instant computed from the previous one)
  * to the next action that runs, and the instant it may run (the task contract's "advance").
@@ -43,6 +49,8 @@ export const travelEdge = (input: AdvanceInput): Advance => {
   const { workflow, now, properties } = input;
   const edge = resolveEdge(input.actions, input.nextId);
   const settings = workflow.settings;
+  const anchorContext =
+    workflow.anchor === undefined ? {} : { anchor: workflow.anchor, anchorDelays: anchorDelaysOf(workflow) };
   let due = now;
   let skipping = input.skipping ?? false;
   const skipped: DelayAction[] = [];
@@ -57,7 +65,7 @@ export const travelEdge = (input: AdvanceInput): Advance => {
       timeZone: settings.timeZone,
       blockedDates: settings.blockedDates,
       properties,
-      ...(workflow.anchor === undefined ? {} : { anchor: workflow.anchor }),
+      ...anchorContext,
     });
     if (result.kind === 'unenroll') {
       return {

@@ -20,6 +20,17 @@ export interface DelayContext {
   readonly properties?: Readonly<Record<string, PropertyValue>>;
   /** The workflow's anchor (date-centered workflows). */
   readonly anchor?: Anchor;
+  /**
+   * The offset and time of every `delayUntilAnchor` of the workflow: a recurring anchor keeps the yearly
+   * occurrence for which one of them is still ahead. The delay being reached always counts, listed or not.
+   */
+  readonly anchorDelays?: readonly AnchorTiming[];
+}
+
+/** Where a `delayUntilAnchor` falls around its anchor date: its offset and local time. */
+export interface AnchorTiming {
+  readonly offset: string;
+  readonly time: string;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -4,6 +4,7 @@ import { dryRunNeeds, dryRunWorkflow } from '../../../shared/core/dry-run/dry-ru
 import type { EnrollingWorkflow } from '../../../shared/core/enrollment/enrollment-decision.ts';
 import type { Properties } from '../../../shared/core/records/record.schema.ts';
 import { nextRunAt, type ScheduleInput } from '../../../shared/core/scheduling/next-run-at.ts';
+import { builtinTemplates } from '../../../shared/core/templates/template-catalog.ts';
 import {
   type WorkflowDefinitionInput,
   WorkflowDefinitionSchema,
@@ -260,6 +261,27 @@ describe('dryRunPath', () => {
       { actionId: 'remind', outcome: 'skipped', until: undefined },
       { actionId: 'dayOf', outcome: 'waits', until: '2026-03-05T09:00:00.000Z' },
       { actionId: 'today', outcome: 'would_run', until: undefined },
+    ]);
+  });
+
+  it('centres a yearly anchor on this year’s occurrence when only its later delay is still ahead', () => {
+    // Prepare: the birthday greeting three days before the birthday; a week before has passed.
+    const birthday = builtinTemplates().find((template) => template.id === 'contact-birthday-greeting');
+    if (!birthday) throw new Error('the birthday template is missing');
+    // Act
+    const { path } = dryRunPath({
+      workflow: birthday.workflow,
+      objectType: 'contacts',
+      record: { properties: { firstname: 'Ada', email: 'ada@example.fr', birthdate: '1990-01-11' } },
+      at: new Date('2027-01-08T12:00:00Z'),
+      enrollmentId: ENROLLMENT_ID,
+    });
+    // Assess
+    expect(path.map(({ actionId, outcome, until }) => ({ actionId, outcome, until }))).toEqual([
+      { actionId: 'week-before', outcome: 'skipped', until: undefined },
+      { actionId: 'heads-up', outcome: 'skipped', until: undefined },
+      { actionId: 'on-the-day', outcome: 'waits', until: '2027-01-11T08:00:00.000Z' },
+      { actionId: 'greeting', outcome: 'would_run', until: undefined },
     ]);
   });
 

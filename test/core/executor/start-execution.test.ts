@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startExecution } from '../../../shared/core/executor/start-execution.ts';
 import type { Properties } from '../../../shared/core/records/record.schema.ts';
+import { builtinTemplates } from '../../../shared/core/templates/template-catalog.ts';
 import type { Action } from '../../../shared/core/workflow/action.schema.ts';
 import {
   type WorkflowDefinition,
@@ -113,6 +114,25 @@ describe('startExecution', () => {
       advance: { skipped: [expect.objectContaining({ id: 'd30' })] },
     });
     expect(result.kind === 'start' && idOf(result.advance.target)).toBe('first');
+  });
+
+  it('centres a yearly anchor on this year’s occurrence while one of its delays is still ahead', () => {
+    // Prepare: the birthday greeting, enrolled three days before the birthday: a week before has passed
+    const birthday = builtinTemplates().find((template) => template.id === 'contact-birthday-greeting');
+    if (!birthday) throw new Error('the birthday template is missing');
+    // Act
+    const result = start(
+      birthday.workflow,
+      { birthdate: '1990-01-11' },
+      new Date('2027-01-08T12:00:00.000Z'),
+    );
+    // Assess
+    expect(result).toMatchObject({
+      kind: 'start',
+      input: { runAt: '2027-01-08T12:00:00.000Z', skipping: true },
+      advance: { skipped: [expect.objectContaining({ id: 'week-before' })] },
+    });
+    expect(result.kind === 'start' && idOf(result.advance.target)).toBe('heads-up');
   });
 
   it('completes at once a workflow without actions (no target, no delay)', () => {

@@ -505,6 +505,108 @@ describe('delayDueAt', () => {
       expect(anchorDue(offset, '09:00', context)).toEqual({ kind: 'at', at: new Date(expected) });
     });
 
+    it.each([
+      [
+        'a week before gone by, the day itself ahead: this year, skipping to the day',
+        '1990-01-11',
+        'UTC',
+        '2027-01-08T12:00:00Z',
+        [
+          ['-P7D', '09:00'],
+          ['P0D', '08:00'],
+        ],
+        [
+          ['passed', '2027-01-04T09:00:00Z'],
+          ['at', '2027-01-11T08:00:00Z'],
+        ],
+      ],
+      [
+        'only negative offsets, one still ahead: this year',
+        '1990-06-15',
+        'Europe/Paris',
+        '2026-06-10T12:00:00+02:00',
+        [
+          ['-P7D', '09:00'],
+          ['-P1D', '09:00'],
+        ],
+        [
+          ['passed', '2026-06-08T09:00:00+02:00'],
+          ['at', '2026-06-14T09:00:00+02:00'],
+        ],
+      ],
+      [
+        'only negative offsets, both gone by: next year',
+        '1990-06-15',
+        'Europe/Paris',
+        '2026-06-14T12:00:00+02:00',
+        [
+          ['-P7D', '09:00'],
+          ['-P1D', '09:00'],
+        ],
+        [
+          ['at', '2027-06-08T09:00:00+02:00'],
+          ['at', '2027-06-14T09:00:00+02:00'],
+        ],
+      ],
+      [
+        'the day after, three days after still ahead: this year',
+        '1990-06-15',
+        'Europe/Paris',
+        '2026-06-16T10:00:00+02:00',
+        [
+          ['P0D', '09:00'],
+          ['P3D', '09:00'],
+        ],
+        [
+          ['passed', '2026-06-15T09:00:00+02:00'],
+          ['at', '2026-06-18T09:00:00+02:00'],
+        ],
+      ],
+      [
+        '29 February in a common year: centred on 28 February',
+        '2000-02-29',
+        'Europe/Paris',
+        '2027-02-25T00:00:00+01:00',
+        [
+          ['-P7D', '09:00'],
+          ['P0D', '09:00'],
+        ],
+        [
+          ['passed', '2027-02-21T09:00:00+01:00'],
+          ['at', '2027-02-28T09:00:00+01:00'],
+        ],
+      ],
+      [
+        '29 February in a leap year',
+        '2000-02-29',
+        'Europe/Paris',
+        '2028-02-25T00:00:00+01:00',
+        [
+          ['-P7D', '09:00'],
+          ['P0D', '09:00'],
+        ],
+        [
+          ['passed', '2028-02-22T09:00:00+01:00'],
+          ['at', '2028-02-29T09:00:00+01:00'],
+        ],
+      ],
+    ] as const)(
+      'recurs annually on the first occurrence a delay of the workflow still awaits: %s',
+      (_, birthdate, timeZone, reachedAt, delays, expected) => {
+        // Prepare: every delay of the workflow, each as if reached at the same instant
+        const anchorDelays = delays.map(([offset, time]) => ({ offset, time }));
+        const context = ctx(reachedAt, timeZone, {
+          anchor: birthday,
+          properties: { birthdate },
+          anchorDelays,
+        });
+        // Act
+        const dues = anchorDelays.map(({ offset, time }) => anchorDue(offset, time, context));
+        // Assess
+        expect(dues).toEqual(expected.map(([kind, at]) => ({ kind, at: new Date(at) })));
+      },
+    );
+
     it('unenrolls a recurring anchor without a value', () => {
       const context = ctx('2026-01-01T00:00:00Z', 'Europe/Paris', {
         anchor: birthday,
