@@ -17,6 +17,7 @@ import type { SystemExecutorDeps } from '../../shared/core/executor/system-execu
 import type { ObjectType } from '../../shared/core/records/object-types.ts';
 import type { CrmRecord, Properties } from '../../shared/core/records/record.schema.ts';
 import type { ChangeCause } from '../../shared/core/records/record-change.ts';
+import { RecordVersionConflict } from '../../shared/core/records/version-conflict.ts';
 import type { StoredWorkflow } from '../../shared/core/workflow/stored-workflow.ts';
 
 /** One write the fake record and list services took, with the cause it carried. */
@@ -85,6 +86,8 @@ export class InMemorySystem {
   #ids = 0;
   readonly #ended = new Set<string>();
   readonly #historyKeys = new Set<string>();
+  /** The effect keys the record writes carried, with the version each made. */
+  readonly #effectKeys: { id: string; version: number; effectKey: string }[] = [];
 
   addRecord(objectType: ObjectType, id: string, properties: Properties): void {
     this.records.set(id, { objectType, properties: { ...properties }, version: 1 });
@@ -107,7 +110,14 @@ export class InMemorySystem {
     const stored = this.records.get(id);
     if (!stored || stored.objectType !== objectType) throw notFound(objectType, id);
     const at = this.now.toISOString();
-    return { id, objectType, properties: { ...stored.properties }, createdAt: at, updatedAt: at, version: 1 };
+    return {
+      id,
+      objectType,
+      properties: { ...stored.properties },
+      createdAt: at,
+      updatedAt: at,
+      version: stored.version,
+    };
   }
 
   #log(change: LoggedChange): void {
@@ -205,13 +215,22 @@ export class InMemorySystem {
           if (Object.keys(properties).some((name) => name.startsWith('unknown'))) {
             throw new ValidationError([{ path: 'properties', message: 'unknown property' }]);
           }
+          const { expectedVersion, effectKey, cause } = options;
+          if (expectedVersion !== undefined && stored.version !== expectedVersion) {
+            const madeAlready = this.#effectKeys.some(
+              (write) => write.id === id && write.version > expectedVersion && write.effectKey === effectKey,
+            );
+            if (effectKey !== undefined && madeAlready) return this.#record(objectType, id);
+            throw new RecordVersionConflict(this.#record(objectType, id), expectedVersion);
+          }
           const changed = Object.entries(properties).some(
             ([name, value]) => stored.properties[name] !== value,
           );
           if (changed) {
             Object.assign(stored.properties, properties);
             stored.version += 1;
-            this.#log({ kind: 'updated', objectType, id, properties, ...options });
+            if (effectKey !== undefined) this.#effectKeys.push({ id, version: stored.version, effectKey });
+            this.#log({ kind: 'updated', objectType, id, properties, ...(cause ? { cause } : {}) });
           }
           return this.#record(objectType, id);
         },

@@ -8,6 +8,9 @@ import { indexPage, queryPage } from './paging.ts';
 import { conditionally, type StoreOptions } from './store-options.ts';
 import { TABLE_KEYS } from './table.ts';
 
+/** The greatest sort key a change can have (versions have 10 digits). */
+const LAST_CHANGE_SK = `${CHANGE_PREFIX}9999999999`;
+
 const stripKeys = (item: Record<string, unknown>): RecordChange => {
   const { pk: _pk, sk: _sk, kind: _kind, gsi2pk: _gpk, gsi2sk: _gsk, ...change } = item;
   return change as unknown as RecordChange;
@@ -53,6 +56,28 @@ export class DynamoDBChangeLog implements ChangeLog {
         TableName: this.#options.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         ExpressionAttributeValues: { ':pk': pk, ':prefix': CHANGE_PREFIX },
+        ConsistentRead: true,
+      },
+      page,
+      ['pk', pk],
+    );
+    return { results: found.results.map(stripKeys), nextCursor: found.nextCursor };
+  }
+
+  /** `sk BETWEEN CHG#<version + 1> AND CHG#9999999999`: the record's later entries only, in version order. */
+  async since(
+    objectType: ObjectType,
+    id: string,
+    version: number,
+    page: PageRequest,
+  ): Promise<Page<RecordChange>> {
+    const pk = recordPk(objectType, id);
+    const found = await queryPage<Record<string, unknown>>(
+      this.#options.client,
+      {
+        TableName: this.#options.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': changeSk(version + 1), ':to': LAST_CHANGE_SK },
         ConsistentRead: true,
       },
       page,

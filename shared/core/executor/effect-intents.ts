@@ -5,17 +5,30 @@ import type { Properties } from '../records/record.schema.ts';
 import type { ActionEvent } from './action-messages.ts';
 import type { EffectOutcome } from './ports.ts';
 
+/** How the values of a write follow from the record's own (see `ResolvedWrite.from`). */
+export type WriteRule =
+  /** `property` becomes the record's number plus `by` (an increment). */
+  | { readonly kind: 'increment'; readonly property: string; readonly by: number }
+  /** The values are written only while the record's `property` is empty (a rotation that does not overwrite). */
+  | { readonly kind: 'whileEmpty'; readonly property: string };
+
 /** One record write with the values to write, as fixed at the effect's first attempt. */
 export interface ResolvedWrite {
   readonly objectType: ObjectType;
   readonly id: string;
   readonly properties: Properties;
+  /**
+   * For values that follow from the record's own: the version of the record they were computed from, and how.
+   * The write is conditional on that version; when another write came first, the values are computed again from
+   * the record as it is then (`properties` keeps the first attempt's), so that neither write is lost.
+   */
+  readonly from?: { readonly version: number; readonly rule: WriteRule };
 }
 
 /**
  * An action's effect with every value it depends on fixed at its first attempt, so that applying it again writes
- * the same: the records a target named then, an increment's or a rotation's resulting values, a new record's id,
- * the record a webhook or an event carries.
+ * the same: the records a target named then, a rotation's owners, a new record's id, the record a webhook or an
+ * event carries. An increment's value is fixed with the version it was computed from (`ResolvedWrite.from`).
  */
 export type ResolvedEffect =
   /** `updateRecords`, `incrementProperty`, `rotateOwner`: the writes they come to. */

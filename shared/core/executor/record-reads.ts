@@ -6,15 +6,18 @@ import type { Properties } from '../records/record.schema.ts';
 import type { RecordService } from '../services/crm-services.ts';
 import type { Target } from '../workflow/action.schema.ts';
 
-/** A record an action writes or reads, with its properties as read. */
+/** A record an action writes or reads, with its properties and version as read. */
 export interface ReadRecord extends RecordRef {
   readonly properties: Properties;
+  readonly version: number;
 }
 
 /** How the executor reads records: the enrolled one, those associated with it, those an action's target names. */
 export interface RecordReads {
   /** The record's properties; undefined once it is deleted. */
   properties(ref: RecordRef): Promise<Properties | undefined>;
+  /** The record, its properties and version; undefined once it is deleted. */
+  record(ref: RecordRef): Promise<ReadRecord | undefined>;
   /** The live records of `objectType` associated with `ref` (none when `ref` is gone). */
   associated(ref: RecordRef, objectType: ObjectType): Promise<ReadRecord[]>;
   /** The records `target` names for the enrolled record: itself, or every associated record of a type. */
@@ -45,8 +48,11 @@ const absentWhenNotFound = async <T>(read: () => Promise<T>): Promise<T | undefi
  * associations page by page, 100 at a time.
  */
 export const recordReads = (records: Pick<RecordService, 'get' | 'associations'>): RecordReads => {
-  const properties = async (ref: RecordRef) =>
-    (await absentWhenNotFound(() => records.get(ref.objectType, ref.id)))?.properties;
+  const record = async (ref: RecordRef): Promise<ReadRecord | undefined> => {
+    const found = await absentWhenNotFound(() => records.get(ref.objectType, ref.id));
+    return found && { ...ref, properties: found.properties, version: found.version };
+  };
+  const properties = async (ref: RecordRef) => (await record(ref))?.properties;
 
   const associatedIds = async (ref: RecordRef, objectType: ObjectType): Promise<string[]> => {
     const ids: string[] = [];
@@ -68,19 +74,20 @@ export const recordReads = (records: Pick<RecordService, 'get' | 'associations'>
   const associated = async (ref: RecordRef, objectType: ObjectType): Promise<ReadRecord[]> => {
     const found: ReadRecord[] = [];
     for (const id of await associatedIds(ref, objectType)) {
-      const values = await properties({ objectType, id });
-      if (values) found.push({ objectType, id, properties: values });
+      const read = await record({ objectType, id });
+      if (read) found.push(read);
     }
     return found;
   };
 
   return {
     properties,
+    record,
     associated,
     async targets(ref, target) {
       if (target !== 'self') return associated(ref, target.associated);
-      const values = await properties(ref);
-      return values ? [{ ...ref, properties: values }] : [];
+      const read = await record(ref);
+      return read ? [read] : [];
     },
   };
 };

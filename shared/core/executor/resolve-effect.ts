@@ -2,9 +2,9 @@ import type { ActionEffect } from '../actions/action-effects.ts';
 import type { EnrollmentRef } from '../contract/task-contract.ts';
 import { ActionNotApplicable } from '../contract/task-errors.ts';
 import type { IdGenerator } from '../ports/clock.ts';
-import type { PropertyValue } from '../records/record.schema.ts';
+import type { Properties, PropertyValue } from '../records/record.schema.ts';
 import { isPublishableDetailType, publishedEvent, webhookBody } from './action-messages.ts';
-import type { ResolvedEffect, ResolvedWrite } from './effect-intents.ts';
+import type { ResolvedEffect, ResolvedWrite, WriteRule } from './effect-intents.ts';
 import type { CounterStore } from './executor-counters.ts';
 import { enrolledRecord, type ReadRecord, type RecordReads } from './record-reads.ts';
 
@@ -59,24 +59,49 @@ const rotateOwner = async (
   const targets = await resolution.reads.targets(enrolledRecord(input.enrollment), effect.target);
   const due = targets.filter((target) => effect.overwrite || isUnset(target.properties[effect.property]));
   const owners = await nextOwners(resolution, input, due.length);
+  // Without `overwrite` the owner goes only where there is none: a write of one meanwhile wins.
+  const rule: WriteRule | undefined = effect.overwrite
+    ? undefined
+    : { kind: 'whileEmpty', property: effect.property };
   return {
     kind: 'writeRecords',
-    writes: due.map((target, turn) => writeOf(target, { [effect.property]: owners[turn]! })),
+    writes: due.map((target, turn) => writeOf(target, { [effect.property]: owners[turn]! }, rule)),
   };
 };
 
-const writeOf = (target: ReadRecord, properties: ResolvedWrite['properties']): ResolvedWrite => ({
+const writeOf = (
+  target: ReadRecord,
+  properties: ResolvedWrite['properties'],
+  rule?: WriteRule,
+): ResolvedWrite => ({
   objectType: target.objectType,
   id: target.id,
   properties,
+  ...(rule === undefined ? {} : { from: { version: target.version, rule } }),
 });
+
+/**
+ * The values of a write that follows from the record's own (`ResolvedWrite.from`), computed again from the record's
+ * properties as they are now; undefined when there is nothing to write any more (a rotation's property got a value).
+ */
+export const valuesNow = (write: ResolvedWrite, properties: Properties): Properties | undefined => {
+  const rule = write.from?.rule;
+  switch (rule?.kind) {
+    case undefined:
+      return write.properties;
+    case 'increment':
+      return { [rule.property]: numberOf(properties[rule.property], rule.property) + rule.by };
+    case 'whileEmpty':
+      return isUnset(properties[rule.property]) ? write.properties : undefined;
+  }
+};
 
 /** The enrolled record as a webhook or a published event carries it; one deleted meanwhile cannot be sent. */
 const enrolledNow = async (resolution: EffectResolution, enrollment: EnrollmentRef): Promise<ReadRecord> => {
   const ref = enrolledRecord(enrollment);
-  const properties = await resolution.reads.properties(ref);
-  if (!properties) throw new ActionNotApplicable(`${ref.objectType} record ${ref.id} was deleted`);
-  return { ...ref, properties };
+  const record = await resolution.reads.record(ref);
+  if (!record) throw new ActionNotApplicable(`${ref.objectType} record ${ref.id} was deleted`);
+  return record;
 };
 
 /**
@@ -87,7 +112,9 @@ export const resolvesWithoutWrites = (effect: ActionEffect): boolean => effect.k
 
 /**
  * Fixes every value an effect depends on, at its first attempt: the records a target names, the values an
- * increment or a rotation comes to, a new record's id, the record a webhook or an event carries.
+ * increment or a rotation comes to (an increment's, and a rotation's that does not overwrite, with the version of
+ * the record they were computed from: see `ResolvedWrite.from`), a new record's id, the record a webhook or an
+ * event carries.
  */
 export const resolveEffect = async (
   resolution: EffectResolution,
@@ -108,12 +135,15 @@ export const resolveEffect = async (
     }
     case 'incrementProperty': {
       const targets = await resolution.reads.targets(enrolledRecord(enrollment), effect.target);
+      const rule: WriteRule = { kind: 'increment', property: effect.property, by: effect.by };
       return {
         kind: 'writeRecords',
         writes: targets.map((target) =>
-          writeOf(target, {
-            [effect.property]: numberOf(target.properties[effect.property], effect.property) + effect.by,
-          }),
+          writeOf(
+            target,
+            { [effect.property]: numberOf(target.properties[effect.property], effect.property) + effect.by },
+            rule,
+          ),
         ),
       };
     }

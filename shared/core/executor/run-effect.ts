@@ -1,14 +1,17 @@
 import type { EnrollmentRef } from '../contract/task-contract.ts';
-import { ActionNotApplicable } from '../contract/task-errors.ts';
+import { ActionNotApplicable, ActionTransient } from '../contract/task-errors.ts';
 import { EnrollmentRefused } from '../enrollment/enrollment-refused.ts';
 import type { EnrollmentService } from '../enrollment/enrollment-service.ts';
 import { AppError, NotFoundError } from '../errors/app-error.ts';
+import type { Properties } from '../records/record.schema.ts';
 import type { ChangeCause } from '../records/record-change.ts';
+import { RecordVersionConflict } from '../records/version-conflict.ts';
 import type { ListService, RecordService, WriteOptions } from '../services/crm-services.ts';
 import type { PublishActionEvent } from './action-messages.ts';
-import type { ResolvedEffect } from './effect-intents.ts';
+import type { ResolvedEffect, ResolvedWrite } from './effect-intents.ts';
 import type { OutsideWorld } from './outside-world.ts';
 import type { EffectOutcome } from './ports.ts';
+import { valuesNow } from './resolve-effect.ts';
 
 /** What carrying out a resolved effect calls: the CRM's services, the bus and the outside world. */
 export interface EffectServices {
@@ -25,6 +28,49 @@ export const causeOf = (enrollment: EnrollmentRef): ChangeCause => ({
   enrollmentId: enrollment.enrollmentId,
   depth: (enrollment.depth ?? 0) + 1,
 });
+
+/** How often a write computed from the record is computed again after losing to another write, per Task. */
+export const WRITE_FROM_RECORD_ATTEMPTS = 10;
+
+/**
+ * A record write of an effect. Absolute values are written as they are. Values that follow from the record's own
+ * (an increment; `write.from`) are written conditionally on the version they were computed from, with the effect
+ * key: lost to another write, they are computed again from the record as that write left it — unless the record
+ * holds a change of this key after that version already (this write, made by an attempt that died before its
+ * intent was marked done): then nothing is written again. `ActionTransient` after `WRITE_FROM_RECORD_ATTEMPTS`
+ * lost races: the Task is retried with backoff.
+ */
+const writeRecord = async (
+  records: EffectServices['records'],
+  write: ResolvedWrite,
+  options: WriteOptions,
+  key: string,
+): Promise<void> => {
+  if (write.from === undefined) {
+    await records.update(write.objectType, write.id, write.properties, options);
+    return;
+  }
+  let version = write.from.version;
+  let properties: Properties | undefined = write.properties;
+  for (let attempt = 1; attempt <= WRITE_FROM_RECORD_ATTEMPTS; attempt += 1) {
+    try {
+      await records.update(write.objectType, write.id, properties, {
+        ...options,
+        expectedVersion: version,
+        effectKey: key,
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof RecordVersionConflict)) throw error;
+      version = error.current.version;
+      properties = valuesNow(write, error.current.properties);
+      if (properties === undefined) return;
+    }
+  }
+  throw new ActionTransient(
+    `the ${write.objectType} record ${write.id} changed under ${WRITE_FROM_RECORD_ATTEMPTS} attempts to write it`,
+  );
+};
 
 /** Runs a write; the caller's mistakes (4xx: an unknown property, a list that does not exist) are not applicable. */
 const applicable = async <T>(write: () => Promise<T>): Promise<T> => {
@@ -81,9 +127,7 @@ export const runEffect = async (
   switch (effect.kind) {
     case 'writeRecords':
       for (const write of effect.writes) {
-        await applicable(() =>
-          unlessDeleted(() => services.records.update(write.objectType, write.id, write.properties, options)),
-        );
+        await applicable(() => unlessDeleted(() => writeRecord(services.records, write, options, key)));
       }
       return undefined;
     case 'createRecord': {

@@ -8,6 +8,8 @@ export interface ChangeLog {
   append(change: RecordChange): Promise<void>;
   /** The changes of one record in version order. */
   history(objectType: ObjectType, id: string, page: PageRequest): Promise<Page<RecordChange>>;
+  /** The changes of one record after `version` (not included), in version order. */
+  since(objectType: ObjectType, id: string, version: number, page: PageRequest): Promise<Page<RecordChange>>;
   /** Changes not yet published, oldest first. */
   unpublished(page: PageRequest): Promise<Page<RecordChange>>;
   /** Takes the change out of the unpublished feed (idempotent). */

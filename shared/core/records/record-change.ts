@@ -33,6 +33,11 @@ export interface RecordChange {
   readonly at: string;
   readonly association?: { readonly toObjectType: ObjectType; readonly toId: string };
   readonly listId?: string;
+  /**
+   * The key of the workflow action's effect that made the change, when it wrote conditionally on a version (an
+   * increment): a retry of that effect finds its own change by it. Kept in the log, never published.
+   */
+  readonly effectKey?: string;
 }
 
 /** The `Record Changed` detail of events.md, from a committed change. */

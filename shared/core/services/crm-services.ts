@@ -28,6 +28,21 @@ export interface WriteOptions {
   readonly cause?: ChangeCause;
 }
 
+/** Options of a record update. */
+export interface UpdateOptions extends WriteOptions {
+  /**
+   * Writes only onto this version of the record (optimistic concurrency, for a change computed from the record as
+   * read at that version): RecordVersionConflict, nothing written, when the record is at another.
+   */
+  readonly expectedVersion?: number;
+  /**
+   * With `expectedVersion`: the key of the workflow action's effect making the change, kept with it. A record found
+   * past `expectedVersion` with a later change of this key holds this write already: it is answered as it is,
+   * nothing written again (a retried effect recognises its own write).
+   */
+  readonly effectKey?: string;
+}
+
 /** Options of a record creation. */
 export interface CreateOptions extends WriteOptions {
   /**
@@ -64,7 +79,7 @@ export interface RecordService {
     objectType: ObjectType,
     id: string,
     properties: Properties,
-    options?: WriteOptions,
+    options?: UpdateOptions,
   ): Promise<CrmRecord>;
   delete(objectType: ObjectType, id: string, options?: WriteOptions): Promise<void>;
   /** Idempotent: an existing association is not a change. */

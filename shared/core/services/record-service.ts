@@ -6,7 +6,8 @@ import type { CrmRecord, Properties } from '../records/record.schema.ts';
 import { type ChangeKind, changedPropertyNames, type RecordChange } from '../records/record-change.ts';
 import type { StoredRecord } from '../records/record-repository.ts';
 import { type UniqueKey, uniqueKey } from '../records/unique-claims.ts';
-import type { CreateOptions, RecordService, WriteOptions } from './crm-services.ts';
+import { RecordVersionConflict } from '../records/version-conflict.ts';
+import type { CreateOptions, RecordService, UpdateOptions, WriteOptions } from './crm-services.ts';
 import { assertObjectType } from './object-type-check.ts';
 import type { CrmPropertyService } from './property-service.ts';
 import {
@@ -201,7 +202,7 @@ export class CrmRecordService implements RecordService {
     objectType: ObjectType,
     id: string,
     properties: Properties,
-    options: WriteOptions = {},
+    options: UpdateOptions = {},
   ): Promise<CrmRecord> {
     const canonical = await this.#validated(objectType, properties);
     let guessed: CrmRecord | undefined;
@@ -209,11 +210,20 @@ export class CrmRecordService implements RecordService {
       guessed = this.#takeRecent(objectType, id);
       return guessed;
     };
+    const { expectedVersion, effectKey } = options;
     return this.#retry(
       objectType,
       id,
       async (stored) => {
         const current = stored.record;
+        if (expectedVersion !== undefined && current.version !== expectedVersion) {
+          // A guess may be stale: only the record read now refuses the write.
+          if (current === guessed) return undefined;
+          if (effectKey !== undefined && (await this.#madeBy(objectType, id, effectKey, expectedVersion))) {
+            return current;
+          }
+          throw new RecordVersionConflict(current, expectedVersion);
+        }
         const values = applyProperties(current.properties, canonical);
         // Nothing to write by the guess: read the record to be sure.
         if (changedPropertyNames(current.properties, values).length === 0) {
@@ -389,6 +399,23 @@ export class CrmRecordService implements RecordService {
     });
   }
 
+  /**
+   * True when a change of the record after `version` carries `effectKey`. Read after the record was loaded live
+   * (its pending change completed, so in the log): every change up to the version read is there.
+   */
+  async #madeBy(objectType: ObjectType, id: string, effectKey: string, version: number): Promise<boolean> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.#stores.changeLog.since(objectType, id, version, {
+        limit: 100,
+        ...(cursor === undefined ? {} : { cursor }),
+      });
+      if (page.results.some((change) => change.effectKey === effectKey)) return true;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return false;
+  }
+
   /** Runs `write` once the writes of the same key started before it are done (whatever their outcome). */
   async #inTurn<T>(key: string, write: () => Promise<T>): Promise<T> {
     const mine = (this.#turns.get(key) ?? Promise.resolve()).then(write);
@@ -405,7 +432,7 @@ export class CrmRecordService implements RecordService {
     record: CrmRecord,
     kind: ChangeKind,
     before: CrmRecord | null,
-    options: WriteOptions,
+    options: UpdateOptions,
   ): RecordChange {
     const changed =
       kind === 'created' || kind === 'updated'
@@ -421,6 +448,7 @@ export class CrmRecordService implements RecordService {
       changedProperties: changed,
       ...(options.cause ? { cause: options.cause } : {}),
       at: this.#now(),
+      ...(options.effectKey === undefined ? {} : { effectKey: options.effectKey }),
     };
   }
 

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDBCrmServices } from '../../../shared/adapters/dynamodb/crm-services.dynamodb.ts';
 import { createDynamoDBExecutorPorts } from '../../../shared/adapters/dynamodb/executor-ports.dynamodb.ts';
 import { toDocumentClient } from '../../../shared/adapters/dynamodb/index.ts';
+import type { ActionEffect } from '../../../shared/core/actions/action-effects.ts';
 import type { EnrollmentRef, TaskRequest } from '../../../shared/core/contract/task-contract.ts';
 import type { WorkflowEvent } from '../../../shared/core/enrollment/enrollment-effects.ts';
 import type { ActionEvent } from '../../../shared/core/executor/action-messages.ts';
 import { executeTask } from '../../../shared/core/executor/execute-task.ts';
 import type { OutboundEmail } from '../../../shared/core/executor/outside-world.ts';
+import type { SystemExecutorDeps } from '../../../shared/core/executor/system-executor-ports.ts';
+import type { RecordService } from '../../../shared/core/services/crm-services.ts';
 import { LOCAL_ACTION_FUNCTION_ARN } from '../../../shared/core/services/workflow-service.ts';
 import {
   type WorkflowDefinitionInput,
@@ -64,10 +67,25 @@ const dyingBeforeMarkingDone = () => {
   return client;
 };
 
+/** A gate that holds its first `count` callers until the last of them arrives. */
+const gate = (count: number) => {
+  const held: (() => void)[] = [];
+  return async (): Promise<void> => {
+    if (held.length >= count) return;
+    await new Promise<void>((release) => {
+      held.push(release);
+      if (held.length === count) for (const waiting of held) waiting();
+    });
+  };
+};
+
 const inOneDay = (now: Date) => new Date(now.getTime() + 86_400_000).toISOString();
 
 /** The services and the executor's ports over the shared dynalite table, with wf-onboard and wf-next active. */
-const startWorld = async (executorClient: DynamoDBClient | DynamoDBDocumentClient = db.client) => {
+const startWorld = async (
+  executorClient: DynamoDBClient | DynamoDBDocumentClient = db.client,
+  executorRecords: (records: RecordService) => SystemExecutorDeps['records'] = (records) => records,
+) => {
   worlds += 1;
   const clock = manualClock();
   const published: WorkflowEvent[] = [];
@@ -112,7 +130,7 @@ const startWorld = async (executorClient: DynamoDBClient | DynamoDBDocumentClien
     tableName: db.tableName,
     clock,
     newId,
-    records: services.records,
+    records: executorRecords(services.records),
     lists: services.lists,
     enrollment,
     publish: async (events) => void published.push(...events),
@@ -160,6 +178,7 @@ const startWorld = async (executorClient: DynamoDBClient | DynamoDBDocumentClien
     ref,
     request,
     changesOf,
+    changeLog,
     list,
     next,
     onboarding,
@@ -223,6 +242,70 @@ describe('createDynamoDBExecutorPorts running a workflow over the real services'
       ['created', 5],
       ['updated', 15],
     ]);
+  });
+
+  it('adds nothing again when the Task is retried after its write and a PATCH of the score', async () => {
+    // Prepare: the increment writes 15 and dies before marking its intent done; a PATCH then sets 100
+    const world = await startWorld(dyingBeforeMarkingDone());
+    await expect(executeTask(world.request('bump'), world.ports)).rejects.toThrow('the Lambda timed out');
+    await world.services.records.update('contacts', world.contact.id, { score: 100 });
+    // Act
+    await executeTask(world.request('bump'), world.ports);
+    // Assess
+    const changes = await world.changesOf('contacts', world.contact.id);
+    expect(changes.map((change) => [change.version, change.after?.properties.score])).toEqual([
+      [1, 5],
+      [2, 15],
+      [3, 100],
+    ]);
+    expect(changes[1]?.effectKey).toBe(`${world.ref.enrollmentId}:bump:0`);
+  });
+
+  it('adds every one of three concurrent increments of the contact that all read it before any wrote', async () => {
+    // Prepare: each increment's read of the contact (score 5) is held until all three have read it
+    const allRead = gate(3);
+    const world = await startWorld(db.client, (records) => ({
+      get: async (objectType, id) => {
+        const record = await records.get(objectType, id);
+        await allRead();
+        return record;
+      },
+      associations: (...args) => records.associations(...args),
+      create: (...args) => records.create(...args),
+      update: (...args) => records.update(...args),
+      associate: (...args) => records.associate(...args),
+    }));
+    const bump: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 1 };
+    const enrollments = ['inc1', 'inc2', 'inc3'].map((workflowId) => ({
+      ...world.ref,
+      workflowId,
+      enrollmentId: `enr-${workflowId}-${world.contact.id}`,
+    }));
+    // Act
+    await Promise.all(enrollments.map((ref) => world.ports.apply(bump, ref, `${ref.enrollmentId}:i:0`)));
+    // Assess
+    const changes = await world.changesOf('contacts', world.contact.id);
+    expect(changes.map((change) => [change.version, change.after?.properties.score])).toEqual([
+      [1, 5],
+      [2, 6],
+      [3, 7],
+      [4, 8],
+    ]);
+    expect(
+      changes
+        .slice(1)
+        .map((change) => change.cause?.workflowId)
+        .sort(),
+    ).toEqual(['inc1', 'inc2', 'inc3']);
+    // One Record Changed each: the log's feed of changes to publish holds every version once.
+    const unpublished: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await world.changeLog.unpublished({ limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const change of page.results) if (change.id === world.contact.id) unpublished.push(change.version);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(unpublished.sort()).toEqual([1, 2, 3, 4]);
   });
 
   it('enrolls the record in the other workflow for workflow:<id>, and writes the action lines once', async () => {

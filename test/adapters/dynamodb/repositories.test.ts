@@ -98,6 +98,26 @@ describe('DynamoDBChangeLog', () => {
       2, 3,
     ]);
   });
+
+  it("reads a record's entries after a version, with the effect key each keeps, and none of its other items", async () => {
+    // Prepare: versions 1–4 (3 made by an effect), and a membership item in the record's partition
+    const changes = [1, 2, 3, 4].map((version) => changeOf(recordAt('since', version)));
+    for (const change of changes) {
+      await stores.changeLog.append(change.version === 3 ? { ...change, effectKey: 'enr:bump:0' } : change);
+    }
+    await stores.lists.putMember('list-since', { objectType: 'deals', id: 'since' }, 4);
+    // Act
+    const first = await stores.changeLog.since('deals', 'since', 1, { limit: 2 });
+    const rest = await stores.changeLog.since('deals', 'since', 1, { limit: 2, cursor: first.nextCursor! });
+    const none = await stores.changeLog.since('deals', 'since', 4, { limit: 10 });
+    // Assess
+    expect(first.results.map((change) => [change.version, change.effectKey])).toEqual([
+      [2, undefined],
+      [3, 'enr:bump:0'],
+    ]);
+    expect(rest.results.map((change) => change.version)).toEqual([4]);
+    expect(none.results).toEqual([]);
+  });
 });
 
 describe('guarded effects', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ActionEffect } from '../../../shared/core/actions/action-effects.ts';
 import type { EnrollmentRef } from '../../../shared/core/contract/task-contract.ts';
-import { ActionNotApplicable } from '../../../shared/core/contract/task-errors.ts';
+import { ActionNotApplicable, ActionTransient } from '../../../shared/core/contract/task-errors.ts';
 import { executeTask } from '../../../shared/core/executor/execute-task.ts';
+import { WRITE_FROM_RECORD_ATTEMPTS } from '../../../shared/core/executor/run-effect.ts';
 import { createSystemExecutorPorts } from '../../../shared/core/executor/system-executor-ports.ts';
 import type { StoredWorkflow } from '../../../shared/core/workflow/stored-workflow.ts';
 import { WorkflowDefinitionSchema } from '../../../shared/core/workflow/workflow.schema.ts';
@@ -49,6 +50,18 @@ function storedWorkflow(actions: unknown[] = [], startActionId: string | null = 
 }
 
 const crash = () => Object.assign(new Error('the process died'), { name: 'Crash' });
+
+/** A gate that holds its first `count` callers until the last of them arrives. */
+const gate = (count: number) => {
+  const held: (() => void)[] = [];
+  return async (): Promise<void> => {
+    if (held.length >= count) return;
+    await new Promise<void>((release) => {
+      held.push(release);
+      if (held.length === count) for (const waiting of held) waiting();
+    });
+  };
+};
 
 describe('the system executor ports: reads', () => {
   it('reads the record, undefined once it is gone', async () => {
@@ -200,17 +213,129 @@ describe('the system executor ports: record effects', () => {
     });
   });
 
-  it('writes the values of the first attempt when the process died after the intent and before the write', async () => {
-    // Prepare: the intent says score 15, then the write fails; the score changes meanwhile
+  it('adds to the record as another write left it when the process died after the intent and before the write', async () => {
+    // Prepare: the intent says score 15 (from version 1), then the write fails; a PATCH sets 7 meanwhile
     const { system, ports } = systemWithContact();
     const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 10 };
     system.faults.inject('records.update', crash());
     await expect(ports.apply(effect, ENROLLMENT, keyOf('bump'))).rejects.toThrow('the process died');
-    system.properties('c-1')!.score = 7;
+    await system.deps().records.update('contacts', 'c-1', { score: 7 });
     // Act
     await ports.apply(effect, ENROLLMENT, keyOf('bump'));
     // Assess
-    expect(system.properties('c-1')?.score).toBe(15);
+    expect(system.properties('c-1')?.score).toBe(17);
+    expect(system.changes.map((change) => change.properties?.score)).toEqual([7, 17]);
+    expect(system.intents.get(keyOf('bump'))).toMatchObject({
+      done: true,
+      effect: { writes: [{ properties: { score: 15 }, from: { version: 1 } }] },
+    });
+  });
+
+  it('adds every one of concurrent increments of a record that all read it before any wrote', async () => {
+    // Prepare: three enrollments increment c-1 (score 5) at once; none goes on before all three have read it.
+    const { system } = systemWithContact();
+    const deps = system.deps();
+    const allRead = gate(3);
+    const ports = createSystemExecutorPorts({
+      ...deps,
+      records: {
+        ...deps.records,
+        get: async (objectType, id) => {
+          const record = await deps.records.get(objectType, id);
+          await allRead();
+          return record;
+        },
+      },
+    });
+    const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 1 };
+    const enrollments = ['enr-1', 'enr-2', 'enr-3'];
+    // Act
+    await Promise.all(
+      enrollments.map((enrollmentId) =>
+        ports.apply(effect, { ...ENROLLMENT, enrollmentId }, keyOf('bump', 0, enrollmentId)),
+      ),
+    );
+    // Assess
+    expect(system.properties('c-1')?.score).toBe(8);
+    expect(system.records.get('c-1')?.version).toBe(4);
+    expect(system.changes.map((change) => change.properties?.score)).toEqual([6, 7, 8]);
+    expect(
+      enrollments.map((enrollmentId) => system.intents.get(keyOf('bump', 0, enrollmentId))?.done),
+    ).toEqual([true, true, true]);
+  });
+
+  it('adds nothing again when retried after its write, though other writes came after it', async () => {
+    // Prepare: the increment (5 → 15) dies before its intent is marked done; another enrollment's follows (→ 25)
+    const { system, ports } = systemWithContact();
+    const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 10 };
+    system.faults.inject('intents.markDone', crash());
+    await expect(ports.apply(effect, ENROLLMENT, keyOf('bump'))).rejects.toThrow('the process died');
+    await ports.apply(effect, { ...ENROLLMENT, enrollmentId: 'enr-2' }, keyOf('bump', 0, 'enr-2'));
+    // Act
+    await ports.apply(effect, ENROLLMENT, keyOf('bump'));
+    await ports.apply(effect, ENROLLMENT, keyOf('bump'));
+    // Assess
+    expect(system.properties('c-1')?.score).toBe(25);
+    expect(system.changes.map((change) => change.properties?.score)).toEqual([15, 25]);
+    expect(system.intents.get(keyOf('bump'))?.done).toBe(true);
+  });
+
+  it('gives up with Action.Transient, marking nothing done, when every attempt loses to another write', async () => {
+    // Prepare: before each of the increment's writes, another write changes the record
+    const { system } = systemWithContact();
+    const deps = system.deps();
+    let writes = 0;
+    const ports = createSystemExecutorPorts({
+      ...deps,
+      records: {
+        ...deps.records,
+        update: async (objectType, id, properties, options) => {
+          if (options?.expectedVersion !== undefined) {
+            writes += 1;
+            await deps.records.update(objectType, id, { leadstatus: `busy-${writes}` });
+          }
+          return deps.records.update(objectType, id, properties, options);
+        },
+      },
+    });
+    const effect: ActionEffect = { kind: 'incrementProperty', target: 'self', property: 'score', by: 10 };
+    // Act
+    const applying = ports.apply(effect, ENROLLMENT, keyOf('bump'));
+    // Assess
+    await expect(applying).rejects.toBeInstanceOf(ActionTransient);
+    expect(writes).toBe(WRITE_FROM_RECORD_ATTEMPTS);
+    expect(system.properties('c-1')?.score).toBe(5);
+    expect(system.intents.get(keyOf('bump'))?.done).toBe(false);
+  });
+
+  it('keeps an owner written between a rotation reading the record and writing it', async () => {
+    // Prepare: the rotation finds no owner; a PATCH sets one before the rotation writes
+    const { system } = systemWithContact();
+    const deps = system.deps();
+    const ports = createSystemExecutorPorts({
+      ...deps,
+      records: {
+        ...deps.records,
+        get: async (objectType, id) => {
+          const record = await deps.records.get(objectType, id);
+          await deps.records.update(objectType, id, { ownerId: 'chosen' });
+          return record;
+        },
+      },
+    });
+    const effect: ActionEffect = {
+      kind: 'rotateOwner',
+      target: 'self',
+      owners: ['ann', 'bob'],
+      property: 'ownerId',
+      overwrite: false,
+    };
+    // Act
+    await ports.apply(effect, ENROLLMENT, keyOf('rotate'));
+    // Assess
+    expect(system.properties('c-1')?.ownerId).toBe('chosen');
+    expect(system.changes.map((change) => change.properties)).toEqual([{ ownerId: 'chosen' }]);
+    expect(system.intents.get(keyOf('rotate'))?.done).toBe(true);
   });
 
   it('creates one record, associated with the enrolled one, however often the effect is applied again', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError, ValidationError } from '../../../shared/core/errors/app-error.ts';
 import type { ObjectType } from '../../../shared/core/records/object-types.ts';
+import { recordChangedDetail } from '../../../shared/core/records/record-change.ts';
+import { RecordVersionConflict } from '../../../shared/core/records/version-conflict.ts';
 import { MAX_PROPERTIES_BYTES } from '../../../shared/core/services/property-values.ts';
 import { type LocalDynamoDB, startLocalDynamoDB } from '../../../shared/runtime/local-dynamodb.ts';
 import { type RecordWorld, recordWorld, sequentialIds } from '../../helpers/record-world.ts';
@@ -300,6 +302,58 @@ describe('CrmRecordService', () => {
     expect(history.results.map((change) => change.version)).toEqual(
       Array.from({ length: 21 }, (_, n) => n + 1),
     );
+  });
+
+  it('writes an update carrying a version only onto that version, and answers the record as it is otherwise', async () => {
+    // Prepare: version 1 read, then another PATCH makes version 2
+    const { records, stores } = fresh();
+    const created = await records.create('contacts', { firstname: 'A', score: 1 });
+    await records.update('contacts', created.id, { city: 'Paris' });
+    // Act
+    const refused = await rejection(
+      records.update('contacts', created.id, { score: 2 }, { expectedVersion: 1, effectKey: 'enr:bump:0' }),
+    );
+    const written = await records.update(
+      'contacts',
+      created.id,
+      { score: 2 },
+      { expectedVersion: 2, effectKey: 'enr:bump:0' },
+    );
+    // Assess
+    expect(refused).toBeInstanceOf(RecordVersionConflict);
+    expect(refused).toMatchObject({
+      expectedVersion: 1,
+      current: { version: 2, properties: { score: 1, city: 'Paris' } },
+    });
+    expect(written).toMatchObject({ version: 3, properties: { score: 2, city: 'Paris' } });
+    const history = await stores.changeLog.history('contacts', created.id, { limit: 10 });
+    expect(history.results.map((change) => [change.version, change.effectKey])).toEqual([
+      [1, undefined],
+      [2, undefined],
+      [3, 'enr:bump:0'],
+    ]);
+    expect(recordChangedDetail(history.results[2]!)).not.toHaveProperty('effectKey');
+  });
+
+  it('writes nothing again for an effect key whose write the record holds since the version expected', async () => {
+    // Prepare: the effect's write made version 2, another PATCH version 3
+    const { records, stores } = fresh();
+    const created = await records.create('contacts', { firstname: 'A', score: 1 });
+    const options = { expectedVersion: 1, effectKey: 'enr:bump:0' };
+    await records.update('contacts', created.id, { score: 2 }, options);
+    await records.update('contacts', created.id, { city: 'Paris' });
+    // Act
+    const again = await records.update('contacts', created.id, { score: 2 }, options);
+    const other = await rejection(
+      records.update('contacts', created.id, { score: 2 }, { ...options, effectKey: 'enr:bump:1' }),
+    );
+    // Assess
+    expect(again).toMatchObject({ version: 3, properties: { score: 2, city: 'Paris' } });
+    expect(other).toBeInstanceOf(RecordVersionConflict);
+    const history = await stores.changeLog.history('contacts', created.id, { limit: 10 });
+    expect(history.results).toHaveLength(3);
+    const since = await stores.changeLog.since('contacts', created.id, 1, { limit: 10 });
+    expect(since.results.map((change) => change.version)).toEqual([2, 3]);
   });
 
   it('associates both ways, once, and dissociates', async () => {
