@@ -182,8 +182,9 @@ export const createWorkflowService = (
         ]);
       }
       const now = clock.now().toISOString();
-      // On an active workflow the new revision goes live at once.
-      const activatedAt = current.status === 'active' ? now : current.activatedAt;
+      // On an active workflow the new revision goes live at once; written while the workflow is not active, it has
+      // never been live, so it carries no activatedAt (the revisions that went live keep theirs in their own items).
+      const activatedAt = current.status === 'active' ? now : undefined;
       const next: StoredWorkflow = {
         id,
         ...definition,

@@ -277,6 +277,28 @@ describe('WorkflowService', () => {
     ]);
   });
 
+  it('gives no activatedAt to a revision written while the workflow is not active', async () => {
+    // Prepare
+    const { service, advance } = setup();
+    const created = await service.create(nurture());
+    advance(1000);
+    const second = await service.update(created.id, { ...created, name: 'Second' });
+    const active = await store.repository.setStatus(second, 'active', '2026-03-01T10:00:02.000Z');
+    const inactive = await store.repository.setStatus(active, 'inactive');
+    advance(1000);
+    // Act
+    const third = await service.update(created.id, { ...inactive, name: 'Third' });
+    // Assess
+    expect(third).not.toHaveProperty('activatedAt');
+    expect(await service.get(created.id)).not.toHaveProperty('activatedAt');
+    expect(await service.revisions(created.id)).toEqual([
+      { revision: 1, updatedAt: '2026-03-01T10:00:00.000Z' },
+      { revision: 2, updatedAt: '2026-03-01T10:00:01.000Z', activatedAt: '2026-03-01T10:00:02.000Z' },
+      { revision: 3, updatedAt: '2026-03-01T10:00:02.000Z' },
+    ]);
+    expect(await service.revision(created.id, 2)).toMatchObject({ activatedAt: '2026-03-01T10:00:02.000Z' });
+  });
+
   it('lists revisions and returns each as it was', async () => {
     // Prepare
     const { service, advance } = setup();
