@@ -3,17 +3,26 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { HttpHandler } from '../../functions/api/http/create-http-handler.ts';
-import { hasBearerToken } from '../../functions/api/http/middlewares.ts';
+import { hasBearerToken, MAX_BODY_BYTES } from '../../functions/api/http/middlewares.ts';
 import type { Route } from '../../functions/api/http/route.ts';
 import { matchPath } from '../../functions/api/http/router.ts';
-import { AppError, MethodNotAllowedError, toErrorBody, UnauthorizedError } from '../core/errors/app-error.ts';
+import {
+  AppError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  toErrorBody,
+  UnauthorizedError,
+} from '../core/errors/app-error.ts';
 import { toApiGatewayEvent } from './api-gateway-event.ts';
 import type { DeadLetter } from './bus/embedded-bus.ts';
 import { type AwsJsonResponse, isAwsJsonRequest } from './bus/put-events-endpoint.ts';
 import type { ReceivedRequest } from './bus/sigv4-verifier.ts';
 import type { RuntimeClock } from './runtime-clock.ts';
 
-/** API Gateway refuses payloads over 10 MB before the Lambda runs; the handler's own limit (1 MiB) is lower. */
+/**
+ * API Gateway refuses payloads over 10 MB before the Lambda runs: a hard cap that keeps a huge body out of memory.
+ * The API's own limit (api.md: 1 MiB, `MAX_BODY_BYTES`) is lower, and it is the one every 413 names.
+ */
 const GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface EmbeddedServerOptions {
@@ -176,13 +185,13 @@ export const startEmbeddedServer = async (
         request.resume();
         throw new UnauthorizedError();
       }
-      const limit = signed ? PUT_EVENTS_MAX_BODY_BYTES : GATEWAY_MAX_BODY_BYTES;
       let body: Buffer;
       try {
-        body = await readBody(request, limit);
+        body = await readBody(request, signed ? PUT_EVENTS_MAX_BODY_BYTES : GATEWAY_MAX_BODY_BYTES);
       } catch (error) {
         if (!(error instanceof BodyTooLarge)) throw error;
-        throw new AppError('PAYLOAD_TOO_LARGE', `the body is larger than ${limit} bytes`);
+        // Past the hard cap the body is over the API's limit too: the answer names the limit a caller must keep to.
+        throw new PayloadTooLargeError(signed ? PUT_EVENTS_MAX_BODY_BYTES : MAX_BODY_BYTES);
       }
       if (signed && options.awsApi) {
         const { url = '/', headers } = request;

@@ -46,6 +46,23 @@ describe('the embedded server', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
+  it('names the API’s 1 MiB limit in every 413, whichever cap refused the body', async () => {
+    // Act
+    const answers = await Promise.all(
+      [1.1, 20].map(async (mebibytes) => {
+        const response = await post('/objects/contacts', 'x'.repeat(mebibytes * 1024 * 1024), TOKEN);
+        return { status: response.status, body: await response.json() };
+      }),
+    );
+    // Assess
+    for (const answer of answers) {
+      expect(answer).toEqual({
+        status: 413,
+        body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'the body is larger than 1048576 bytes' } },
+      });
+    }
+  });
+
   it('answers the public routes without a token', async () => {
     const response = await fetch(`${runtime.url}/health`);
     expect(response.status).toBe(200);
