@@ -2,7 +2,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type middy from '@middy/core';
 import jsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { PayloadTooLargeError, UnauthorizedError } from '../../../shared/core/errors/app-error.ts';
+import {
+  PayloadTooLargeError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../../shared/core/errors/app-error.ts';
+import { formatPath, type ValidationIssue } from '../../../shared/core/errors/validation-issue.ts';
 import { toHttpError } from './http-errors.ts';
 
 type HttpMiddleware = middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -53,17 +58,77 @@ export const limitBody = (maxBytes = MAX_BODY_BYTES): HttpMiddleware => ({
   },
 });
 
-/** Parses a JSON body with middy's parser whatever the content type says; no body stays undefined. */
+/** The keys middy's parser refuses (`jsonParseProtectProto`): either could reach a prototype through a merge. */
+const isForbiddenKey = (key: string, value: unknown): boolean =>
+  key === '__proto__' ||
+  (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype'));
+
+/** A value of the parsed body and how it was reached: its path is built only for a key that is reported. */
+interface Visit {
+  readonly value: unknown;
+  readonly key?: PropertyKey;
+  readonly parent?: Visit;
+}
+
+const pathOf = (visit: Visit, key: PropertyKey): string => {
+  const segments: PropertyKey[] = [key];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) segments.unshift(at.key);
+  return formatPath(segments);
+};
+
+/**
+ * The paths of the keys middy's parser refuses, found in the body parsed by plain `JSON.parse` (which makes
+ * `__proto__` an own property, never the prototype): without paths, the refusal would read as malformed JSON.
+ * Iterative and linear in the body's size, so that a deeply nested body neither overflows the stack nor stalls.
+ */
+const forbiddenKeyIssues = (text: string): ValidationIssue[] => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const issues: ValidationIssue[] = [];
+  const pending: Visit[] = [{ value: parsed }];
+  for (let visit = pending.pop(); visit !== undefined; visit = pending.pop()) {
+    const { value } = visit;
+    if (typeof value !== 'object' || value === null) continue;
+    if (Array.isArray(value)) {
+      for (const [index, item] of value.entries()) pending.push({ value: item, key: index, parent: visit });
+      continue;
+    }
+    for (const [key, item] of Object.entries(value)) {
+      if (isForbiddenKey(key, item)) {
+        issues.push({ path: pathOf(visit, key), message: `"${key}" is not an allowed property name` });
+      } else {
+        pending.push({ value: item, key, parent: visit });
+      }
+    }
+  }
+  return issues.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+};
+
+/**
+ * Parses a JSON body with middy's parser whatever the content type says; no body stays undefined. The parser
+ * refuses keys that could pollute a prototype (`__proto__`, a `constructor` holding a `prototype`): such a body
+ * is valid JSON, so the refusal is a 400 naming each key at its path, and nothing goes further.
+ */
 export const parseJsonBody = (): HttpMiddleware => {
   const parser = jsonBodyParser({ disableContentTypeCheck: true }) as HttpMiddleware;
   return {
     before: async (request) => {
-      const { body } = request.event;
+      const { body, isBase64Encoded } = request.event;
       if (body === null || body === undefined || body === '') {
         request.event.body = null;
         return;
       }
-      await parser.before?.(request);
+      try {
+        await parser.before?.(request);
+      } catch (error) {
+        const issues = forbiddenKeyIssues(isBase64Encoded ? Buffer.from(body, 'base64').toString() : body);
+        if (issues.length > 0) throw new ValidationError(issues);
+        throw error;
+      }
     },
   };
 };

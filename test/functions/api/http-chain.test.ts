@@ -95,6 +95,27 @@ describe('the API chain', () => {
     });
   });
 
+  it('refuses a key that could reach a prototype with 400 at its path, before any service', async () => {
+    // Prepare
+    const body =
+      '{"properties":{"email":"p@x.com","__proto__":{"x":1}},"a":[{"constructor":{"prototype":{}}}]}';
+    // Act
+    const result = await call(request('POST', '/objects/contacts', { body }));
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(result.json).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'the request is not valid',
+        details: [
+          { path: 'a[0].constructor', message: '"constructor" is not an allowed property name' },
+          { path: 'properties.__proto__', message: '"__proto__" is not an allowed property name' },
+        ],
+      },
+    });
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+
   it('answers an unknown route with 404', async () => {
     const result = await call(request('GET', '/nowhere'));
     expect(result.statusCode).toBe(404);
