@@ -33,6 +33,21 @@ export const PropertyDefinitionSchema = z
         message: 'only an enumeration property takes options',
       });
     }
+    // Filters and value branches match options case-insensitively: two options differing only in case could not
+    // be told apart, so they are duplicates as much as two equal ones.
+    const first = new Map<string, number>();
+    for (const [index, option] of (definition.options ?? []).entries()) {
+      const seen = first.get(option.toLowerCase());
+      if (seen === undefined) {
+        first.set(option.toLowerCase(), index);
+        continue;
+      }
+      ctx.addIssue({
+        code: 'custom',
+        path: ['options', index],
+        message: `"${option}" is a duplicate of options[${seen}] (options are compared case-insensitively)`,
+      });
+    }
   });
 
 export type PropertyDefinition = z.infer<typeof PropertyDefinitionSchema>;

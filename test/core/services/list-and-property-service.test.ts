@@ -193,4 +193,28 @@ describe('CrmPropertyService', () => {
     expect(unique.error).toMatchObject({ details: [{ path: 'unique' }] });
     expect(noOptions.error).toMatchObject({ details: [{ path: 'options' }] });
   });
+
+  it('refuses an enumeration whose options repeat a value, naming each repeat', async () => {
+    // Prepare
+    const { properties } = fresh();
+    // Act
+    const repeated = await settle(
+      properties.create('contacts', { name: 'x4', type: 'enumeration', options: ['a', 'a', 'b', 'B'] }),
+    );
+    // Assess
+    expect(repeated.error).toBeInstanceOf(ValidationError);
+    expect(repeated.error).toMatchObject({
+      details: [
+        {
+          path: 'options[1]',
+          message: '"a" is a duplicate of options[0] (options are compared case-insensitively)',
+        },
+        {
+          path: 'options[3]',
+          message: '"B" is a duplicate of options[2] (options are compared case-insensitively)',
+        },
+      ],
+    });
+    expect((await properties.list('contacts')).map((p) => p.name)).not.toContain('x4');
+  });
 });
