@@ -24,14 +24,25 @@ export interface RuntimeConfig {
 }
 
 /**
- * Reads the runtime's settings; throws an Error naming each wrong variable.
+ * A setting the runtime cannot start with: a wrong variable, or a data directory another instance is using.
+ * `npm start` prints its message alone and exits with 2.
+ */
+export class RuntimeConfigError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'RuntimeConfigError';
+  }
+}
+
+/**
+ * Reads the runtime's settings; throws a RuntimeConfigError naming each wrong variable.
  * @example readRuntimeConfig({ PORT: '3001', WORKFLOWS_CLOCK: 'manual' })
  */
 export const readRuntimeConfig = (env: Record<string, string | undefined>): RuntimeConfig => {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`the environment is not valid:\n  ${problems.join('\n  ')}`);
+    throw new RuntimeConfigError(`the environment is not valid:\n  ${problems.join('\n  ')}`);
   }
   const { PORT, WORKFLOWS_API_TOKEN, WORKFLOWS_DATA_DIR, WORKFLOWS_CLOCK, WORKFLOWS_CLOCK_START } =
     parsed.data;

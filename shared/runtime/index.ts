@@ -7,7 +7,7 @@ export {
   type EmbeddedBus,
   type EmbeddedBusOptions,
 } from './bus/embedded-bus.ts';
-export { type RuntimeConfig, readRuntimeConfig } from './config.ts';
+export { type RuntimeConfig, RuntimeConfigError, readRuntimeConfig } from './config.ts';
 export { type RunningRuntime, type RuntimeExtensions, startRuntime } from './start-runtime.ts';
 export {
   createDurableStepFunctions,

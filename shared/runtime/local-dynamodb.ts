@@ -211,10 +211,39 @@ interface CallbackStore {
   del(key: string, callback?: (error: Error | null) => void): unknown;
 }
 
+/** The store dynalite's server works on, as far as it is used here: its LevelDB (`db`) and its table store. */
+interface DynaliteStore {
+  /** classic-level on disk, memory-level in memory: abstract-level databases, which open themselves lazily. */
+  readonly db: { open(): Promise<void> };
+  readonly tableDb: CallbackStore;
+}
+
 /** dynalite's store module: `create(options)` makes the store its server works on. */
 interface DynaliteStoreModule {
-  create(options: unknown): { readonly tableDb: CallbackStore };
+  create(options: unknown): DynaliteStore;
 }
+
+/**
+ * Another process holds the LevelDB directory (LevelDB's `LOCK` file): a second runtime started on the same data
+ * directory. `path` is the database's directory.
+ */
+export class LocalDynamoDBLockedError extends Error {
+  readonly path: string;
+
+  constructor(path: string, cause: unknown) {
+    super(`the database ${path} is locked by another process`, { cause });
+    this.name = 'LocalDynamoDBLockedError';
+    this.path = path;
+  }
+}
+
+/** True when opening failed on LevelDB's lock: classic-level's `LEVEL_LOCKED`, wrapped by abstract-level's open. */
+const isLockedError = (error: unknown): boolean => {
+  for (let at = error; at instanceof Error; at = at.cause) {
+    if ((at as { code?: unknown }).code === 'LEVEL_LOCKED') return true;
+  }
+  return false;
+};
 
 /**
  * Keeps the descriptions `tableDb` reads until it writes one: each write (put, del) forgets every kept description
@@ -270,11 +299,15 @@ const keepingDescriptions = (tableDb: CallbackStore): void => {
   };
 };
 
+/** The store dynalite created last: `dynalite()` creates its store synchronously, so it is read right after. */
+let lastStore: DynaliteStore | undefined;
+
 /**
  * dynalite reads the table's description from LevelDB (and parses it) at the start of every request. Descriptions
  * change only through its own writes to them (CreateTable, UpdateTable, DeleteTable and the status changes they
  * schedule), so each store keeps the descriptions it read until such a write (see `keepingDescriptions`). A
- * description is handed out as kept: dynalite's table actions mutate one only just before writing it.
+ * description is handed out as kept: dynalite's table actions mutate one only just before writing it. Each store
+ * created is also kept in `lastStore`, for `startLocalDynamoDB` to open its LevelDB.
  */
 const keepTableDescriptions = (() => {
   let done = false;
@@ -287,13 +320,33 @@ const keepTableDescriptions = (() => {
     stores.create = (options) => {
       const store = create(options);
       keepingDescriptions(store.tableDb);
+      lastStore = store;
       return store;
     };
   };
 })();
 
 /**
- * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it.
+ * Opens the LevelDB of the store dynalite just created, before any request reaches it. dynalite lets LevelDB open
+ * itself in the background and swallows a failure: its first request then fails with "Database is closed", thrown
+ * from a callback of its own (an uncaught exception) with the cause lost. Opened here, a failure is an error of the
+ * start: `LocalDynamoDBLockedError` when another process holds the directory, the open error otherwise.
+ */
+const openStore = async (path: string | undefined): Promise<void> => {
+  const store = lastStore;
+  lastStore = undefined;
+  if (!store) throw new Error('dynalite created no store');
+  try {
+    await store.db.open();
+  } catch (error) {
+    if (path !== undefined && isLockedError(error)) throw new LocalDynamoDBLockedError(path, error);
+    throw error;
+  }
+};
+
+/**
+ * Starts dynalite (on disk with `path`), creates the table on first start and returns a client for it. A `path`
+ * another process has open (LevelDB locks its directory) is a `LocalDynamoDBLockedError`, before anything is read.
  * @example const db = await startLocalDynamoDB({ path: '.data/dynamodb' })
  */
 export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> => {
@@ -305,6 +358,7 @@ export const startLocalDynamoDB = async (options: LocalDynamoDBOptions = {}): Pr
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  await openStore(options.path);
   // mkdtemp creates the directory with mode 0700.
   const socketDir = mkdtempSync(join(tmpdir(), 'crm-dynalite-'));
   const socketPath = join(socketDir, 'dynamodb.sock');

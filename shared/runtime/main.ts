@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { readRuntimeConfig } from './config.ts';
+import { RuntimeConfigError, readRuntimeConfig } from './config.ts';
 import { startRuntime } from './start-runtime.ts';
 
 /** `npm start`: the whole system on this machine (local.md), until SIGINT or SIGTERM. */
@@ -44,6 +44,11 @@ const main = async (): Promise<void> => {
 };
 
 main().catch((error: unknown) => {
+  if (error instanceof RuntimeConfigError) {
+    // Bad configuration (a data directory another instance is using): its message alone, as for a wrong variable.
+    console.error(error.message);
+    process.exit(2);
+  }
   console.error('crm-workflows could not start:', error instanceof Error ? error.message : error);
   process.exit(1);
 });

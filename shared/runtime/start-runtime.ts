@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { apiRoutes } from '../../functions/api/api-routes.ts';
@@ -28,9 +28,9 @@ import { type BackgroundLoop, startBackgroundLoop } from './background-loop.ts';
 import { createEmbeddedBus, type EmbeddedBus, type EmbeddedBusOptions } from './bus/embedded-bus.ts';
 import { createPutEventsEndpoint } from './bus/put-events-endpoint.ts';
 import { type ChangeFeed, startChangeFeed } from './change-feed.ts';
-import type { RuntimeConfig } from './config.ts';
+import { type RuntimeConfig, RuntimeConfigError } from './config.ts';
 import { startEmbeddedServer } from './embedded-server.ts';
-import { startLocalDynamoDB } from './local-dynamodb.ts';
+import { LocalDynamoDBLockedError, startLocalDynamoDB } from './local-dynamodb.ts';
 import { createQuiescence, type Quiescence } from './quiescence.ts';
 import { manualClock, type RuntimeClock, systemClock } from './runtime-clock.ts';
 import {
@@ -99,6 +99,22 @@ export interface RuntimeExtensions {
 const logError = (error: unknown): void => logger.error('request failed', error as Error);
 
 /**
+ * dynalite on disk in the data directory. One process at a time: LevelDB locks the directory, and a second runtime
+ * on it is a RuntimeConfigError naming the directory.
+ */
+const openDataDirectory = async (dataDir: string) => {
+  try {
+    return await startLocalDynamoDB({ path: join(dataDir, 'dynamodb') });
+  } catch (error) {
+    if (!(error instanceof LocalDynamoDBLockedError)) throw error;
+    throw new RuntimeConfigError(
+      `WORKFLOWS_DATA_DIR: ${resolve(dataDir)} is in use by another running instance (its database ${resolve(error.path)} is locked): stop that instance, or choose another data directory`,
+      { cause: error },
+    );
+  }
+};
+
+/**
  * Starts the embedded runtime: dynalite on disk in the data directory (the table created on first start),
  * the record changes a crash left pending completed, the event bus (its queue in the data directory, what a
  * previous run left undelivered delivered), then the API and EventBridge's PutEvents on 127.0.0.1.
@@ -108,11 +124,19 @@ export const startRuntime = async (
   extensions: RuntimeExtensions = {},
 ): Promise<RunningRuntime> => {
   mkdirSync(config.dataDir, { recursive: true });
-  const clock =
-    config.clock.kind === 'manual'
-      ? manualClock(config.dataDir, config.clock.start, () => new Date())
-      : systemClock();
-  const db = await startLocalDynamoDB({ path: join(config.dataDir, 'dynamodb') });
+  // The database first: its lock says whether the data directory is this runtime's, before anything in it is written
+  // (the manual clock saves its instant at once).
+  const db = await openDataDirectory(config.dataDir);
+  let clock: RuntimeClock;
+  try {
+    clock =
+      config.clock.kind === 'manual'
+        ? manualClock(config.dataDir, config.clock.start, () => new Date())
+        : systemClock();
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
   const documents = toDocumentClient(db.client);
   let bus: EmbeddedBus | undefined;
   /** Stops the background loops once they run: a start that fails later leaves none querying a closed store. */

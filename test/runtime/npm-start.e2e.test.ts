@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -83,6 +83,31 @@ const start = async (settings: Record<string, string>): Promise<Started> => {
     await new Promise((done) => setTimeout(done, 50));
   }
   return { child, url, stdout: () => stdout, exited };
+};
+
+/** Runs the runtime as a child process until it exits on its own (within the startup time): its code and output. */
+const runToExit = async (
+  settings: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> => {
+  const child = spawn(process.execPath, [MAIN], {
+    cwd: resolve(import.meta.dirname, '../..'),
+    env: childEnv({ PORT: '0', ...settings }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), STARTUP_MS);
+  const code = await new Promise<number | null>((done) => child.once('exit', (exit) => done(exit)));
+  clearTimeout(timer);
+  children.delete(child);
+  return { code, stdout, stderr };
 };
 
 /** Stops the runtime as a service manager would and resolves with its exit code. */
@@ -256,6 +281,28 @@ describe('npm start (the embedded runtime as a process)', () => {
     expect(backwards.status).toBe(400);
     expect(backwards.json).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect(resumed.now).toBe('2027-01-06T08:00:00.000Z');
+  });
+
+  it('refuses to start on a data directory another instance is using, with exit code 2 and one line', async () => {
+    // Prepare
+    const dataDir = tempDir();
+    const settings = { WORKFLOWS_DATA_DIR: dataDir, WORKFLOWS_API_TOKEN: TOKEN };
+    const first = await start(settings);
+    try {
+      // Act
+      const second = await runToExit({ ...settings, WORKFLOWS_CLOCK: 'manual' });
+      const stillServing = await call(first, 'GET', '/templates');
+      // Assess
+      expect(second.code).toBe(2);
+      expect(second.stdout).toBe('');
+      expect(second.stderr.trim().split('\n')).toEqual([
+        `WORKFLOWS_DATA_DIR: ${dataDir} is in use by another running instance (its database ${join(dataDir, 'dynamodb')} is locked): stop that instance, or choose another data directory`,
+      ]);
+      expect(existsSync(join(dataDir, 'clock.json'))).toBe(false);
+      expect(stillServing.status).toBe(200);
+    } finally {
+      expect(await stop(first)).toBe(0);
+    }
   });
 
   it('generates a token when none is set, prints it, and takes only that one', async () => {
