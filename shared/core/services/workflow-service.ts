@@ -9,6 +9,7 @@ import { EnrollableObjectTypeSchema } from '../records/object-types.ts';
 import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import type { Template } from '../workflow/template.schema.ts';
 import { validateWorkflow } from '../workflow/validate-workflow.ts';
+import { describeValue } from '../workflow/validation/describe-value.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
 import { WORKFLOW_STATUSES, type WorkflowDefinition } from '../workflow/workflow.schema.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
@@ -161,12 +162,16 @@ export const createWorkflowService = (
     async update(id, body) {
       const current = await load(id);
       const revision = RevisionSchema.safeParse(body, { error: zodErrorMap });
+      const sent = isObject(body) ? body.revision : undefined;
       const revisionIssues: ValidationIssue[] = revision.success
         ? []
         : [
             {
               path: 'revision',
-              message: 'the revision this edit is based on (as GET returned it) is required',
+              message:
+                sent === undefined
+                  ? 'the revision this edit is based on (as GET returned it) is required'
+                  : `must be the revision this edit is based on, an integer from 1 (as GET returned it), not ${describeValue(sent)}`,
             },
           ];
       const definition = await validDefinition(body, revisionIssues);

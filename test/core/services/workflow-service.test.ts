@@ -261,6 +261,29 @@ describe('WorkflowService', () => {
     expect((await service.get(created.id)).name).toBe('Second');
   });
 
+  it('says a revision sent as anything but an integer must be one, rather than that it is missing', async () => {
+    // Prepare
+    const { service } = setup();
+    const created = await service.create(nurture());
+    // Act
+    const text = await failure(service.update(created.id, { ...created, revision: '1' }));
+    const fraction = await failure(service.update(created.id, { ...created, revision: 1.5 }));
+    // Assess
+    expect(text).toMatchObject({
+      details: [
+        {
+          path: 'revision',
+          message:
+            'must be the revision this edit is based on, an integer from 1 (as GET returned it), not the text "1"',
+        },
+      ],
+    });
+    expect(fraction).toMatchObject({
+      details: [{ path: 'revision', message: expect.stringMatching(/not the number 1.5$/) }],
+    });
+    expect((await service.get(created.id)).revision).toBe(1);
+  });
+
   it('makes the new revision of an active workflow live', async () => {
     // Prepare
     const { service, advance } = setup();
