@@ -116,6 +116,24 @@ describe('the API chain', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it.each([
+    ['null', 'null', 'the body must be a JSON object, not null'],
+    ['a list', '[]', 'the body must be a JSON object, not a list'],
+    ['absent', undefined, 'the body is required: a JSON object'],
+  ])('says a body that is %s must be a JSON object', async (_case, body, message) => {
+    // Act
+    const result = await call(request('POST', '/objects/contacts', body === undefined ? {} : { body }));
+    // Assess
+    expect(result.statusCode).toBe(400);
+    expect(result.json).toEqual({
+      error: {
+        code: 'VALIDATION_FAILED',
+        message: 'the request is not valid',
+        details: [{ path: 'body', message }],
+      },
+    });
+  });
+
   it('answers an unknown route with 404', async () => {
     const result = await call(request('GET', '/nowhere'));
     expect(result.statusCode).toBe(404);
