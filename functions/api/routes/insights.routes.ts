@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { PropertiesSchema } from '../../../shared/core/records/record.schema.ts';
+import { SentPropertiesSchema, uncheckedProperties } from '../../../shared/core/records/record.schema.ts';
 import { isDateTimeText } from '../../../shared/core/time/date-value.ts';
 import { defineRoute } from '../http/route.ts';
 import { IdParams, IdSchema } from './path-params.ts';
@@ -11,7 +11,7 @@ const InstantSchema = z
 const TestBody = z
   .strictObject({
     recordId: IdSchema.optional(),
-    record: z.strictObject({ properties: PropertiesSchema }).optional(),
+    record: z.strictObject({ properties: SentPropertiesSchema }).optional(),
     at: InstantSchema.optional(),
   })
   .superRefine((body, ctx) => {
@@ -51,7 +51,8 @@ export const insightRoutes = [
       body: await services.insights.test(
         params.id,
         body.recordId === undefined
-          ? { record: body.record as { properties: z.infer<typeof PropertiesSchema> }, at: body.at }
+          ? // The schema holds one of recordId and record: without recordId, record is there.
+            { record: { properties: uncheckedProperties(body.record!.properties) }, at: body.at }
           : { recordId: body.recordId, at: body.at },
       ),
     }),

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { PageRequestSchema } from '../../../shared/core/ports/page.ts';
-import { PropertiesSchema } from '../../../shared/core/records/record.schema.ts';
+import { SentPropertiesSchema, uncheckedProperties } from '../../../shared/core/records/record.schema.ts';
 import { defineRoute } from '../http/route.ts';
 import { AssociationListParams, AssociationParams, ObjectTypeParams, RecordParams } from './path-params.ts';
 
-const RecordBody = z.strictObject({ properties: PropertiesSchema });
-const UpsertBody = z.strictObject({ idProperty: z.string().min(1), properties: PropertiesSchema });
+const RecordBody = z.strictObject({ properties: SentPropertiesSchema });
+const UpsertBody = z.strictObject({ idProperty: z.string().min(1), properties: SentPropertiesSchema });
 
 export const recordRoutes = [
   defineRoute({
@@ -17,7 +17,7 @@ export const recordRoutes = [
     status: 201,
     handle: async ({ params, body, services }) => ({
       status: 201,
-      body: await services.records.create(params.objectType, body.properties),
+      body: await services.records.create(params.objectType, uncheckedProperties(body.properties)),
     }),
   }),
   defineRoute({
@@ -31,7 +31,7 @@ export const recordRoutes = [
       const { record, created } = await services.records.upsert(
         params.objectType,
         body.idProperty,
-        body.properties,
+        uncheckedProperties(body.properties),
       );
       return { status: created ? 201 : 200, body: record };
     },
@@ -68,7 +68,7 @@ export const recordRoutes = [
     status: 200,
     handle: async ({ params, body, services }) => ({
       status: 200,
-      body: await services.records.update(params.objectType, params.id, body.properties),
+      body: await services.records.update(params.objectType, params.id, uncheckedProperties(body.properties)),
     }),
   }),
   defineRoute({

@@ -1,8 +1,9 @@
 import type { ValidationIssue } from '../errors/validation-issue.ts';
 import type { PropertyCatalog, PropertyDefinition } from '../records/property.schema.ts';
-import type { Properties, PropertyValue } from '../records/record.schema.ts';
+import type { Properties } from '../records/record.schema.ts';
 import { normalizeDateValue } from '../time/date-forms.ts';
 import { isDateText, isDateTimeText } from '../time/date-value.ts';
+import { describeValue } from '../workflow/validation/describe-value.ts';
 
 /** The longest text a string property holds. */
 export const MAX_TEXT_LENGTH = 65_536;
@@ -26,15 +27,19 @@ export const propertiesSizeIssue = (properties: Properties): ValidationIssue | u
     : undefined;
 };
 
-/** What is wrong with one value of a property, or undefined. `null` (clearing) always fits. */
-const valueProblem = (definition: PropertyDefinition, value: PropertyValue): string | undefined => {
+/**
+ * What is wrong with one value of a property, or undefined: what the property's type expects. `null` (clearing)
+ * always fits. Any JSON value may come (a request's properties are checked here only): a number too large for a
+ * double (`1e400`) arrives as Infinity, which no property holds.
+ */
+const valueProblem = (definition: PropertyDefinition, value: unknown): string | undefined => {
   if (value === null) return undefined;
   switch (definition.type) {
     case 'string':
       if (typeof value !== 'string') return 'must be text';
       return value.length > MAX_TEXT_LENGTH ? `must be at most ${MAX_TEXT_LENGTH} characters` : undefined;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a number';
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'must be a finite number';
     case 'bool':
       return typeof value === 'boolean' ? undefined : 'must be true or false';
     case 'enumeration':
@@ -65,11 +70,11 @@ export const propertyIssues = (catalog: PropertyCatalog, properties: unknown): V
     if (!definition) issues.push({ path, message: `unknown property "${name}"` });
     else if (definition.readOnly)
       issues.push({ path, message: `"${name}" is read-only: the server sets it` });
-    else if (!['string', 'number', 'boolean'].includes(typeof value) && value !== null) {
-      issues.push({ path, message: 'must be text, a number, true, false or null' });
-    } else {
-      const problem = valueProblem(definition, value as PropertyValue);
-      if (problem) issues.push({ path, message: problem });
+    else {
+      const problem = valueProblem(definition, value);
+      // A value of another JSON type than the property's (an object, a list, Infinity) is named too.
+      const odd = typeof value === 'object' || (typeof value === 'number' && !Number.isFinite(value));
+      if (problem) issues.push({ path, message: odd ? `${problem}, not ${describeValue(value)}` : problem });
     }
   }
   return issues;

@@ -105,6 +105,38 @@ describe('POST /objects/{objectType}', () => {
     );
   });
 
+  it.each([
+    [
+      'a number past a double (Infinity)',
+      '"score":1e400',
+      'properties.score',
+      'must be a finite number, not the number Infinity',
+    ],
+    [
+      'an object for a text property',
+      '"firstname":{"a":1}',
+      'properties.firstname',
+      'must be text, not an object',
+    ],
+    [
+      'a list for a number property',
+      '"score":[1]',
+      'properties.score',
+      'must be a finite number, not a list',
+    ],
+  ])('names what the property expects for %s, and writes nothing', async (_case, property, path, message) => {
+    // Prepare
+    const body = `{"properties":{"email":"typed@example.com",${property}}}`;
+    // Act
+    const response = await api.call('POST', '/objects/contacts', { body });
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.json.error.details).toEqual([{ path, message }]);
+    expect((await allRecords('contacts')).map((record) => record.properties.email)).not.toContain(
+      'typed@example.com',
+    );
+  });
+
   it('refuses an unknown object type at objectType', async () => {
     // Act
     const response = await api.call('POST', '/objects/planets', { body: { properties: {} } });
