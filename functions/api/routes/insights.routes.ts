@@ -19,7 +19,10 @@ const TestBody = z
       ctx.addIssue({
         code: 'custom',
         path: ['recordId'],
-        message: 'give either recordId (a stored record) or record (its properties), not both',
+        message:
+          body.recordId === undefined
+            ? 'one of recordId (a stored record) or record (its properties) is required'
+            : 'give either recordId (a stored record) or record (its properties), not both',
       });
     }
   });

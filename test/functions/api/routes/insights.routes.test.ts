@@ -212,6 +212,29 @@ describe('POST /workflows/{id}/test', () => {
     expectError(unknownRecord, 404, 'NOT_FOUND');
     expectError(unknownWorkflow, 404, 'NOT_FOUND');
   });
+
+  it('says one of recordId and record is required when neither is given, and not both when both are', async () => {
+    // Prepare
+    const id = await nurture();
+    // Act
+    const neither = await api.call('POST', `/workflows/${id}/test`, { body: {} });
+    const both = await api.call('POST', `/workflows/${id}/test`, {
+      body: { recordId: 'rec_1', record: { properties: {} } },
+    });
+    // Assess
+    expect(neither.json.error.details).toEqual([
+      {
+        path: 'recordId',
+        message: 'one of recordId (a stored record) or record (its properties) is required',
+      },
+    ]);
+    expect(both.json.error.details).toEqual([
+      {
+        path: 'recordId',
+        message: 'give either recordId (a stored record) or record (its properties), not both',
+      },
+    ]);
+  });
 });
 
 describe('GET /workflows/{id}/explain', () => {
