@@ -142,13 +142,14 @@ export class CrmRecordService implements RecordService {
         unique.length > 0 ? `for ${objectType} it is ${unique.join(', ')}` : `${objectType} have none`;
       throw new ValidationError([{ path: 'idProperty', message: `must be a unique property: ${allowed}` }]);
     }
+    // The values first: one of the wrong type (an object for the email) is told what its property expects.
+    await this.#validated(objectType, properties);
     const value = properties[idProperty];
     if (typeof value !== 'string' || value === '') {
       throw new ValidationError([
         { path: `properties.${idProperty}`, message: 'the upsert needs this value' },
       ]);
     }
-    await this.#validated(objectType, properties);
     for (let attempt = 0; attempt < this.#attempts; attempt += 1) {
       const holder = await this.#holder(uniqueKey(objectType, idProperty, value));
       if (holder) {

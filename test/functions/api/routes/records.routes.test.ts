@@ -223,6 +223,18 @@ describe('POST /objects/{objectType}/upsert', () => {
     expect(await allRecords(type)).toHaveLength(before);
   });
 
+  it('tells an upsert whose id value is of the wrong type what the property expects', async () => {
+    // Act
+    const response = await api.call('POST', '/objects/contacts/upsert', {
+      body: { idProperty: 'email', properties: { email: { a: 1 } } },
+    });
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.json.error.details).toEqual([
+      { path: 'properties.email', message: 'must be text, not an object' },
+    ]);
+  });
+
   it('refuses an unknown object type at objectType', async () => {
     // Act
     const response = await api.call('POST', '/objects/planets/upsert', {
