@@ -67,6 +67,8 @@ export class InMemorySystem {
     enrolledBecause?: string;
   }[] = [];
   readonly ends: EndEnrollment[] = [];
+  /** Where each enrollment is (`setCurrentAction`), by enrollment id. */
+  readonly currentActions = new Map<string, string>();
   /** Enrollments moved to a later revision (`setRevision`), in order. */
   readonly moves: { enrollmentId: string; revision: number }[] = [];
   readonly waiting = new Map<string, boolean>();
@@ -281,6 +283,9 @@ export class InMemorySystem {
         },
       },
       enrollments: {
+        setCurrentAction: async (input, actionId) => {
+          this.currentActions.set(input.enrollmentId, actionId);
+        },
         setRevision: async (input, revision) => {
           this.moves.push({ enrollmentId: input.enrollmentId, revision });
           return true;

@@ -1,6 +1,7 @@
 import type { ActionEffect } from '../../shared/core/actions/action-effects.ts';
 import type { EnrollmentRef, ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { WebhookRejected, WebhookRetryable } from '../../shared/core/contract/task-errors.ts';
+import { StateMachineMissing } from '../../shared/core/executions/executions.ts';
 import type { HistoryEvent } from '../../shared/core/executor/history-event.ts';
 import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
 import type { Properties } from '../../shared/core/records/record.schema.ts';
@@ -56,6 +57,10 @@ export class InMemoryWorld {
   noted: string | undefined;
   /** The revision the workflow runs now (`liveRevision`): undefined, an enrollment stays on its revision. */
   liveRevision: number | undefined;
+  /** Revisions whose state machine is not published yet: a continue-as-new to one is refused. */
+  readonly unpublished = new Set<number>();
+  /** The actions noted as where the enrollment is (`noteCurrentAction`), in order. */
+  readonly currentActions: string[] = [];
   /** Enrollments moved to a later revision (`moveEnrollment`), in order. */
   readonly moves: { enrollmentId: string; revision: number }[] = [];
   /** When set, waits longer than this (ms) are parked (the ports' `parkLongerThanMs`). */
@@ -190,6 +195,7 @@ export class InMemoryWorld {
       now: () => this.now,
       ...(this.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: this.parkLongerThanMs }),
       liveRevision: async () => this.liveRevision,
+      noteCurrentAction: async (_enrollment, actionId) => void this.currentActions.push(actionId),
       moveEnrollment: async (enrollment, revision) =>
         void this.moves.push({ enrollmentId: enrollment.enrollmentId, revision }),
       workflow: async (workflowId, revision) => {
@@ -235,6 +241,9 @@ export class InMemoryWorld {
         this.tokenAnswers.set(taskToken, state);
       },
       continueAsNew: async (input, from) => {
+        if (this.unpublished.has(input.enrollment.revision)) {
+          throw new StateMachineMissing(`revision ${input.enrollment.revision} has no state machine yet`);
+        }
         this.continuations.push(input);
         this.continuedFrom.push(from?.executionId);
         this.noted = `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continuations.length}`;

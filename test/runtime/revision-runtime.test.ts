@@ -67,6 +67,7 @@ describe('editing an active workflow while records are enrolled (embedded runtim
     // Prepare: enrolled, waiting out the day before `title`
     const workflow = await ok('POST', '/workflows', titled('Titles, edited'), 201);
     const recordId = await enrolled(workflow.id, 'ada@revision.example');
+    const waiting = await ok('GET', `/workflows/${workflow.id}/enrollments`);
     // Act: the title changed in revision 2, then the day passes
     const edited = await edit(workflow.id, (actions) =>
       actions.map((action) => (action.id === 'title' ? { ...action, value: 'second' } : action)),
@@ -74,6 +75,9 @@ describe('editing an active workflow while records are enrolled (embedded runtim
     await ok('POST', '/_local/clock', { advance: 'P2D' });
     await ok('POST', '/_local/settle');
     // Assess
+    expect(waiting.results).toEqual([
+      expect.objectContaining({ status: 'active', currentActionId: 'title' }),
+    ]);
     expect(edited.revision).toBe(2);
     expect((await ok('GET', `/objects/contacts/${recordId}`)).properties.jobtitle).toBe('second');
     const history = await ok('GET', `/workflows/${workflow.id}/history?recordId=${recordId}&limit=100`);
@@ -88,6 +92,7 @@ describe('editing an active workflow while records are enrolled (embedded runtim
     ]);
     const enrollments = await ok('GET', `/workflows/${workflow.id}/enrollments`);
     expect(enrollments.results).toEqual([expect.objectContaining({ status: 'completed', revision: 2 })]);
+    expect(enrollments.results[0]).not.toHaveProperty('currentActionId');
   });
 
   it('keeps the record on the revision it runs when its current action is gone from the new one', async () => {

@@ -58,6 +58,7 @@ const ENROLLMENT_FIELDS = [
   'depth',
   'retries',
   'retriedActionId',
+  'currentActionId',
 ] as const;
 
 const COUNT_NAMES = ['enrolled', 'active', 'completed', 'unenrolled', 'goal_met', 'failed'] as const;
@@ -453,6 +454,24 @@ export const createDynamoDBEnrollmentRepository = (
               ':active': 'active',
               ...(typeof expected === 'string' ? { ':expected': expected } : {}),
             },
+          }),
+        ),
+      );
+    },
+
+    async setCurrentAction(ref, actionId) {
+      await conditionally(() =>
+        documents.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: {
+              [TABLE_KEYS.pk]: enrollmentPk(ref.objectType, ref.recordId),
+              [TABLE_KEYS.sk]: runSk(ref.workflowId, countOf(ref.enrollmentId)),
+            },
+            UpdateExpression: 'SET #current = :action',
+            ConditionExpression: '#id = :id AND #status = :active',
+            ExpressionAttributeNames: { '#current': 'currentActionId', '#id': 'id', '#status': 'status' },
+            ExpressionAttributeValues: { ':action': actionId, ':id': ref.enrollmentId, ':active': 'active' },
           }),
         ),
       );

@@ -5,7 +5,7 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { ActionTransient } from '../../core/contract/task-errors.ts';
-import { type Executions, executionArnOf } from '../../core/executions/executions.ts';
+import { type Executions, executionArnOf, StateMachineMissing } from '../../core/executions/executions.ts';
 import { isTransientSdkError } from '../aws-sdk/transient-errors.ts';
 
 const isNamed = (error: unknown, ...names: string[]): boolean =>
@@ -37,6 +37,9 @@ export const createSfnExecutions = (options: { readonly client?: SFNClient } = {
       } catch (error) {
         if (isNamed(error, 'ExecutionAlreadyExists'))
           return { executionArn: executionArnOf(stateMachineArn, name), alreadyStarted: true };
+        if (isNamed(error, 'StateMachineDoesNotExist')) {
+          throw new StateMachineMissing(`StartExecution: ${(error as Error).message}`, { cause: error });
+        }
         if (isNamed(error, 'ExecutionLimitExceeded') || isTransientSdkError(error)) {
           const { name: refusal, message } = error as Error;
           throw new ActionTransient(`StartExecution refused for now: ${refusal}: ${message}`, {

@@ -81,6 +81,11 @@ export interface EnrollmentRef {
    * again) is kept beside the earlier run's instead of being taken for a repeat of it.
    */
   readonly retry?: number;
+  /**
+   * The latest live revision this run stays off: its workflow was edited while it ran, and the action it was at is
+   * not in that revision (or is a delay there), so it goes on on the revision it runs (absent: none).
+   */
+  readonly keptFrom?: number;
 }
 
 /** The data an execution carries from state to state (and its input). */

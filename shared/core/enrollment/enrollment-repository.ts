@@ -34,6 +34,11 @@ export interface Enrollment {
   readonly retries?: number;
   /** The action the latest retry resumed at. */
   readonly retriedActionId?: string;
+  /**
+   * Where the active enrollment is (its enrollment item only): the action it waits to run (a delay, a window, an event
+   * wait) or whose Task runs or retries now (`setCurrentAction`). Shown only while it is active.
+   */
+  readonly currentActionId?: string;
 }
 
 /** The record's enrollment in one workflow now: how many times it enrolled and the latest enrollment. */
@@ -111,6 +116,8 @@ export interface EnrollmentRepository {
    * nothing, when it has ended, is not the latest, or runs that revision or a later one already.
    */
   setRevision(input: EndEnrollmentRef, revision: number): Promise<boolean>;
+  /** Notes on the active enrollment's item the action it is at (nothing once it has ended). */
+  setCurrentAction(input: EndEnrollmentRef, actionId: string): Promise<void>;
   /** Sets the failed enrollment `enrollmentId` back to `active`, once: only while it is the latest and `failed`. */
   retry(input: RetryEnrollment): Promise<RetryResult>;
   /** The workflow's counts (all zero for a workflow without enrollments). */

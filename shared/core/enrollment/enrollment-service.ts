@@ -58,7 +58,8 @@ export interface EnrollmentView {
   readonly currentActionId?: string;
 }
 
-export const toEnrollmentView = (enrollment: Enrollment & { currentActionId?: string }): EnrollmentView => ({
+/** An enrollment as the API shows it; `currentActionId` only while it is active. */
+export const toEnrollmentView = (enrollment: Enrollment): EnrollmentView => ({
   id: enrollment.id,
   recordId: enrollment.recordId,
   revision: enrollment.revision,
@@ -66,7 +67,9 @@ export const toEnrollmentView = (enrollment: Enrollment & { currentActionId?: st
   ...(enrollment.reason === undefined ? {} : { reason: enrollment.reason }),
   enrolledAt: enrollment.enrolledAt,
   ...(enrollment.endedAt === undefined ? {} : { endedAt: enrollment.endedAt }),
-  ...(enrollment.currentActionId === undefined ? {} : { currentActionId: enrollment.currentActionId }),
+  ...(enrollment.status !== 'active' || enrollment.currentActionId === undefined
+    ? {}
+    : { currentActionId: enrollment.currentActionId }),
 });
 
 export interface EnrollmentServiceOptions {

@@ -22,6 +22,14 @@ export interface Executions {
   sendTaskSuccess(taskToken: string, output: ExecutionState): Promise<void>;
 }
 
+/**
+ * A start refused because the revision's state machine does not exist (yet): an edit of an active workflow is written
+ * before its state machine is published, so a run moving to it may come in between.
+ */
+export class StateMachineMissing extends Error {
+  override readonly name = 'StateMachineMissing';
+}
+
 /** Step Functions' limit on an execution name. */
 export const MAX_EXECUTION_NAME_LENGTH = 80;
 

@@ -2,12 +2,14 @@ import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
 import type { EnrollmentRef, ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
 import { WorkflowContinued, WorkflowExit } from '../contract/task-errors.ts';
+import { StateMachineMissing } from '../executions/executions.ts';
 import { nextRunAt } from '../scheduling/next-run-at.ts';
 import {
   type Action,
   type ActionOf,
   type DelayAction,
   isBranching,
+  isDelay,
   successorsOf,
 } from '../workflow/action.schema.ts';
 import { indexActions, isHeldBack, resolveEdge } from '../workflow/action-edges.ts';
@@ -330,36 +332,53 @@ const timedOutInWaitTask = async (run: Run, action: ActionOf<'delayUntilEvent'>)
 
 /**
  * An edit of an active workflow goes live at once, and an enrolled record continues at its current action on the new
- * revision where that action still exists, else on the revision it runs (api.md, `PUT /workflows/{id}`). Moved at its
- * next action's Task: the enrollment is moved to the live revision, and a new execution of that revision's state
- * machine takes over at the action (at once, or at the next open moment of the new revision's windows for an action
- * they hold back: `action.scheduled`); this execution ends (`Continued`). A delay the record is in keeps the instant
- * the revision it started in gave it. Safe to repeat: the move is conditional, the successor named from this execution.
+ * revision where that action still exists, else on the revision it runs (api.md, `PUT /workflows/{id}`). Decided at
+ * the Task of the action the record is at when it first runs after the edit: when the live revision holds that
+ * action (and not as a delay), the enrollment is moved to it and a new execution of that revision's state machine
+ * takes over at the action (at once, or at the next open moment of the new revision's windows for an action they hold
+ * back: `action.scheduled`); this execution ends (`Continued`). Otherwise the run keeps to its revision for that edit
+ * (`keptFrom`, carried along the run) and is asked again only by a later edit. A delay the record is in keeps the
+ * instant its revision gave it. A wait Task retried after it parked its timeout stays with its timer. Safe to repeat:
+ * the move is conditional, the successor named from this execution.
  */
-const continueOnLiveRevision = async (run: Run, actionId: string): Promise<void> => {
+const continueOnLiveRevision = async (run: Run, actionId: string): Promise<Run> => {
   const { ports, state, request } = run;
   const { enrollment } = state;
   const live = await ports.liveRevision(enrollment.workflowId);
-  if (live === undefined || live <= enrollment.revision) return;
+  if (live === undefined || live <= Math.max(enrollment.revision, enrollment.keptFrom ?? 0)) return run;
   const workflow = await ports.workflow(enrollment.workflowId, live);
   const action = indexActions(workflow).get(actionId);
-  if (!action) return;
-  const moved: EnrollmentRef = { ...enrollment, revision: live };
-  await ports.moveEnrollment(enrollment, live);
+  if (!action || isDelay(action)) {
+    return { ...run, state: { ...state, enrollment: { ...enrollment, keptFrom: live } } };
+  }
+  if (request.kind === 'waitForEvent') {
+    const parked = await ports.parkedEventWait(enrollment, actionId);
+    if (parked && (parked.retry ?? 0) === (enrollment.retry ?? 0)) return run;
+  }
+  const { keptFrom: _kept, ...current } = enrollment;
+  const moved: EnrollmentRef = { ...current, revision: live };
   const now = run.now;
   const runAt = isHeldBack(action)
     ? nextRunAt(now, workflow.settings, `${enrollment.enrollmentId}:${actionId}`)
     : now;
+  try {
+    await ports.continueAsNew(
+      { ...withinHorizon(moved, runAt, actionId, now, state.skipping ?? false), resumeAt: actionId },
+      { executionId: request.executionId, startedAt: request.startedAt },
+    );
+  } catch (error) {
+    // Written, not yet published (the edit publishes it once written): this action runs here, a later one moves.
+    if (error instanceof StateMachineMissing) return run;
+    throw error;
+  }
+  // Once its execution is asked for (a retried Task asks for the same one, and moves it then).
+  await ports.moveEnrollment(enrollment, live);
   if (runAt.getTime() > now.getTime()) {
     await historyOf({ ...run, state: { ...state, enrollment: moved } })('action.scheduled', {
       actionId,
       details: { runAt: runAt.toISOString() },
     });
   }
-  await ports.continueAsNew(
-    { ...withinHorizon(moved, runAt, actionId, now, state.skipping ?? false), resumeAt: actionId },
-    { executionId: request.executionId, startedAt: request.startedAt },
-  );
   throw new WorkflowContinued(actionId);
 };
 
@@ -393,18 +412,19 @@ export const executeTask = async (
 ): Promise<TaskResponse | undefined> => {
   const { state } = request;
   const workflow = await ports.workflow(state.enrollment.workflowId, state.enrollment.revision);
-  const run: Run = { request, ports, workflow, actions: indexActions(workflow), now: ports.now(), state };
+  let run: Run = { request, ports, workflow, actions: indexActions(workflow), now: ports.now(), state };
   if (state.continueAt && AFTER_WAIT.has(request.kind)) {
     return continueAsNew(run, state.continueAt.resumeAt, new Date(state.continueAt.runAt));
-  }
-  if (MOVABLE.has(request.kind) && request.actionId !== null && !state.eventTimedOut) {
-    await continueOnLiveRevision(run, request.actionId);
   }
   // Counted first, so that a failure anywhere in the attempt is counted.
   const attempt =
     request.kind === 'action' || request.kind === 'branch' || request.kind === 'waitForEvent'
       ? await ports.countAttempt(request.executionId, request.actionId ?? '')
       : 0;
+  if (MOVABLE.has(request.kind) && request.actionId !== null && !state.eventTimedOut) {
+    run = await continueOnLiveRevision(run, request.actionId);
+    await ports.noteCurrentAction(run.state.enrollment, request.actionId);
+  }
   switch (request.kind) {
     case 'complete':
       await historyOf(run)('completed');

@@ -33,6 +33,11 @@ export interface ExecutorPorts {
   readonly liveRevision: (workflowId: string) => Promise<number | undefined>;
   /** Moves the active enrollment to a later revision of its workflow (nothing once it has ended). */
   readonly moveEnrollment: (enrollment: EnrollmentRef, revision: number) => Promise<void>;
+  /**
+   * Notes where the active enrollment is (`currentActionId` of `GET /workflows/{id}/enrollments`): the action whose
+   * Task starts (or is retried). An `action.scheduled` line notes its action too (see `history`).
+   */
+  readonly noteCurrentAction: (enrollment: EnrollmentRef, actionId: string) => Promise<void>;
   /** The enrolled record's properties, undefined once deleted. */
   readonly record: (objectType: string, id: string) => Promise<Properties | undefined>;
   /** Properties of the records associated with it, by object type (only the types asked for). */
@@ -57,7 +62,8 @@ export interface ExecutorPorts {
   ) => Promise<EffectOutcome | undefined>;
   /**
    * Appends a history line. A retried Task may write a line again: a store keys lines by enrollment,
-   * action and event (and execution) so that it keeps one.
+   * action and event (and execution) so that it keeps one. An `action.scheduled` line of an enrollment also notes its
+   * action as where the enrollment is (`noteCurrentAction`): the one it waits to run.
    */
   readonly history: (event: HistoryEvent) => Promise<void>;
   /** The enrollment ended (completed, unenrolled, goal_met) or failed at an action. */

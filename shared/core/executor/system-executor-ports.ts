@@ -47,7 +47,10 @@ export interface SystemExecutorDeps {
   readonly memberships: Pick<ListRepository, 'listsOf'>;
   /** `enrollInWorkflow`. */
   readonly enrollment: Pick<EnrollmentService, 'enrollManually'>;
-  readonly enrollments: Pick<EnrollmentRepository, 'end' | 'setWaiting' | 'current' | 'setRevision'>;
+  readonly enrollments: Pick<
+    EnrollmentRepository,
+    'end' | 'setWaiting' | 'current' | 'setRevision' | 'setCurrentAction'
+  >;
   readonly history: Pick<HistoryRepository, 'append'>;
   /** `Enrollment Ended`, `Goal Met`, `Action Failed` (source `crm.workflows`). */
   readonly publish: PublishWorkflowEvents;
@@ -102,6 +105,10 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
     ...(deps.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: deps.parkLongerThanMs }),
     workflow: revisionOf,
     liveRevision: liveRevisions(deps.revisions, deps.clock, deps.liveRevisionCacheMs),
+    async noteCurrentAction(enrollment, actionId) {
+      const { workflowId, objectType, recordId, enrollmentId } = targetOf(enrollment);
+      await deps.enrollments.setCurrentAction({ workflowId, objectType, recordId, enrollmentId }, actionId);
+    },
     async moveEnrollment(enrollment, revision) {
       const { workflowId, objectType, recordId } = targetOf(enrollment);
       await deps.enrollments.setRevision(
@@ -130,6 +137,17 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
       const { objectType } = await revisionOf(event.workflowId, event.revision);
       const line = { ...event, objectType };
       await deps.history.append(line);
+      if (
+        line.event === 'action.scheduled' &&
+        line.enrollmentId !== undefined &&
+        line.actionId !== undefined
+      ) {
+        const { workflowId, recordId, enrollmentId } = line;
+        await deps.enrollments.setCurrentAction(
+          { workflowId, objectType, recordId, enrollmentId },
+          line.actionId,
+        );
+      }
       if (event.event !== 'action.failed' || event.enrollmentId === undefined) return;
       await deps.publish([
         actionFailedEvent(line, {

@@ -199,11 +199,17 @@ export const createWorkflowService = (
         updatedAt: now,
         ...(activatedAt === undefined ? {} : { activatedAt }),
       };
+      // A live revision is compiled before it is written (a definition the compiler refuses is a 400 that writes
+      // nothing), and published once written (so that a losing concurrent edit publishes nothing) before the edit
+      // answers. A run that moves to it before it is published stays where it is for that action (`StateMachineMissing`).
+      const live = next.status === 'active' && dependencies.stateMachines ? await compiled(next) : undefined;
       await repository.update(next, current);
-      if (next.status === 'active' && dependencies.stateMachines) {
-        // The new revision is live: its state machine is published before the edit answers, as activation does.
-        const definition = await compiled(next);
-        await dependencies.stateMachines.publish({ workflowId: id, revision: next.revision, definition });
+      if (live !== undefined && dependencies.stateMachines) {
+        await dependencies.stateMachines.publish({
+          workflowId: id,
+          revision: next.revision,
+          definition: live,
+        });
       }
       return next;
     },

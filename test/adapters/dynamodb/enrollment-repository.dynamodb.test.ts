@@ -203,6 +203,33 @@ describe('DynamoDB enrollment repository', () => {
     expect(completed.results.find((enrollment) => enrollment.id === ref.enrollmentId)?.revision).toBe(3);
   });
 
+  it('notes where the active enrollment is on its item, and nothing once it has ended', async () => {
+    // Prepare
+    const recordId = freshRecord();
+    await enrollments.start(starting(recordId));
+    const ref = {
+      workflowId: 'wf_1',
+      objectType: 'contacts',
+      recordId,
+      enrollmentId: enrollmentId('wf_1', recordId, 1),
+    };
+    const listed = async (status: EnrollmentStatus) =>
+      (await enrollments.page('wf_1', status, { limit: 100 })).results.find(
+        (item) => item.id === ref.enrollmentId,
+      );
+    // Act
+    await enrollments.setCurrentAction(ref, 'wait');
+    await enrollments.setCurrentAction(ref, 'title');
+    const active = await listed('active');
+    await enrollments.end(ending(recordId, ref.enrollmentId));
+    await enrollments.setCurrentAction(ref, 'late');
+    const completed = await listed('completed');
+    // Assess
+    expect(active?.currentActionId).toBe('title');
+    expect(completed).toBeDefined();
+    expect(completed?.currentActionId).toBeUndefined();
+  });
+
   it('ends the item of an older enrollment a crash left active once the state has moved on', async () => {
     // Prepare: the end of enrollment 1 dies after the state item and the counts, before the enrollment item.
     const recordId = freshRecord();

@@ -5,12 +5,16 @@ import {
   SFNClient,
   SFNServiceException,
   StartExecutionCommand,
+  StateMachineDoesNotExist,
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createSfnExecutions } from '../../../shared/adapters/stepfunctions/executions.sfn.ts';
 import { ActionTransient } from '../../../shared/core/contract/task-errors.ts';
-import type { StartExecutionRequest } from '../../../shared/core/executions/executions.ts';
+import {
+  type StartExecutionRequest,
+  StateMachineMissing,
+} from '../../../shared/core/executions/executions.ts';
 
 const SM = 'arn:aws:states:us-east-1:123456789012:stateMachine:crm-wf-wf_1-r1';
 const REQUEST: StartExecutionRequest = {
@@ -76,6 +80,15 @@ describe('executions through Step Functions', () => {
     const start = createSfnExecutions({ client }).start(REQUEST);
     await expect(start).rejects.toBeInstanceOf(ActionTransient);
     await expect(start).rejects.toThrow(`StartExecution refused for now: ${error.name}`);
+  });
+
+  it('throws StateMachineMissing when the revision has no state machine (yet)', async () => {
+    sfn
+      .on(StartExecutionCommand)
+      .rejects(new StateMachineDoesNotExist({ $metadata: {}, message: 'no such machine' }));
+    const start = createSfnExecutions({ client }).start(REQUEST);
+    await expect(start).rejects.toBeInstanceOf(StateMachineMissing);
+    await expect(start).rejects.toThrow('StartExecution: no such machine');
   });
 
   it('throws any other refusal as it is', async () => {

@@ -235,6 +235,7 @@ describe('executeTask', () => {
       // and the new revision's execution runs the action as it is now
       await executeTask(request('action', 'greet', { state: { enrollment: MOVED } }), world.ports());
       expect(world.outbox).toEqual([expect.objectContaining({ kind: 'email', subject: 'Hello again Ada' })]);
+      expect(world.currentActions).toEqual(['greet']);
       expect(world.events('action.completed')).toEqual([
         expect.objectContaining({ actionId: 'greet', revision: 2 }),
       ]);
@@ -314,6 +315,85 @@ describe('executeTask', () => {
       expect(world.history).toEqual([
         expect.objectContaining({ event: 'action.completed', actionId: 'listen', revision: 1 }),
       ]);
+    });
+
+    it('stays for that edit, and says so along the run, when its action is a delay in the live revision', async () => {
+      // Prepare: revision 2 made `tag` a delay
+      const world = worldWith();
+      world.addWorkflow(
+        'wf-1',
+        2,
+        edited((input) => ({
+          ...input,
+          actions: input.actions.map((action) =>
+            action.id === 'tag' ? { id: 'tag', type: 'delay', duration: 'P30D', next: 'pause' } : action,
+          ),
+        })),
+      );
+      world.liveRevision = 2;
+      // Act
+      const next = await executeTask(request('action', 'tag'), world.ports());
+      // Assess: tag ran on revision 1; the state carries that revision 2 was declined
+      expect(world.moves).toEqual([]);
+      expect(next).toEqual({ enrollment: { ...ENROLLMENT, keptFrom: 2 }, runAt: daysFromNow(2) });
+      expect(world.events('action.completed')).toEqual([
+        expect.objectContaining({ actionId: 'tag', revision: 1 }),
+      ]);
+    });
+
+    it('declined once, stays at its later actions, and moves again for a later edit', async () => {
+      // Prepare: revision 2 is live and was declined; revision 3 goes live after
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      world.addWorkflow('wf-1', 3, edited());
+      world.liveRevision = 2;
+      const declined = { ...ENROLLMENT, keptFrom: 2 };
+      // Act
+      await executeTask(request('action', 'greet', { state: { enrollment: declined } }), world.ports());
+      world.liveRevision = 3;
+      const later = executeTask(
+        request('action', 'greet', { state: { enrollment: declined } }),
+        world.ports(),
+      );
+      // Assess
+      await expect(later).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.moves).toEqual([{ enrollmentId: 'enr-1', revision: 3 }]);
+      expect(world.continuations).toEqual([
+        { enrollment: { ...ENROLLMENT, revision: 3 }, runAt: NOW, resumeAt: 'greet' },
+      ]);
+      expect(world.events('action.completed')).toEqual([
+        expect.objectContaining({ actionId: 'greet', revision: 1 }),
+      ]);
+    });
+
+    it('runs its action where it is while the live revision has no state machine yet, and moves nothing', async () => {
+      // Prepare: revision 2 written, its state machine not published yet
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      world.unpublished.add(2);
+      // Act
+      await executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      expect([world.moves.length, world.continuations.length]).toEqual([0, 0]);
+      expect(world.outbox).toEqual([expect.objectContaining({ subject: 'Hi Ada' })]);
+    });
+
+    it('a wait Task retried after it parked its timeout stays with its timer', async () => {
+      // Prepare: the first attempt parked the timeout (kept wait, timer noted), then failed; then the edit
+      const world = worldWith({ ...ADA, status: 'new' });
+      world.parkLongerThanMs = DAY_MS;
+      const TIMER = 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:enr-1-c1';
+      world.parkedWaits.set('enr-1#listen', { timer: TIMER, timesOutAt: daysFromNow(3), noted: true });
+      world.noted = TIMER;
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      // Act
+      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-2' }), world.ports());
+      // Assess: not moved; the kept wait is checked again, nothing parked again
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect([world.moves.length, world.continuations.length]).toEqual([0, 0]);
+      expect(world.noted).toBe(TIMER);
     });
 
     it('stays when the workflow runs no later revision (not active, or this one)', async () => {

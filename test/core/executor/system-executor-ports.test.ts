@@ -131,6 +131,36 @@ describe('the system executor ports: reads', () => {
     expect([readsUncached, readsWithin, reads]).toEqual([2, 1, 5]);
   });
 
+  it('notes where the enrollment is: the action whose Task starts, and the action an action.scheduled line names', async () => {
+    // Prepare: a setProperty, then a day's delay before a second one
+    const { system } = systemWithContact();
+    system.revisions.set(
+      'wf-1#1',
+      storedWorkflow(
+        [
+          { id: 'first', type: 'setProperty', property: 'firstname', value: 'Ada', next: 'wait' },
+          { id: 'wait', type: 'delay', duration: 'P1D', next: 'second' },
+          { id: 'second', type: 'setProperty', property: 'lastname', value: 'Lovelace', next: null },
+        ],
+        'first',
+      ),
+    );
+    const ports = createSystemExecutorPorts(system.deps());
+    const request = {
+      kind: 'action' as const,
+      actionId: 'first',
+      state: { enrollment: ENROLLMENT, runAt: system.now.toISOString() },
+      executionId: 'exec-1',
+      startedAt: system.now.toISOString(),
+    };
+    // Act
+    await executeTask(request, ports);
+    const afterFirst = system.currentActions.get('enr-1');
+    // Assess: noted `first` as its Task started, then `second`, which it waits a day to run
+    expect(afterFirst).toBe('second');
+    expect(system.history.map((line) => line.event)).toEqual(['action.completed', 'action.scheduled']);
+  });
+
   it('reads the properties of the associated records of the types asked only, and the lists', async () => {
     // Prepare
     const { system, ports } = systemWithContact();

@@ -68,6 +68,7 @@ interface Setup {
   readonly records?: readonly CrmRecord[];
   readonly custom?: CustomProperties;
   readonly recordContext?: Parameters<typeof createWorkflowService>[0]['recordContext'];
+  readonly stateMachines?: Parameters<typeof createWorkflowService>[0]['stateMachines'];
 }
 
 let idSequence = 0;
@@ -85,6 +86,7 @@ const setup = (options: Setup = {}) => {
       records: pager.page,
       lists: lists.service,
       ...(options.recordContext ? { recordContext: options.recordContext } : {}),
+      ...(options.stateMachines ? { stateMachines: options.stateMachines } : {}),
     },
     { actionFunctionArn: LOCAL_ACTION_FUNCTION_ARN },
   );
@@ -298,6 +300,38 @@ describe('WorkflowService', () => {
       { revision: 1, updatedAt: '2026-03-01T10:00:00.000Z', activatedAt: '2026-03-01T10:00:00.000Z' },
       { revision: 2, updatedAt: '2026-03-01T11:00:00.000Z', activatedAt: '2026-03-01T11:00:00.000Z' },
     ]);
+  });
+
+  it('writes nothing when the compiler refuses the new revision of an active workflow, and publishes what it writes', async () => {
+    // Prepare: an active workflow; an edit whose path of 400 webhooks could outgrow an execution's history
+    const published: number[] = [];
+    const stateMachines = {
+      publish: async ({ revision }: { revision: number }) => {
+        published.push(revision);
+        return { stateMachineArn: `arn:sm:${revision}`, name: `sm-${revision}` };
+      },
+      stateMachineOf: async () => undefined,
+      arnOf: async (_workflowId: string, revision: number) => `arn:sm:${revision}`,
+    };
+    const { service } = setup({ stateMachines });
+    const created = await service.create(nurture());
+    await store.repository.setStatus(created, 'active', '2026-03-01T10:00:00.000Z');
+    const hooks = Array.from({ length: 400 }, (_, index) => ({
+      id: `hook${index}`,
+      type: 'webhook',
+      url: 'https://hooks.example.com/crm',
+      next: index === 399 ? null : `hook${index + 1}`,
+    }));
+    // Act
+    const refused = await failure(
+      service.update(created.id, { ...created, startActionId: 'hook0', actions: hooks }),
+    );
+    const accepted = await service.update(created.id, { ...created, name: 'Live edit' });
+    // Assess
+    expect(refused).toBeInstanceOf(ValidationError);
+    expect(accepted.revision).toBe(2);
+    expect(published).toEqual([2]);
+    expect((await service.revisions(created.id)).map((revision) => revision.revision)).toEqual([1, 2]);
   });
 
   it('gives no activatedAt to a revision written while the workflow is not active', async () => {
