@@ -1,4 +1,4 @@
-import { PropertyDefinitionSchema } from '../../../shared/core/records/property.schema.ts';
+import { NewPropertyDefinitionSchema } from '../../../shared/core/records/property.schema.ts';
 import { defineRoute } from '../http/route.ts';
 import { ObjectTypeParams } from './path-params.ts';
 
@@ -19,7 +19,7 @@ export const propertyRoutes = [
     path: '/properties/{objectType}',
     summary: 'Adds a custom property definition (409 if the name exists)',
     params: ObjectTypeParams,
-    bodyDoc: PropertyDefinitionSchema,
+    bodyDoc: NewPropertyDefinitionSchema,
     status: 201,
     handle: async ({ params, services, event }) => ({
       status: 201,

@@ -3,9 +3,9 @@ import type { Clock } from '../ports/clock.ts';
 import { BUILTIN_PROPERTIES, type CustomProperties } from '../records/builtin-properties.ts';
 import { OBJECT_TYPES, type ObjectType } from '../records/object-types.ts';
 import {
+  NewPropertyDefinitionSchema,
   type PropertyCatalog,
   type PropertyDefinition,
-  PropertyDefinitionSchema,
 } from '../records/property.schema.ts';
 import type { PropertyRepository } from '../records/property-repository.ts';
 import { issuesFromZod, zodErrorMap } from '../workflow/validation/zod-issues.ts';
@@ -94,7 +94,8 @@ export class CrmPropertyService implements PropertyService {
 
   async create(objectType: ObjectType, body: unknown): Promise<PropertyDefinition> {
     assertObjectType(objectType);
-    const parsed = PropertyDefinitionSchema.safeParse(body, { error: zodErrorMap, reportInput: true });
+    // Only a definition being created is refused repeated options: stored ones (older than the rule) are kept.
+    const parsed = NewPropertyDefinitionSchema.safeParse(body, { error: zodErrorMap, reportInput: true });
     if (!parsed.success)
       throw new ValidationError(issuesFromZod(parsed.error.issues, 'a property definition'));
     const owned = SERVER_OWNED.filter((field) => parsed.data[field] !== undefined);

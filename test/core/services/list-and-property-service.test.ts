@@ -217,4 +217,26 @@ describe('CrmPropertyService', () => {
     });
     expect((await properties.list('contacts')).map((p) => p.name)).not.toContain('x4');
   });
+
+  it('keeps a stored enumeration whose options repeat a value: listed, and records written with either option', async () => {
+    // Prepare: a definition stored before create refused repeated options (not "tier": a test above adds it).
+    const { properties, records, stores } = fresh();
+    const stored = await stores.properties.create('deals', {
+      name: 'grade',
+      label: 'Grade',
+      type: 'enumeration',
+      options: ['Gold', 'gold'],
+    });
+    // Act
+    const gold = await records.create('deals', { grade: 'gold' });
+    const upper = await records.create('deals', { grade: 'Gold' });
+    const other = await settle(records.create('deals', { grade: 'silver' }));
+    // Assess
+    expect(stored).toBe(true);
+    expect((await properties.list('deals')).find((p) => p.name === 'grade')).toMatchObject({
+      options: ['Gold', 'gold'],
+    });
+    expect([gold.properties.grade, upper.properties.grade]).toEqual(['gold', 'Gold']);
+    expect(other.error).toBeInstanceOf(ValidationError);
+  });
 });

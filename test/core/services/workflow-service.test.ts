@@ -160,6 +160,26 @@ describe('WorkflowService', () => {
     expect(created.enrollment.criteria).toEqual(body.enrollment.criteria);
   });
 
+  it('creates and updates a workflow against a stored property whose options repeat a value in another case', async () => {
+    // Prepare: a definition stored before POST /properties refused repeated options.
+    const { service } = setup({
+      custom: { contacts: [{ name: 'tier', label: 'Tier', type: 'enumeration', options: ['Gold', 'gold'] }] },
+    });
+    const body = {
+      ...nurture(),
+      enrollment: {
+        trigger: 'criteria',
+        criteria: [{ filters: [{ property: 'tier', operator: 'eq', value: 'gold' }] }],
+      },
+    };
+    // Act
+    const created = await service.create(body);
+    const updated = await service.update(created.id, { ...created, name: 'Gold tier, edited' });
+    // Assess
+    expect(created.enrollment.criteria).toEqual(body.enrollment.criteria);
+    expect(updated).toMatchObject({ name: 'Gold tier, edited', revision: 2 });
+  });
+
   it('creates a copy of a template under the given name', async () => {
     // Prepare
     const { service } = setup();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { PropertyDefinition } from '../../../shared/core/records/property.schema.ts';
 import { validateCustomProperties } from '../../../shared/core/workflow/validate-properties.ts';
-import { issue } from './workflow-builders.ts';
+import { errorsOf, issue, withActions } from './workflow-builders.ts';
 
 describe('validateCustomProperties', () => {
   it('accepts definitions by object type', () => {
@@ -9,6 +10,30 @@ describe('validateCustomProperties', () => {
       deals: [{ name: 'renewaldate', type: 'date' }],
     };
     expect(validateCustomProperties(json)).toEqual({ ok: true, properties: json });
+  });
+
+  it('accepts an enumeration whose options repeat a value (stored before creation refused it), as workflows do', () => {
+    // Prepare
+    const tier: PropertyDefinition = { name: 'tier', type: 'enumeration', options: ['Gold', 'gold'] };
+    const json = { contacts: [tier] };
+    const workflow = withActions(
+      [
+        { id: 'by-tier', type: 'valueBranch', property: 'tier', cases: [{ value: 'Gold', next: 'set' }] },
+        { id: 'set', type: 'setProperty', property: 'tier', value: 'gold', next: null },
+      ],
+      {
+        enrollment: {
+          trigger: 'criteria',
+          criteria: [{ filters: [{ property: 'tier', operator: 'eq', value: 'gold' }] }],
+        },
+      },
+    );
+    // Act
+    const validation = validateCustomProperties(json);
+    const errors = errorsOf(workflow, json);
+    // Assess
+    expect(validation).toEqual({ ok: true, properties: json });
+    expect(errors).toEqual([]);
   });
 
   it.each([

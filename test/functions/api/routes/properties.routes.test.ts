@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { createDynamoDBRepositories } from '../../../../shared/adapters/dynamodb/index.ts';
+import type { PropertyDefinition } from '../../../../shared/core/records/property.schema.ts';
 import {
+  createRecord,
   describeWrongMethods,
   expectError,
   UNAUTHORIZED_TOKENS,
@@ -75,6 +78,11 @@ describe('POST /properties/{objectType}', () => {
     ['an unknown type', { name: 'colour', type: 'colour' }, ['type']],
     ['an enumeration without options', { name: 'tier', type: 'enumeration' }, ['options']],
     ['options on a string', { name: 'tier', type: 'string', options: ['a'] }, ['options']],
+    [
+      'options repeating a value in another case',
+      { name: 'tier', type: 'enumeration', options: ['Gold', 'gold'] },
+      ['options[1]'],
+    ],
     ['an empty label', { name: 'tier', type: 'string', label: '' }, ['label']],
     ['unique set by the caller', { name: 'tier', type: 'string', unique: true }, ['unique']],
     ['readOnly set by the caller', { name: 'tier', type: 'string', readOnly: true }, ['readOnly']],
@@ -132,6 +140,51 @@ describe('POST /properties/{objectType}', () => {
     // Assess
     expectError(response, 413, 'PAYLOAD_TOO_LARGE');
     expect(names(listed.json)).not.toContain('huge');
+  });
+});
+
+describe('a stored property whose options repeat a value (stored before POST refused them)', () => {
+  it('is listed, and workflows and records using it are created, edited and activated', async () => {
+    // Prepare
+    const stores = createDynamoDBRepositories({ client: api.db.client, tableName: api.db.tableName });
+    const tier: PropertyDefinition = {
+      name: 'tier',
+      label: 'Tier',
+      type: 'enumeration',
+      options: ['Gold', 'gold'],
+    };
+    const stored = await stores.properties.create('deals', tier);
+    const workflow = {
+      name: 'Gold deals',
+      objectType: 'deals',
+      enrollment: {
+        trigger: 'criteria',
+        criteria: [{ filters: [{ property: 'tier', operator: 'eq', value: 'gold' }] }],
+      },
+      startActionId: 'by-tier',
+      actions: [
+        { id: 'by-tier', type: 'valueBranch', property: 'tier', cases: [{ value: 'Gold', next: 'set' }] },
+        { id: 'set', type: 'setProperty', property: 'tier', value: 'gold', next: null },
+      ],
+    };
+    const deal = await createRecord(api, 'deals', { dealname: 'Big', tier: 'gold' });
+    // Act
+    const listed = await api.call('GET', '/properties/deals');
+    const created = await api.call('POST', '/workflows', { body: workflow });
+    const edited = await api.call('PUT', `/workflows/${created.json.id}`, {
+      body: { ...created.json, name: 'Gold deals, edited' },
+    });
+    const activated = await api.call('POST', `/workflows/${created.json.id}/activate`, {
+      body: { enrollExisting: true },
+    });
+    // Assess
+    expect(stored).toBe(true);
+    expect(listed.json.results.find((property: { name: string }) => property.name === 'tier')).toEqual(tier);
+    expect(deal.properties.tier).toBe('gold');
+    expect(created.status).toBe(201);
+    expect(edited.status).toBe(200);
+    expect(activated.status).toBe(200);
+    expect(activated.json.enrollExisting).toEqual({ matched: 1, enrolled: 1 });
   });
 });
 
