@@ -1,7 +1,14 @@
 import type { Properties } from '../records/record.schema.ts';
+import type { AnchorTiming } from '../scheduling/delay-context.ts';
 import { delayDueAt, nextRunAt } from '../scheduling/index.ts';
-import type { Action, ActionOf, DelayAction } from '../workflow/action.schema.ts';
-import { type ActionIndex, isHeldBack, resolveEdge } from '../workflow/action-edges.ts';
+import type { Action, DelayAction } from '../workflow/action.schema.ts';
+import {
+  type ActionIndex,
+  indexActions,
+  isHeldBack,
+  reachableFrom,
+  resolveEdge,
+} from '../workflow/action-edges.ts';
 import type { WorkflowDefinition } from '../workflow/workflow.schema.ts';
 
 /** Where the record stands after travelling an edge. */
@@ -35,11 +42,32 @@ export interface AdvanceInput {
   readonly skipping?: boolean;
 }
 
-/** Every `delayUntilAnchor` of the workflow: a recurring anchor's occurrence is the one some of them still await. */
-const anchorDelaysOf = (workflow: WorkflowDefinition): readonly ActionOf<'delayUntilAnchor'>[] =>
-  workflow.actions.filter(
-    (action): action is ActionOf<'delayUntilAnchor'> => action.type === 'delayUntilAnchor',
-  );
+/** Per workflow: its actions by id, and per anchor delay id the anchor delays reachable from it. */
+const reachableAnchorDelays = new WeakMap<
+  WorkflowDefinition,
+  { readonly actions: ActionIndex; readonly byDelay: Map<string, readonly AnchorTiming[]> }
+>();
+
+/**
+ * The offset and time of the delay `delayId` and of every `delayUntilAnchor` reachable from it along the workflow's
+ * edges: a recurring anchor's occurrence is the one some delay still ahead on the record's path awaits. An anchor
+ * delay on another branch, which the record can no longer reach, does not count. Kept per workflow.
+ */
+const anchorDelaysFrom = (workflow: WorkflowDefinition, delayId: string): readonly AnchorTiming[] => {
+  let cached = reachableAnchorDelays.get(workflow);
+  if (!cached) {
+    cached = { actions: indexActions(workflow), byDelay: new Map() };
+    reachableAnchorDelays.set(workflow, cached);
+  }
+  let timings = cached.byDelay.get(delayId);
+  if (!timings) {
+    timings = reachableFrom(cached.actions, delayId).flatMap((action) =>
+      action.type === 'delayUntilAnchor' ? [{ offset: action.offset, time: action.time }] : [],
+    );
+    cached.byDelay.set(delayId, timings);
+  }
+  return timings;
+};
 
 /**
  * Travels from `nextId` through its delays (each due instant computed from the previous one)
@@ -49,8 +77,7 @@ export const travelEdge = (input: AdvanceInput): Advance => {
   const { workflow, now, properties } = input;
   const edge = resolveEdge(input.actions, input.nextId);
   const settings = workflow.settings;
-  const anchorContext =
-    workflow.anchor === undefined ? {} : { anchor: workflow.anchor, anchorDelays: anchorDelaysOf(workflow) };
+  const anchor = workflow.anchor;
   let due = now;
   let skipping = input.skipping ?? false;
   const skipped: DelayAction[] = [];
@@ -65,7 +92,12 @@ export const travelEdge = (input: AdvanceInput): Advance => {
       timeZone: settings.timeZone,
       blockedDates: settings.blockedDates,
       properties,
-      ...anchorContext,
+      ...(anchor === undefined
+        ? {}
+        : {
+            anchor,
+            anchorDelays: delay.type === 'delayUntilAnchor' ? anchorDelaysFrom(workflow, delay.id) : [],
+          }),
     });
     if (result.kind === 'unenroll') {
       return {

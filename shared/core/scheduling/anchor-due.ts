@@ -26,10 +26,11 @@ const yearsOfReach = (offset: IsoDuration): number => {
 /**
  * delayUntilAnchor: the anchor's date at local `time`, then the offset (years to days on the wall clock,
  * hours to seconds as elapsed time). With `recurAnnually`, the occurrence is that of the first year — from the
- * anchor's own year on — in which some `delayUntilAnchor` of the workflow (`ctx.anchorDelays`, and this one)
- * is still ahead when the delay is reached; this delay's instant in that year may be gone by, so the record
- * skips forward to the occurrence's later delays rather than to next year. A record without an anchor value
- * is unenrolled; an instant already gone by is `passed`, so the executor skips to the next anchor delay.
+ * anchor's own year on — in which some `delayUntilAnchor` on the record's path from this delay
+ * (`ctx.anchorDelays`, and this one) is still ahead when the delay is reached; this delay's instant in that year
+ * may be gone by, so the record skips forward to the occurrence's later delays rather than to next year. A record
+ * without an anchor value is unenrolled; an instant already gone by is `passed`, so the executor skips to the
+ * next anchor delay.
  */
 export const anchorDueAt = (action: DelaySpecOf<'delayUntilAnchor'>, ctx: DelayContext): DelayDue => {
   const anchor = ctx.anchor;

@@ -21,7 +21,8 @@ export interface DelayContext {
   /** The workflow's anchor (date-centered workflows). */
   readonly anchor?: Anchor;
   /**
-   * The offset and time of every `delayUntilAnchor` of the workflow: a recurring anchor keeps the yearly
+   * The offset and time of every `delayUntilAnchor` still ahead on the record's path from the delay being reached
+   * (reachable from it along the workflow's edges, other branches' not): a recurring anchor keeps the yearly
    * occurrence for which one of them is still ahead. The delay being reached always counts, listed or not.
    */
   readonly anchorDelays?: readonly AnchorTiming[];

@@ -1,4 +1,4 @@
-import { type Action, type DelayAction, isBranching, isDelay } from './action.schema.ts';
+import { type Action, type DelayAction, isBranching, isDelay, successorsOf } from './action.schema.ts';
 import type { WorkflowDefinition } from './workflow.schema.ts';
 
 /**
@@ -33,6 +33,28 @@ export const resolveEdge = (actions: ActionIndex, nextId: string | null): Edge =
     cursor = action.next;
   }
   return { delays, target: null };
+};
+
+/**
+ * The action `id` and every action a record standing at it may still reach along the workflow's edges
+ * (`successorsOf`: every branch, the default, every split path, an event wait's `next` and `timeoutNext`), each once.
+ * @example reachableFrom(actions, 'a2').map((action) => action.id) // ['a2', 'a3', …]
+ */
+export const reachableFrom = (actions: ActionIndex, id: string): Action[] => {
+  const seen = new Set<string>([id]);
+  const reached: Action[] = [];
+  const pending = [id];
+  for (let cursor = pending.pop(); cursor !== undefined; cursor = pending.pop()) {
+    const action = actions.get(cursor);
+    if (!action) throw new Error(`action "${cursor}" does not exist`);
+    reached.push(action);
+    for (const nextId of successorsOf(action)) {
+      if (nextId === null || seen.has(nextId)) continue;
+      seen.add(nextId);
+      pending.push(nextId);
+    }
+  }
+  return reached;
 };
 
 /**

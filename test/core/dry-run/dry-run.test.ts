@@ -285,6 +285,82 @@ describe('dryRunPath', () => {
     ]);
   });
 
+  it('centres a yearly anchor on the chosen path only: an anchor delay of another branch does not count', () => {
+    // Prepare: pro plans wait for 60 days after the birthday, the others for the birthday, then an email. The
+    // birthday was 10 days ago; only the pro branch's delay is still ahead this year.
+    const workflow = define({
+      anchor: { type: 'dateProperty', property: 'birthdate', recurAnnually: true },
+      enrollment: { trigger: 'manual' },
+      startActionId: 'plan',
+      actions: [
+        {
+          id: 'plan',
+          type: 'valueBranch',
+          property: 'plan',
+          cases: [{ value: 'pro', next: 'renewal' }],
+          defaultNext: 'birthday',
+        },
+        { id: 'renewal', type: 'delayUntilAnchor', offset: 'P60D', time: '09:00', next: 'renew' },
+        { id: 'renew', type: 'sendNotification', message: 'Renew', next: null },
+        { id: 'birthday', type: 'delayUntilAnchor', offset: 'P0D', time: '09:00', next: 'greet' },
+        { id: 'greet', type: 'sendEmail', subject: 'Happy birthday', body: 'Hi {{firstname}}', next: null },
+      ],
+    });
+    // Act
+    const { path, end } = dryRunPath({
+      workflow,
+      objectType: 'contacts',
+      record: {
+        properties: { firstname: 'Ada', email: 'ada@example.fr', plan: 'free', birthdate: '1990-11-20' },
+      },
+      at: new Date('2026-11-30T10:00:00Z'),
+      enrollmentId: ENROLLMENT_ID,
+    });
+    // Assess: next year's birthday, then the email
+    expect(path.map(({ actionId, outcome, until }) => ({ actionId, outcome, until }))).toEqual([
+      { actionId: 'plan', outcome: 'branch:default', until: undefined },
+      { actionId: 'birthday', outcome: 'waits', until: '2027-11-20T09:00:00.000Z' },
+      { actionId: 'greet', outcome: 'would_run', until: undefined },
+    ]);
+    expect(end).toEqual({ outcome: 'completed', at: '2027-11-20T09:00:00.000Z' });
+  });
+
+  it('keeps this year’s occurrence while a branch ahead of the delay can lead to a later anchor delay', () => {
+    // Prepare: the birthday, then pro plans wait for 60 days after it; the birthday was 10 days ago.
+    const workflow = define({
+      anchor: { type: 'dateProperty', property: 'birthdate', recurAnnually: true },
+      enrollment: { trigger: 'manual' },
+      startActionId: 'birthday',
+      actions: [
+        { id: 'birthday', type: 'delayUntilAnchor', offset: 'P0D', time: '09:00', next: 'plan' },
+        {
+          id: 'plan',
+          type: 'valueBranch',
+          property: 'plan',
+          cases: [{ value: 'pro', next: 'renewal' }],
+          defaultNext: null,
+        },
+        { id: 'renewal', type: 'delayUntilAnchor', offset: 'P60D', time: '09:00', next: 'renew' },
+        { id: 'renew', type: 'sendNotification', message: 'Renew', next: null },
+      ],
+    });
+    // Act
+    const { path } = dryRunPath({
+      workflow,
+      objectType: 'contacts',
+      record: { properties: { plan: 'pro', birthdate: '1990-11-20' } },
+      at: new Date('2026-11-30T10:00:00Z'),
+      enrollmentId: ENROLLMENT_ID,
+    });
+    // Assess: this year's birthday has passed, so the record skips forward to this year's 60 days after
+    expect(path.map(({ actionId, outcome, until }) => ({ actionId, outcome, until }))).toEqual([
+      { actionId: 'birthday', outcome: 'skipped', until: undefined },
+      { actionId: 'plan', outcome: 'branch:pro', until: undefined },
+      { actionId: 'renewal', outcome: 'waits', until: '2027-01-19T09:00:00.000Z' },
+      { actionId: 'renew', outcome: 'would_run', until: undefined },
+    ]);
+  });
+
   it('walks at most maxSteps actions, then says the walk was cut', () => {
     // Prepare: ten notifications in a row.
     const actions = Array.from({ length: 10 }, (_, index) => ({

@@ -483,6 +483,41 @@ describe('executeTask', () => {
       expect(world.events('branch.taken')[0]?.details).toEqual({ branch: 'pro', index: 1 });
     });
 
+    it('centres a yearly anchor after the branch on the chosen path only, not on an anchor delay of another branch', async () => {
+      // Prepare: pro plans wait for 60 days after the birthday, the others for the birthday, then an email. The
+      // birthday was 10 days ago, so only the other branch's delay is still ahead this year.
+      const birthdayOrRenewal = parse({
+        name: 'Birthday or renewal',
+        objectType: 'contacts',
+        enrollment: { trigger: 'manual' },
+        anchor: { type: 'dateProperty', property: 'birthdate', recurAnnually: true },
+        startActionId: 'plan',
+        actions: [
+          {
+            id: 'plan',
+            type: 'valueBranch',
+            property: 'plan',
+            cases: [{ value: 'pro', next: 'renewal' }],
+            defaultNext: 'birthday',
+          },
+          { id: 'renewal', type: 'delayUntilAnchor', offset: 'P60D', time: '09:00', next: 'renew' },
+          { id: 'renew', type: 'sendNotification', message: 'Renew {{firstname}}', next: null },
+          { id: 'birthday', type: 'delayUntilAnchor', offset: 'P0D', time: '09:00', next: 'greet' },
+          { id: 'greet', type: 'sendEmail', subject: 'Happy birthday', body: 'Hi {{firstname}}', next: null },
+        ],
+      });
+      const world = worldWith({ ...ADA, plan: 'free', birthdate: '1990-11-20' }, birthdayOrRenewal);
+      // Act
+      const next = await executeTask(request('branch', 'plan'), world.ports());
+      // Assess: next year's birthday, nothing skipped, the enrollment still running
+      expect(next).toEqual({ enrollment: ENROLLMENT, runAt: '2027-11-20T09:00:00.000Z', branch: 1 });
+      expect(world.history.map((line) => [line.event, line.actionId ?? null])).toEqual([
+        ['branch.taken', 'plan'],
+        ['action.scheduled', 'greet'],
+      ]);
+      expect(world.events('action.scheduled')[0]?.details).toEqual({ runAt: '2027-11-20T09:00:00.000Z' });
+    });
+
     it('takes the path the enrollment and split ids draw, the same when the Task is retried', async () => {
       // Prepare
       const split = parse({

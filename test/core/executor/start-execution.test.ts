@@ -135,6 +135,39 @@ describe('startExecution', () => {
     expect(result.kind === 'start' && idOf(result.advance.target)).toBe('heads-up');
   });
 
+  it('keeps this year’s occurrence while a branch ahead of the delay can lead to a later anchor delay', () => {
+    // Prepare: the birthday, then pro plans wait for 60 days after it; the birthday was 10 days ago, the 60 days
+    // after it are still ahead this year on the pro branch.
+    const birthdayThenRenewal = WorkflowDefinitionSchema.parse({
+      name: 'Birthday then renewal',
+      objectType: 'contacts',
+      enrollment: { trigger: 'manual' },
+      anchor: { type: 'dateProperty', property: 'birthdate', recurAnnually: true },
+      startActionId: 'birthday',
+      actions: [
+        { id: 'birthday', type: 'delayUntilAnchor', offset: 'P0D', time: '09:00', next: 'plan' },
+        {
+          id: 'plan',
+          type: 'valueBranch',
+          property: 'plan',
+          cases: [{ value: 'pro', next: 'renewal' }],
+          defaultNext: null,
+        },
+        { id: 'renewal', type: 'delayUntilAnchor', offset: 'P60D', time: '09:00', next: 'renew' },
+        { id: 'renew', type: 'sendNotification', message: 'Renew', next: null },
+      ],
+    });
+    // Act
+    const result = start(birthdayThenRenewal, { plan: 'pro', birthdate: '1990-11-20' });
+    // Assess: the birthday has passed this year, so the record skips forward to the branch at once
+    expect(result).toMatchObject({
+      kind: 'start',
+      input: { runAt: NOW.toISOString(), skipping: true },
+      advance: { skipped: [expect.objectContaining({ id: 'birthday' })], waited: [] },
+    });
+    expect(result.kind === 'start' && idOf(result.advance.target)).toBe('plan');
+  });
+
   it('completes at once a workflow without actions (no target, no delay)', () => {
     // Prepare
     const empty = WorkflowDefinitionSchema.parse({
