@@ -110,6 +110,7 @@ export const createWorkflowSystem = (options: WorkflowSystemOptions): WorkflowSy
     ...(options.liveRevisionCacheMs === undefined
       ? {}
       : { liveRevisionCacheMs: options.liveRevisionCacheMs }),
+    stateMachines: options.stateMachines,
     publish: options.publish,
     publishActionEvent: options.publishActionEvent,
     outside: options.outside,

@@ -1,7 +1,6 @@
 import type { ActionEffect } from '../../shared/core/actions/action-effects.ts';
 import type { EnrollmentRef, ExecutionState } from '../../shared/core/contract/task-contract.ts';
 import { WebhookRejected, WebhookRetryable } from '../../shared/core/contract/task-errors.ts';
-import { StateMachineMissing } from '../../shared/core/executions/executions.ts';
 import type { HistoryEvent } from '../../shared/core/executor/history-event.ts';
 import type { ExecutorPorts } from '../../shared/core/executor/ports.ts';
 import type { Properties } from '../../shared/core/records/record.schema.ts';
@@ -57,7 +56,7 @@ export class InMemoryWorld {
   noted: string | undefined;
   /** The revision the workflow runs now (`liveRevision`): undefined, an enrollment stays on its revision. */
   liveRevision: number | undefined;
-  /** Revisions whose state machine is not published yet: a continue-as-new to one is refused. */
+  /** Revisions whose state machine is not published yet (`revisionPublished`). */
   readonly unpublished = new Set<number>();
   /** The actions noted as where the enrollment is (`noteCurrentAction`), in order. */
   readonly currentActions: string[] = [];
@@ -195,6 +194,7 @@ export class InMemoryWorld {
       now: () => this.now,
       ...(this.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: this.parkLongerThanMs }),
       liveRevision: async () => this.liveRevision,
+      revisionPublished: async (_workflowId, revision) => !this.unpublished.has(revision),
       noteCurrentAction: async (_enrollment, actionId) => void this.currentActions.push(actionId),
       moveEnrollment: async (enrollment, revision) =>
         void this.moves.push({ enrollmentId: enrollment.enrollmentId, revision }),
@@ -241,9 +241,6 @@ export class InMemoryWorld {
         this.tokenAnswers.set(taskToken, state);
       },
       continueAsNew: async (input, from) => {
-        if (this.unpublished.has(input.enrollment.revision)) {
-          throw new StateMachineMissing(`revision ${input.enrollment.revision} has no state machine yet`);
-        }
         this.continuations.push(input);
         this.continuedFrom.push(from?.executionId);
         this.noted = `arn:aws:states:eu-west-1:123456789012:execution:${input.enrollment.workflowId}:continued-${this.continuations.length}`;

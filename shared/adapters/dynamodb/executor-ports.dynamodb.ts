@@ -38,6 +38,8 @@ export interface DynamoDBExecutorPortsOptions {
   readonly revisions?: SystemExecutorDeps['revisions'];
   /** How long the revision a workflow runs now is kept once read (ms; default 0: read at every Task). */
   readonly liveRevisionCacheMs?: number;
+  /** The revisions' state machines: an enrollment moves to a live revision once its state machine is published. */
+  readonly stateMachines?: SystemExecutorDeps['stateMachines'];
   /** `Enrollment Ended`, `Goal Met`, `Action Failed`: the bus. */
   readonly publish: PublishWorkflowEvents;
   /** The events of `publishEvent` actions: the bus. */
@@ -73,6 +75,7 @@ export const createDynamoDBExecutorPorts = (options: DynamoDBExecutorPortsOption
     ...(options.liveRevisionCacheMs === undefined
       ? {}
       : { liveRevisionCacheMs: options.liveRevisionCacheMs }),
+    ...(options.stateMachines === undefined ? {} : { stateMachines: options.stateMachines }),
     records: options.records,
     lists: options.lists,
     memberships: new DynamoDBListRepository({ client, tableName }),

@@ -2,7 +2,6 @@ import { planAction } from '../actions/plan-action.ts';
 import { outlivesExecution, timeoutSeconds } from '../contract/step-functions-limits.ts';
 import type { EnrollmentRef, ExecutionState, TaskRequest, TaskResponse } from '../contract/task-contract.ts';
 import { WorkflowContinued, WorkflowExit } from '../contract/task-errors.ts';
-import { StateMachineMissing } from '../executions/executions.ts';
 import { nextRunAt } from '../scheduling/next-run-at.ts';
 import {
   type Action,
@@ -351,9 +350,17 @@ const continueOnLiveRevision = async (run: Run, actionId: string): Promise<Run> 
   if (!action || isDelay(action)) {
     return { ...run, state: { ...state, enrollment: { ...enrollment, keptFrom: live } } };
   }
+  // Written, not yet published (an edit publishes it once written): this action runs here, a later one moves.
+  if (!(await ports.revisionPublished(enrollment.workflowId, live))) return run;
   if (request.kind === 'waitForEvent') {
+    // A retried wait Task whose first attempt parked its timeout (a timer of this execution's state machine, this
+    // run's) stays with that timer; a wait parked by the execution this one already handed over to does not count.
     const parked = await ports.parkedEventWait(enrollment, actionId);
-    if (parked && (parked.retry ?? 0) === (enrollment.retry ?? 0)) return run;
+    const ownTimer =
+      parked !== undefined &&
+      (parked.retry ?? 0) === (enrollment.retry ?? 0) &&
+      stateMachineOfExecution(parked.timer.executionId) === stateMachineOfExecution(request.executionId);
+    if (ownTimer) return run;
   }
   const { keptFrom: _kept, ...current } = enrollment;
   const moved: EnrollmentRef = { ...current, revision: live };
@@ -361,17 +368,8 @@ const continueOnLiveRevision = async (run: Run, actionId: string): Promise<Run> 
   const runAt = isHeldBack(action)
     ? nextRunAt(now, workflow.settings, `${enrollment.enrollmentId}:${actionId}`)
     : now;
-  try {
-    await ports.continueAsNew(
-      { ...withinHorizon(moved, runAt, actionId, now, state.skipping ?? false), resumeAt: actionId },
-      { executionId: request.executionId, startedAt: request.startedAt },
-    );
-  } catch (error) {
-    // Written, not yet published (the edit publishes it once written): this action runs here, a later one moves.
-    if (error instanceof StateMachineMissing) return run;
-    throw error;
-  }
-  // Once its execution is asked for (a retried Task asks for the same one, and moves it then).
+  // The enrollment first: the execution that takes over finds it on its revision (a retried Task moves it again,
+  // which changes nothing, and asks for the same execution).
   await ports.moveEnrollment(enrollment, live);
   if (runAt.getTime() > now.getTime()) {
     await historyOf({ ...run, state: { ...state, enrollment: moved } })('action.scheduled', {
@@ -379,8 +377,16 @@ const continueOnLiveRevision = async (run: Run, actionId: string): Promise<Run> 
       details: { runAt: runAt.toISOString() },
     });
   }
+  await ports.continueAsNew(
+    { ...withinHorizon(moved, runAt, actionId, now, state.skipping ?? false), resumeAt: actionId },
+    { executionId: request.executionId, startedAt: request.startedAt },
+  );
   throw new WorkflowContinued(actionId);
 };
+
+/** The state machine part of an execution ARN (`…:execution:<state machine>:<name>`). */
+const stateMachineOfExecution = (executionArn: string): string =>
+  executionArn.slice(0, executionArn.lastIndexOf(':'));
 
 const recordFailure = async (run: Run): Promise<TaskResponse> => {
   const { request, ports, state } = run;
@@ -423,7 +429,10 @@ export const executeTask = async (
       : 0;
   if (MOVABLE.has(request.kind) && request.actionId !== null && !state.eventTimedOut) {
     run = await continueOnLiveRevision(run, request.actionId);
-    await ports.noteCurrentAction(run.state.enrollment, request.actionId);
+    // A retried wait Task may find its wait answered and the record moved on: only a first attempt notes it.
+    if (request.kind !== 'waitForEvent' || attempt === 1) {
+      await ports.noteCurrentAction(run.state.enrollment, request.actionId);
+    }
   }
   switch (request.kind) {
     case 'complete':

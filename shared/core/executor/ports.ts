@@ -31,6 +31,8 @@ export interface ExecutorPorts {
    * active workflow goes live at once: a Task of an earlier revision moves its enrollment to it (see `executeTask`).
    */
   readonly liveRevision: (workflowId: string) => Promise<number | undefined>;
+  /** Whether the revision's state machine is published (an edit is written before it is published). */
+  readonly revisionPublished: (workflowId: string, revision: number) => Promise<boolean>;
   /** Moves the active enrollment to a later revision of its workflow (nothing once it has ended). */
   readonly moveEnrollment: (enrollment: EnrollmentRef, revision: number) => Promise<void>;
   /**

@@ -11,6 +11,7 @@ import type { ListRepository } from '../lists/list-repository.ts';
 import type { Clock, IdGenerator } from '../ports/clock.ts';
 import { isObjectType } from '../records/object-types.ts';
 import type { ListService, RecordService } from '../services/crm-services.ts';
+import type { StateMachineRegistry } from '../workflow/state-machines.ts';
 import type { WorkflowRepository } from '../workflow/workflow-repository.ts';
 import { actionFailedEvent, type PublishActionEvent } from './action-messages.ts';
 import { applyOncePerKey } from './apply-once.ts';
@@ -40,6 +41,11 @@ export interface SystemExecutorDeps {
    * every Task). An edit of an active workflow reaches the enrolled records' next actions at most this late.
    */
   readonly liveRevisionCacheMs?: number;
+  /**
+   * The revisions' state machines: an enrollment moves to a live revision once its state machine is published (asked
+   * when a move is due; a published one is remembered). Absent: every revision counts as published.
+   */
+  readonly stateMachines?: Pick<StateMachineRegistry, 'stateMachineOf'>;
   /** Record reads and writes; writes carry the enrollment's cause. */
   readonly records: Pick<RecordService, 'get' | 'associations' | 'create' | 'update' | 'associate'>;
   readonly lists: Pick<ListService, 'addMember' | 'removeMember'>;
@@ -90,6 +96,8 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
   const revisionOf = cachedRevisions(deps.revisions);
   const reads = recordReads(deps.records);
   const waits = eventWaits(deps.eventWaits, deps.enrollments, deps.clock);
+  /** Revisions whose state machine was found published (it stays so). */
+  const published = new Set<string>();
   const resolution = { reads, newId: deps.newId, counters: deps.counters };
   const apply = applyOncePerKey({
     intents: deps.intents,
@@ -105,6 +113,14 @@ export const createSystemExecutorPorts = (deps: SystemExecutorDeps): ExecutorPor
     ...(deps.parkLongerThanMs === undefined ? {} : { parkLongerThanMs: deps.parkLongerThanMs }),
     workflow: revisionOf,
     liveRevision: liveRevisions(deps.revisions, deps.clock, deps.liveRevisionCacheMs),
+    async revisionPublished(workflowId, revision) {
+      const key = `${workflowId}#${revision}`;
+      if (deps.stateMachines === undefined || published.has(key)) return true;
+      if ((await deps.stateMachines.stateMachineOf(workflowId, revision)) === undefined) return false;
+      published.add(key);
+      if (published.size > 1_000) published.delete(published.values().next().value as string);
+      return true;
+    },
     async noteCurrentAction(enrollment, actionId) {
       const { workflowId, objectType, recordId, enrollmentId } = targetOf(enrollment);
       await deps.enrollments.setCurrentAction({ workflowId, objectType, recordId, enrollmentId }, actionId);

@@ -201,7 +201,7 @@ export const createWorkflowService = (
       };
       // A live revision is compiled before it is written (a definition the compiler refuses is a 400 that writes
       // nothing), and published once written (so that a losing concurrent edit publishes nothing) before the edit
-      // answers. A run that moves to it before it is published stays where it is for that action (`StateMachineMissing`).
+      // answers. A run reaching an action before it is published runs it where it is (`revisionPublished`).
       const live = next.status === 'active' && dependencies.stateMachines ? await compiled(next) : undefined;
       await repository.update(next, current);
       if (live !== undefined && dependencies.stateMachines) {

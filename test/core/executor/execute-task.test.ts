@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionState, TaskKind, TaskRequest } from '../../../shared/core/contract/task-contract.ts';
 import {
   ActionNotApplicable,
+  ActionTransient,
   WorkflowContinued,
   WorkflowExit,
 } from '../../../shared/core/contract/task-errors.ts';
@@ -388,12 +389,74 @@ describe('executeTask', () => {
       world.noted = TIMER;
       world.addWorkflow('wf-1', 2, edited());
       world.liveRevision = 2;
+      const retry = {
+        ...request('waitForEvent', 'listen', { taskToken: 'tok-2' }),
+        executionId: 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:enr-1',
+      };
       // Act
-      const retried = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-2' }), world.ports());
+      const retried = executeTask(retry, world.ports());
       // Assess: not moved; the kept wait is checked again, nothing parked again
       await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
       expect([world.moves.length, world.continuations.length]).toEqual([0, 0]);
       expect(world.noted).toBe(TIMER);
+    });
+
+    it('a wait Task retried after it handed over to the new revision asks for that execution again', async () => {
+      // Prepare: the first attempt moved the enrollment and started revision 2's execution, which parked the wait's
+      // timeout on its own state machine; then the first attempt failed
+      const world = worldWith({ ...ADA, status: 'new' });
+      world.parkLongerThanMs = DAY_MS;
+      const TIMER = 'arn:aws:states:eu-west-1:123456789012:execution:wf-1-r2:enr-1-c2';
+      world.parkedWaits.set('enr-1#listen', { timer: TIMER, timesOutAt: daysFromNow(3), noted: true });
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      const retry = {
+        ...request('waitForEvent', 'listen', { taskToken: 'tok-2' }),
+        executionId: 'arn:aws:states:eu-west-1:123456789012:execution:wf-1:enr-1',
+      };
+      // Act
+      const retried = executeTask(retry, world.ports());
+      // Assess: the same move and successor asked for again (Step Functions starts it once, by its name)
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(world.moves).toEqual([{ enrollmentId: 'enr-1', revision: 2 }]);
+      expect(world.continuations).toEqual([{ enrollment: MOVED, runAt: NOW, resumeAt: 'listen' }]);
+    });
+
+    it('moves the enrollment before it asks for the successor: a start that fails leaves it moved, and a retry asks again', async () => {
+      // Prepare: Step Functions refuses the first start of the successor
+      const world = worldWith();
+      world.addWorkflow('wf-1', 2, edited());
+      world.liveRevision = 2;
+      const ports = world.ports();
+      let refusals = 1;
+      const refusing = {
+        ...ports,
+        continueAsNew: async (...args: Parameters<typeof ports.continueAsNew>) => {
+          if (refusals-- > 0) throw new ActionTransient('StartExecution refused for now');
+          return ports.continueAsNew(...args);
+        },
+      };
+      // Act
+      const first = executeTask(request('action', 'greet'), refusing);
+      await expect(first).rejects.toBeInstanceOf(ActionTransient);
+      const movedBeforeStart = [...world.moves];
+      const retried = executeTask(request('action', 'greet'), refusing);
+      // Assess
+      await expect(retried).rejects.toBeInstanceOf(WorkflowContinued);
+      expect(movedBeforeStart).toEqual([{ enrollmentId: 'enr-1', revision: 2 }]);
+      expect(world.continuations).toEqual([{ enrollment: MOVED, runAt: NOW, resumeAt: 'greet' }]);
+      expect(world.outbox).toEqual([]);
+    });
+
+    it('a retried wait Task does not note where the enrollment is (the answer may have moved it on)', async () => {
+      // Prepare: the wait's first attempt counted already
+      const world = worldWith({ ...ADA, status: 'new' });
+      await world.ports().countAttempt('exec-1', 'listen');
+      // Act
+      await executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-2' }), world.ports());
+      await executeTask(request('action', 'greet'), world.ports());
+      // Assess
+      expect(world.currentActions).toEqual(['greet']);
     });
 
     it('stays when the workflow runs no later revision (not active, or this one)', async () => {

@@ -161,6 +161,33 @@ describe('the system executor ports: reads', () => {
     expect(system.history.map((line) => line.event)).toEqual(['action.completed', 'action.scheduled']);
   });
 
+  it('asks the registry whether a revision is published until it is, then remembers it', async () => {
+    // Prepare: revision 2 published after the first question
+    const { system } = systemWithContact();
+    let asked = 0;
+    let publishedYet = false;
+    const stateMachines = {
+      stateMachineOf: async () => {
+        asked += 1;
+        return publishedYet ? { stateMachineArn: 'arn:sm', name: 'crm-wf-wf-1-r2' } : undefined;
+      },
+    };
+    const ports = createSystemExecutorPorts({ ...system.deps(), stateMachines });
+    const withoutRegistry = createSystemExecutorPorts(system.deps());
+    // Act
+    const before = await ports.revisionPublished('wf-1', 2);
+    publishedYet = true;
+    const after = [await ports.revisionPublished('wf-1', 2), await ports.revisionPublished('wf-1', 2)];
+    // Assess
+    expect([before, ...after, await withoutRegistry.revisionPublished('wf-1', 2)]).toEqual([
+      false,
+      true,
+      true,
+      true,
+    ]);
+    expect(asked).toBe(2);
+  });
+
   it('reads the properties of the associated records of the types asked only, and the lists', async () => {
     // Prepare
     const { system, ports } = systemWithContact();
