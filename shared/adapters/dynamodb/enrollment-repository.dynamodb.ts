@@ -2,6 +2,7 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { enrollmentId } from '../../core/enrollment/enrollment-id.ts';
 import type {
   CurrentEnrollment,
+  EndEnrollmentRef,
   Enrollment,
   EnrollmentCounts,
   EnrollmentRepository,
@@ -127,6 +128,36 @@ export const createDynamoDBEnrollmentRepository = (
   };
   const getState = (workflowId: string, objectType: string, recordId: string) =>
     getItem(enrollmentPk(objectType, recordId), stateSk(workflowId));
+
+  /**
+   * Sets one attribute of the enrollment's state item or enrollment item, only while that item holds this active
+   * enrollment (and, with `below`, while the attribute is below `value`): false when refused.
+   */
+  const setWhileActive = (
+    ref: EndEnrollmentRef,
+    item: 'state' | 'run',
+    attribute: string,
+    value: string | number,
+    condition?: 'below',
+  ): Promise<boolean> => {
+    const idAttribute = item === 'state' ? 'enrollmentId' : 'id';
+    return conditionally(() =>
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: {
+            [TABLE_KEYS.pk]: enrollmentPk(ref.objectType, ref.recordId),
+            [TABLE_KEYS.sk]:
+              item === 'state' ? stateSk(ref.workflowId) : runSk(ref.workflowId, countOf(ref.enrollmentId)),
+          },
+          UpdateExpression: 'SET #attribute = :value',
+          ConditionExpression: `#id = :id AND #status = :active${condition === 'below' ? ' AND #attribute < :value' : ''}`,
+          ExpressionAttributeNames: { '#attribute': attribute, '#id': idAttribute, '#status': 'status' },
+          ExpressionAttributeValues: { ':value': value, ':id': ref.enrollmentId, ':active': 'active' },
+        }),
+      ),
+    );
+  };
 
   /** Adds to the workflow's counts in one atomic `ADD` (concurrent adds never lose one). */
   const addCounts = async (workflowId: string, deltas: Partial<Record<CountName, number>>) => {
@@ -460,63 +491,14 @@ export const createDynamoDBEnrollmentRepository = (
     },
 
     async setCurrentAction(ref, actionId) {
-      await conditionally(() =>
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: {
-              [TABLE_KEYS.pk]: enrollmentPk(ref.objectType, ref.recordId),
-              [TABLE_KEYS.sk]: runSk(ref.workflowId, countOf(ref.enrollmentId)),
-            },
-            UpdateExpression: 'SET #current = :action',
-            ConditionExpression: '#id = :id AND #status = :active',
-            ExpressionAttributeNames: { '#current': 'currentActionId', '#id': 'id', '#status': 'status' },
-            ExpressionAttributeValues: { ':action': actionId, ':id': ref.enrollmentId, ':active': 'active' },
-          }),
-        ),
-      );
+      await setWhileActive(ref, 'run', 'currentActionId', actionId);
     },
 
     async setRevision(ref, revision) {
-      const pk = enrollmentPk(ref.objectType, ref.recordId);
-      const moved = await conditionally(() =>
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { [TABLE_KEYS.pk]: pk, [TABLE_KEYS.sk]: stateSk(ref.workflowId) },
-            UpdateExpression: 'SET #revision = :revision',
-            ConditionExpression: '#enrollmentId = :id AND #status = :active AND #revision < :revision',
-            ExpressionAttributeNames: {
-              '#revision': 'revision',
-              '#enrollmentId': 'enrollmentId',
-              '#status': 'status',
-            },
-            ExpressionAttributeValues: {
-              ':revision': revision,
-              ':id': ref.enrollmentId,
-              ':active': 'active',
-            },
-          }),
-        ),
-      );
+      const moved = await setWhileActive(ref, 'state', 'revision', revision, 'below');
       // The enrollment item follows (while active: an outcome written since keeps the revision it ended on). A crash
       // before it is mended by the retried Task, which moves the state again (refused) and the item.
-      await conditionally(() =>
-        documents.send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: { [TABLE_KEYS.pk]: pk, [TABLE_KEYS.sk]: runSk(ref.workflowId, countOf(ref.enrollmentId)) },
-            UpdateExpression: 'SET #revision = :revision',
-            ConditionExpression: '#id = :id AND #status = :active AND #revision < :revision',
-            ExpressionAttributeNames: { '#revision': 'revision', '#id': 'id', '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':revision': revision,
-              ':id': ref.enrollmentId,
-              ':active': 'active',
-            },
-          }),
-        ),
-      );
+      await setWhileActive(ref, 'run', 'revision', revision, 'below');
       return moved;
     },
 

@@ -23,8 +23,9 @@ export interface Executions {
 }
 
 /**
- * A start refused because the revision's state machine does not exist (yet): an edit of an active workflow is written
- * before its state machine is published, so a run moving to it may come in between.
+ * A start refused because the revision's state machine does not exist (yet): named, where Step Functions answers
+ * `StateMachineDoesNotExist`. A run moves to an edited revision only once it is published (`revisionPublished`), so
+ * this is a fault, not a race: the Task fails and is retried like any other.
  */
 export class StateMachineMissing extends Error {
   override readonly name = 'StateMachineMissing';

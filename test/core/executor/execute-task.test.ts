@@ -219,12 +219,17 @@ describe('executeTask', () => {
         } as WorkflowDefinitionInput),
       );
     const MOVED = { ...ENROLLMENT, revision: 2 };
+    /** A world whose workflow runs `revision2` now (its revision 2), the record enrolled on revision 1. */
+    const liveOn = (revision2: WorkflowDefinition = edited(), properties: Properties = ADA) => {
+      const world = worldWith(properties);
+      world.addWorkflow('wf-1', 2, revision2);
+      world.liveRevision = 2;
+      return world;
+    };
 
     it('moves the enrollment at its next action and continues there on the new revision, running nothing on the old', async () => {
       // Prepare
-      const world = worldWith();
-      world.addWorkflow('wf-1', 2, edited());
-      world.liveRevision = 2;
+      const world = liveOn();
       // Act
       const running = executeTask(request('action', 'greet'), world.ports());
       // Assess
@@ -244,10 +249,7 @@ describe('executeTask', () => {
 
     it('stays on the revision it runs when its action is not in the live one', async () => {
       // Prepare: revision 2 renamed greet
-      const world = worldWith();
-      world.addWorkflow(
-        'wf-1',
-        2,
+      const world = liveOn(
         edited((input) => ({
           ...input,
           actions: input.actions.map((action) => {
@@ -256,7 +258,6 @@ describe('executeTask', () => {
           }),
         })),
       );
-      world.liveRevision = 2;
       // Act
       await executeTask(request('action', 'greet'), world.ports());
       // Assess
@@ -269,10 +270,7 @@ describe('executeTask', () => {
 
     it("waits for the new revision's execution window when it holds the action back", async () => {
       // Prepare: revision 2 runs actions on Mondays 10:00–11:00 UTC only (now: Monday 08:00 UTC)
-      const world = worldWith();
-      world.addWorkflow(
-        'wf-1',
-        2,
+      const world = liveOn(
         edited((input) => ({
           ...input,
           settings: {
@@ -281,7 +279,6 @@ describe('executeTask', () => {
           },
         })),
       );
-      world.liveRevision = 2;
       // Act
       const running = executeTask(request('action', 'greet'), world.ports());
       // Assess: at the window's opening, spread over its first 15 minutes
@@ -301,9 +298,7 @@ describe('executeTask', () => {
 
     it("moves at a branch and at an event wait too, but not at a wait's timeout", async () => {
       // Prepare
-      const world = worldWith();
-      world.addWorkflow('wf-1', 2, edited());
-      world.liveRevision = 2;
+      const world = liveOn();
       // Act
       const branch = executeTask(request('branch', 'route'), world.ports());
       const wait = executeTask(request('waitForEvent', 'listen', { taskToken: 'tok-1' }), world.ports());
@@ -320,10 +315,7 @@ describe('executeTask', () => {
 
     it('stays for that edit, and says so along the run, when its action is a delay in the live revision', async () => {
       // Prepare: revision 2 made `tag` a delay
-      const world = worldWith();
-      world.addWorkflow(
-        'wf-1',
-        2,
+      const world = liveOn(
         edited((input) => ({
           ...input,
           actions: input.actions.map((action) =>
@@ -331,7 +323,6 @@ describe('executeTask', () => {
           ),
         })),
       );
-      world.liveRevision = 2;
       // Act
       const next = await executeTask(request('action', 'tag'), world.ports());
       // Assess: tag ran on revision 1; the state carries that revision 2 was declined
@@ -344,10 +335,8 @@ describe('executeTask', () => {
 
     it('declined once, stays at its later actions, and moves again for a later edit', async () => {
       // Prepare: revision 2 is live and was declined; revision 3 goes live after
-      const world = worldWith();
-      world.addWorkflow('wf-1', 2, edited());
+      const world = liveOn(edited());
       world.addWorkflow('wf-1', 3, edited());
-      world.liveRevision = 2;
       const declined = { ...ENROLLMENT, keptFrom: 2 };
       // Act
       await executeTask(request('action', 'greet', { state: { enrollment: declined } }), world.ports());
@@ -369,9 +358,7 @@ describe('executeTask', () => {
 
     it('runs its action where it is while the live revision has no state machine yet, and moves nothing', async () => {
       // Prepare: revision 2 written, its state machine not published yet
-      const world = worldWith();
-      world.addWorkflow('wf-1', 2, edited());
-      world.liveRevision = 2;
+      const world = liveOn();
       world.unpublished.add(2);
       // Act
       await executeTask(request('action', 'greet'), world.ports());
@@ -424,9 +411,7 @@ describe('executeTask', () => {
 
     it('moves the enrollment before it asks for the successor: a start that fails leaves it moved, and a retry asks again', async () => {
       // Prepare: Step Functions refuses the first start of the successor
-      const world = worldWith();
-      world.addWorkflow('wf-1', 2, edited());
-      world.liveRevision = 2;
+      const world = liveOn();
       const ports = world.ports();
       let refusals = 1;
       const refusing = {
